@@ -1,0 +1,374 @@
+"""The command line: train, eval, sample, bench; no arguments opens the window.
+
+Bad arguments exit 2 with a message (argparse's convention); a run or file
+that cannot be used exits 1 with one line on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from models import MODEL_NAMES
+
+log = logging.getLogger("explorer")
+
+
+class UserError(Exception):
+    """Reported as one line, exit status 1."""
+
+
+def _hidden(text: str) -> tuple:
+    try:
+        sizes = tuple(int(t) for t in text.split(",") if t.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated sizes like 400 or 256,256, got {text!r}")
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError("sizes must be positive")
+    return sizes
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {v}")
+    return v
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    if not v > 0 or v != v or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return v
+
+
+def _fraction(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    if not 0 <= v < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
+    return v
+
+
+# flag -> (ModelConfig field, argparse kwargs); None default = the model's own default
+MODEL_FLAGS = {
+    "--latent-dim": ("latent_dim", dict(type=_positive_int, help="size of z")),
+    "--arch": ("arch", dict(choices=["auto", "mlp", "conv"], help="network kind (auto: by data shape)")),
+    "--hidden": ("hidden", dict(type=_hidden, help="MLP hidden sizes, e.g. 400 or 256,256")),
+    "--likelihood": ("likelihood", dict(choices=["bernoulli", "gaussian"], help="images: BCE or MSE decoder")),
+    "--beta": ("beta", dict(type=float, help="VAE: weight of the KL term")),
+    "--kl-warmup": ("kl_warmup", dict(type=int, help="VAE: steps to ramp the KL weight up")),
+    "--noise": ("noise", dict(choices=["gaussian", "masking", "saltpepper"], help="DAE: noise kind")),
+    "--noise-level": ("noise_level", dict(type=float, help="DAE: std or probability")),
+    "--codebook-size": ("codebook_size", dict(type=_positive_int, help="VQ-VAE: K codes")),
+    "--code-dim": ("code_dim", dict(type=_positive_int, help="VQ-VAE: size of a code vector")),
+    "--commitment": ("commitment", dict(type=float, help="VQ-VAE: commitment weight (0.25)")),
+    "--ema-decay": ("ema_decay", dict(type=float, help="VQ-VAE: EMA decay (0.99)")),
+    "--restart-after": ("restart_after", dict(type=_positive_int, help="VQ-VAE: steps unused before a restart")),
+    "--loss": ("gan_loss", dict(choices=["ns", "minimax"], help="GAN: non-saturating or original minimax")),
+    "--pack": ("pack", dict(type=_positive_int, help="GAN: PacGAN packing degree m")),
+    "--label-smoothing": ("label_smoothing", dict(type=_fraction, help="GAN: one-sided label smoothing")),
+    "--maxout": ("maxout", dict(type=int, help="GAN: D maxout pieces (0: LeakyReLU)")),
+}
+MODEL_SWITCHES = {
+    "--ema": ("ema", True, "VQ-VAE: EMA codebook updates"),
+    "--no-restarts": ("restarts", False, "VQ-VAE: no dead-code restarts"),
+    "--kmeans-init": ("kmeans_init", True, "VQ-VAE: k-means codebook initialisation"),
+    "--minibatch-std": ("minibatch_std", True, "GAN: minibatch-std feature in D"),
+}
+TRAIN_FLAGS = {
+    "--epochs": ("epochs", dict(type=_positive_int)),
+    "--steps": ("steps", dict(type=_positive_int)),
+    "--batch-size": ("batch_size", dict(type=_positive_int)),
+    "--lr": ("lr", dict(type=_positive_float)),
+    "--lr-d": ("lr_d", dict(type=_positive_float, help="GAN: discriminator learning rate")),
+    "--lr-g": ("lr_g", dict(type=_positive_float, help="GAN: generator learning rate")),
+    "--beta1": ("beta1", dict(type=float, help="Adam beta1")),
+    "--seed": ("seed", dict(type=int)),
+    "--device": ("device", dict(help="auto, cpu, cuda, cuda:N or mps")),
+    "--log-every": ("log_every", dict(type=_positive_int, help="steps per loss record")),
+    "--eval-every": ("eval_every", dict(type=int, help="steps between cheap metrics (0: per epoch)")),
+    "--iwae-k": ("iwae_k", dict(type=int, help="importance samples of the IWAE bound")),
+    "--data-dir": ("data_dir", dict(help="where torchvision datasets live")),
+    "--image-size": ("image_size", dict(type=_positive_int, help="folder datasets: side in pixels")),
+    "--checkpoint-every": ("checkpoint_every_s", dict(type=float, help="seconds between epoch checkpoints")),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from explorer.core.datasets import DATASET_NAMES
+
+    p = argparse.ArgumentParser(prog="main.py", description="Latent Explorer: train small generative "
+                                "models and look inside them. No command opens the window.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("gui", help="open the explorer window (the default)")
+    g.add_argument("--run", help="run directory to open")
+
+    t = sub.add_parser("train", help="train a model into a run directory")
+    t.add_argument("--model", required=True, choices=MODEL_NAMES, metavar="MODEL",
+                   help=f"one of: {', '.join(MODEL_NAMES)}")
+    t.add_argument("--dataset", default="mnist5k", metavar="DATASET",
+                   help=f"one of: {', '.join(DATASET_NAMES)} (default mnist5k)")
+    t.add_argument("--out", required=True, help="run directory to write")
+    t.add_argument("--resume", action="store_true", help="continue the run in --out")
+    t.add_argument("--overwrite", action="store_true", help="replace an existing run in --out")
+    t.add_argument("--download", action="store_true", help="let torchvision download the dataset")
+    t.add_argument("--slim", action="store_true", help="keep no optimizer state (small runs to ship)")
+    t.add_argument("--quiet", action="store_true", help="no progress bar")
+    for flag, (_, kw) in {**TRAIN_FLAGS, **MODEL_FLAGS}.items():
+        t.add_argument(flag, default=None, **kw)
+    for flag, (_, _, help_) in MODEL_SWITCHES.items():
+        t.add_argument(flag, action="store_true", help=help_)
+
+    e = sub.add_parser("eval", help="print test metrics of a run as one JSON object")
+    e.add_argument("--run", required=True)
+    e.add_argument("--device", default="auto")
+    e.add_argument("--iwae-k", type=int, default=None, help="importance samples (default: the run's)")
+    e.add_argument("--data-dir", default=None)
+
+    s = sub.add_parser("sample", help="write samples of a run: a PNG grid, or .npy for 2-D points")
+    s.add_argument("--run", required=True)
+    s.add_argument("--n", type=_positive_int, default=64)
+    s.add_argument("--out", required=True)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--label", type=int, default=None, help="conditional models: the class to draw")
+    s.add_argument("--device", default="auto")
+
+    b = sub.add_parser("bench", help="benchmarks; print JSON")
+    b.add_argument("what", choices=["train"], help="train: engine vs bare PyTorch loops")
+    b.add_argument("--epochs", type=_positive_int, default=10)
+    b.add_argument("--rounds", type=_positive_int, default=3)
+    b.add_argument("--no-examples", action="store_true", help="skip the DataLoader baseline")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.INFO)
+    logging.getLogger().handlers[0].setFormatter(_LowerFormatter())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            return run_gui(getattr(args, "run", None))
+        if command == "train":
+            return cmd_train(args, parser)
+        if command == "eval":
+            return cmd_eval(args)
+        if command == "sample":
+            return cmd_sample(args)
+        if command == "bench":
+            return cmd_bench(args)
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    parser.error(f"unknown command {command}")
+    return 2
+
+
+class _LowerFormatter(logging.Formatter):
+    def format(self, record):
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _user_errors():
+    """The exceptions that mean bad input, not a bug: reported in one line."""
+    from explorer.core.datasets import DatasetError
+    from explorer.core.engine import RunExists
+    from explorer.core.runs import CheckpointError
+    return (DatasetError, CheckpointError, RunExists, ValueError, FileNotFoundError, NotImplementedError)
+
+
+# -- train ----------------------------------------------------------------------
+
+def cmd_train(args, parser) -> int:
+    from explorer.core.config import make_configs
+    from explorer.core.datasets import DatasetError, check_name, load_dataset
+    from explorer.core.engine import TrainingEngine
+
+    try:
+        check_name(args.dataset)
+    except DatasetError as e:
+        parser.error(str(e))
+    if args.epochs is not None and args.steps is not None:
+        parser.error("give --epochs or --steps, not both")
+    train_over = {field: getattr(args, flag[2:].replace("-", "_")) for flag, (field, _) in TRAIN_FLAGS.items()}
+    train_over.update(download=args.download or None, slim=args.slim or None)
+    model_over = {field: getattr(args, flag[2:].replace("-", "_")) for flag, (field, _) in MODEL_FLAGS.items()}
+    for flag, (field, value, _) in MODEL_SWITCHES.items():
+        if getattr(args, flag[2:].replace("-", "_")):
+            model_over[field] = value
+    try:
+        if args.resume:
+            engine = TrainingEngine.open(args.out, **{k: v for k, v in train_over.items()
+                                                      if k in ("epochs", "steps", "lr", "device", "log_every",
+                                                               "eval_every", "data_dir")})
+        else:
+            data = load_dataset(args.dataset, args.data_dir, args.download, args.image_size or 28)
+            mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
+            engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    return _drive(engine, quiet=args.quiet)
+
+
+def _drive(engine, quiet: bool = False) -> int:
+    from tqdm import tqdm
+
+    from explorer.core.engine import EpochEnd, Failed, Finished, Progress, Started
+
+    bar = None
+    t0 = time.time()
+    rate = 0.0
+    try:
+        for ev in engine.run():
+            if isinstance(ev, Started):
+                if not quiet:
+                    bar = tqdm(total=ev.total_steps, initial=ev.step, unit="step", dynamic_ncols=True,
+                               desc=f"{ev.model} on {ev.dataset} ({ev.device})", file=sys.stderr)
+            elif isinstance(ev, Progress):
+                rate = ev.samples_per_s or rate
+                if bar is not None:
+                    bar.update(ev.step - bar.n)
+                    if ev.parts:
+                        bar.set_postfix({k: f"{v:.4g}" for k, v in list(ev.parts.items())[:4]}, refresh=False)
+            elif isinstance(ev, EpochEnd) and bar is not None:
+                bar.set_description(f"epoch {ev.epoch}")
+            elif isinstance(ev, Failed):
+                if bar is not None:
+                    bar.close()
+                print(f"error: {ev.message}", file=sys.stderr)
+                return 1
+            elif isinstance(ev, Finished):
+                if bar is not None:
+                    bar.close()
+                print(_summary(engine, ev, time.time() - t0, rate))
+                return 0
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        print(f"interrupted at step {engine.step}; resume with --resume --out {engine.run_dir}",
+              file=sys.stderr)
+        return 130
+    return 1
+
+
+SUMMARY_KEYS = ("test_neg_elbo", "test_iwae_nll", "test_recon", "active_units", "perplexity",
+                "test_perplexity", "test_codes_used", "modes_captured", "hq_fraction", "reverse_kl",
+                "classes_covered", "label_entropy")
+
+
+def _summary(engine, ev, seconds: float, rate: float) -> str:
+    shown = []
+    for k in SUMMARY_KEYS:
+        v = ev.summary.get(k)
+        if isinstance(v, float):
+            shown.append(f"{k} {v:.4g}")
+        elif isinstance(v, int):
+            shown.append(f"{k} {v}")
+    status = "stopped" if ev.stopped else "done"
+    return (f"{status}: {engine.model_cfg.model} on {engine.cfg.dataset}, {ev.step} steps "
+            f"({ev.epoch} epochs) in {seconds:.1f} s, {rate / 1000:.1f}k samples/s"
+            + (f"; {', '.join(shown)}" if shown else "") + f" -> {engine.run_dir}")
+
+
+# -- eval / sample ------------------------------------------------------------------
+
+def _open_run(path, device):
+    from explorer.core.engine import resolve_device
+    from explorer.core.runs import load_run
+
+    try:
+        return load_run(path, resolve_device(device))
+    except _user_errors() as e:
+        raise UserError(str(e))
+
+
+def cmd_eval(args) -> int:
+    from explorer.core.datasets import load_dataset
+    from explorer.core.metrics import Evaluator
+
+    run = _open_run(args.run, args.device)
+    tc = run.train_cfg
+    try:
+        data = load_dataset(tc.dataset, args.data_dir or tc.data_dir, False, tc.image_size)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
+    metrics = Evaluator(data, tc.n_eval_samples, k).epoch(run.model, full=True)
+    out = {"run": str(run.path), "model": run.model_cfg.model, "dataset": tc.dataset,
+           "step": run.step, **metrics}
+    print(json.dumps(out, default=float))
+    return 0
+
+
+def cmd_sample(args) -> int:
+    import numpy as np
+
+    from explorer.core.images import save_grid
+    from explorer.core.priors import sample_model
+
+    run = _open_run(args.run, args.device)
+    out = Path(args.out)
+    points = run.model_cfg.data_kind == "points"
+    want = ".npy" if points else ".png"
+    if out.suffix.lower() != want:
+        raise UserError(f"{run.model_cfg.model} on {run.train_cfg.dataset} makes "
+                        f"{'2-D points' if points else 'images'}: --out must end in {want}")
+    try:
+        x, note = sample_model(run, args.n, seed=args.seed, label=args.label)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if points:
+        np.save(out, x.cpu().numpy().astype(np.float32))
+    else:
+        save_grid(x, out, scale=2)
+    print(f"wrote {args.n} samples to {out}" + (f" ({note})" if note else ""))
+    return 0
+
+
+# -- bench ----------------------------------------------------------------------
+
+def cmd_bench(args) -> int:
+    if args.what == "train":
+        from explorer.core.bench import bench_train
+        print(json.dumps(bench_train(args.epochs, args.rounds, with_examples=not args.no_examples), indent=2))
+    return 0
+
+
+# -- the window -----------------------------------------------------------------
+
+def has_display() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and platform.split(":")[0] in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
+        return True
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run_gui(run: str | None) -> int:
+    if not has_display():
+        print("no display found: run the window under a virtual screen with `xvfb-run -a python main.py`, "
+              "or use the command line (`python main.py train --help`)", file=sys.stderr)
+        return 1
+    from explorer.qt.app import run_app
+    return run_app(run)

@@ -1,0 +1,94 @@
+"""Training settings and the per-model defaults a new run starts from."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+
+from models import ModelConfig
+
+from .datasets import Dataset
+
+
+@dataclass
+class TrainConfig:
+    dataset: str = "mnist5k"          # a name from datasets.DATASET_NAMES
+    epochs: int | None = None         # passes over the training split...
+    steps: int | None = None          # ...or optimizer steps (one of the two; default 10 epochs)
+    batch_size: int = 128
+    lr: float = 1e-3
+    lr_d: float | None = None         # GANs: discriminator learning rate (None: lr)
+    lr_g: float | None = None         # GANs: generator learning rate (None: lr)
+    beta1: float = 0.9                # Adam betas
+    beta2: float = 0.999
+    seed: int = 0                     # same seed, same run on the CPU
+    device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:1" | "mps"
+    log_every: int = 10               # steps per loss record in metrics.jsonl
+    eval_every: int = 0               # steps between cheap metrics (0: once an epoch)
+    iwae_k: int = 50                  # importance samples for the IWAE bound at evaluation
+    n_eval_samples: int = 2500        # generated samples scored by mode/label metrics
+    data_dir: str | None = None       # where torchvision sets live (None: the user cache)
+    image_size: int = 28              # folder datasets are resized to this side
+    download: bool = False            # allow torchvision to download
+    slim: bool = False                # keep no optimizer state (small runs to ship)
+    checkpoint_every_s: float = 10.0  # epoch-end checkpoints at most this often (0: every
+                                      # epoch); the end of a run, stop and save always write one
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TrainConfig":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        return cls(**d)
+
+    def lr_for(self, phase: str) -> float:
+        return {"d": self.lr_d, "g": self.lr_g}.get(phase) or self.lr
+
+
+# PacGAN's published toy setup (Lin et al. 2018, Appendix; VEEGAN's too):
+# G 4x400 ReLU + batch norm, D 3x200 maxout (5 pieces), Adam 1e-4, beta1 0.8, batch 100, z in R^2.
+PACGAN_TOY_MODEL = dict(latent_dim=2, maxout=5, init_std=0.02, g_batchnorm=True)
+PACGAN_TOY_TRAIN = dict(lr=1e-4, beta1=0.8, batch_size=100, steps=20_000, eval_every=500)
+
+
+def defaults_for(model: str, data: Dataset) -> tuple[dict, dict]:
+    """(model settings, training settings) a new run of `model` on `data` starts from."""
+    toy = data.kind == "points"
+    m: dict = {"latent_dim": 2 if toy else 20}
+    t: dict = {}
+    if model in ("gan", "dcgan", "cgan"):
+        if toy:
+            m.update(PACGAN_TOY_MODEL)
+            t.update(PACGAN_TOY_TRAIN)
+        else:
+            m.update(latent_dim=64)
+            t.update(lr=2e-4, beta1=0.5, batch_size=64, epochs=20)
+    elif model == "vqvae":
+        t.update(lr=1e-3, epochs=10)
+        if toy:
+            m.update(codebook_size=64, code_dim=2)
+    else:
+        t.update(epochs=10)
+        if toy:
+            t.update(epochs=2, batch_size=256)
+    return m, t
+
+
+def make_configs(model: str, data: Dataset, model_overrides: dict | None = None,
+                 train_overrides: dict | None = None) -> tuple[ModelConfig, TrainConfig]:
+    """Defaults for the pair, then the user's overrides (None values are ignored)."""
+    m, t = defaults_for(model, data)
+    m.update({k: v for k, v in (model_overrides or {}).items() if v is not None})
+    given = {k: v for k, v in (train_overrides or {}).items() if v is not None}
+    # a length given by the user replaces the default length, whichever unit it is in
+    if "steps" in given and "epochs" not in given:
+        t["epochs"] = None
+    if "epochs" in given and "steps" not in given:
+        t["steps"] = None
+    t.update(given)
+    mc = ModelConfig.from_dict({**m, "model": model, "data_shape": tuple(data.shape),
+                                "n_classes": data.n_classes, "data_kind": data.kind})
+    tc = replace(TrainConfig(dataset=data.name), **t)
+    return mc, tc

@@ -1,0 +1,472 @@
+"""The training engine: a plain generator that yields progress events and takes
+commands through send() (pause, resume, stop, set_lr, evaluate, save, step).
+
+    engine = TrainingEngine.create("checkpoints/vae1", model_cfg, train_cfg)
+    events = engine.run()
+    event = next(events)
+    while not isinstance(event, (Finished, Failed)):
+        event = events.send(None)          # or a command, e.g. ("set_lr", 1e-4)
+
+Events carry plain numbers only, never tensors, so they can cross a process
+boundary. Throughput: the data sit on the device as one tensor and batches
+are index slices of it (no DataLoader, no per-sample transforms), and Adam
+uses the fused kernel where this torch has one.
+"""
+from __future__ import annotations
+
+import math
+import shutil
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import torch
+
+from models import DISCRETE, GenerativeModel, ModelConfig, build_model
+
+from . import runs
+from .config import TrainConfig
+from .datasets import Dataset, load_dataset
+from .metrics import Evaluator, codebook_stats
+from .sampling import Timeline
+
+
+# -- events (plain data) -------------------------------------------------------------
+
+@dataclass
+class Started:
+    run_dir: str
+    step: int
+    epoch: int
+    total_steps: int
+    steps_per_epoch: int
+    device: str
+    model: str
+    dataset: str
+    resumed: bool
+
+
+@dataclass
+class Progress:
+    step: int
+    epoch: int
+    total_steps: int
+    samples_per_s: float
+    eta_s: float
+    lr: float
+    parts: dict | None = None      # means since the last record; None between records
+
+
+@dataclass
+class EpochEnd:
+    step: int
+    epoch: int
+    metrics: dict
+    samples_path: str | None
+
+
+@dataclass
+class Evaluated:
+    step: int
+    epoch: int
+    metrics: dict
+
+
+@dataclass
+class Checkpointed:
+    step: int
+    epoch: int
+    path: str
+
+
+@dataclass
+class Paused:
+    step: int
+
+
+@dataclass
+class Resumed:
+    step: int
+
+
+@dataclass
+class LrChanged:
+    step: int
+    lr: float
+
+
+@dataclass
+class Notice:
+    step: int
+    message: str
+
+
+@dataclass
+class Failed:
+    step: int
+    message: str
+    part: str | None = None
+    checkpoint_step: int | None = None
+
+
+@dataclass
+class Finished:
+    step: int
+    epoch: int
+    stopped: bool
+    summary: dict = field(default_factory=dict)
+
+
+class NonFiniteLoss(Exception):
+    def __init__(self, step: int, part: str, value: float):
+        super().__init__(f"loss part '{part}' became {value} at step {step}")
+        self.step, self.part = step, part
+
+
+class RunExists(Exception):
+    pass
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name in (None, "", "auto"):
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        dev = torch.device(name)
+    except RuntimeError as e:
+        raise ValueError(f"unknown device {name!r}; available: {', '.join(available_devices())}") from e
+    if dev.type == "cuda" and (not torch.cuda.is_available() or (dev.index or 0) >= torch.cuda.device_count()):
+        raise ValueError(f"device {name} is not available here; available: {', '.join(available_devices())}")
+    if dev.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise ValueError(f"device mps is not available here; available: {', '.join(available_devices())}")
+    return dev
+
+
+def available_devices() -> list[str]:
+    devs = ["cpu"]
+    if torch.cuda.is_available():
+        devs += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        devs.append("mps")
+    return devs
+
+
+def make_adam(params, lr: float, betas: tuple) -> torch.optim.Optimizer:
+    """Fused Adam where the device supports it: one kernel for all parameters."""
+    params = list(params)
+    try:
+        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
+    except (RuntimeError, TypeError, ValueError):
+        return torch.optim.Adam(params, lr=lr, betas=betas)
+
+
+class TrainingEngine:
+    """Owns one run directory; `run()` is the generator that trains it."""
+
+    def __init__(self, run_dir: Path, model_cfg: ModelConfig, train_cfg: TrainConfig,
+                 resume: bool, data: Dataset | None = None):
+        self.run_dir = Path(run_dir)
+        self.model_cfg, self.cfg, self.resume = model_cfg, train_cfg, resume
+        self._data = data
+        self.step = self.epoch = self.pos = 0
+        self.checkpoint_step: int | None = None
+        self.last_save = -math.inf
+        self.paused = self.stop_requested = False
+        self.pending_steps: list[tuple] = []
+
+    # -- construction --------------------------------------------------------------
+    @classmethod
+    def create(cls, run_dir, model_cfg: ModelConfig, train_cfg: TrainConfig,
+               data: Dataset | None = None, overwrite: bool = False) -> "TrainingEngine":
+        run_dir = Path(run_dir)
+        if runs.has_checkpoint(run_dir) or (run_dir / runs.CONFIG).exists():
+            if not overwrite:
+                raise RunExists(f"{run_dir} already holds a run; pass --resume to continue it "
+                                f"or choose another --out")
+            shutil.rmtree(run_dir)
+        build_model(model_cfg)  # settings that cannot make a model fail here, before any file is written
+        return cls(run_dir, model_cfg, train_cfg, resume=False, data=data)
+
+    @classmethod
+    def open(cls, run_dir, data: Dataset | None = None, **train_overrides) -> "TrainingEngine":
+        """Continue a run; overrides (e.g. steps=, epochs=, lr=) change its settings."""
+        model_cfg, train_cfg, _ = runs.read_config(run_dir)
+        given = {k: v for k, v in train_overrides.items() if v is not None}
+        if "steps" in given and "epochs" not in given:
+            given["epochs"] = None
+        if "epochs" in given and "steps" not in given:
+            given["steps"] = None
+        train_cfg = replace(train_cfg, **given)
+        if not runs.has_checkpoint(run_dir):
+            raise runs.CheckpointError(f"{run_dir}: no checkpoint to resume from ({runs.WEIGHTS} missing)")
+        return cls(Path(run_dir), model_cfg, train_cfg, resume=True, data=data)
+
+    # -- the generator -------------------------------------------------------------
+    def run(self):
+        """Yields events; a command can be sent in at every yield. Never raises for a
+        failed run: it yields Failed (keeping the last good checkpoint) and ends."""
+        self.log: runs.MetricsLog | None = None
+        try:
+            yield from self._setup()
+            yield from self._train()
+        except NonFiniteLoss as e:
+            yield self._fail(str(e), e.part)
+        except Exception as e:  # any error ends this run, not the program
+            if isinstance(e, torch.cuda.OutOfMemoryError) and torch.cuda.is_available():
+                torch.cuda.empty_cache()
+            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            yield self._fail(f"{type(e).__name__}: {msg}", None)
+        finally:
+            if self.log is not None:
+                self.log.close()
+
+    def _fail(self, message: str, part: str | None) -> Failed:
+        kept = (f"; last good checkpoint: step {self.checkpoint_step}" if self.checkpoint_step is not None
+                else "; no checkpoint was written")
+        full = f"step {self.step}: {message}{kept}"
+        if self.log is not None:
+            self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch,
+                            "message": full, "part": part})
+        return Failed(self.step, full, part, self.checkpoint_step)
+
+    def _setup(self):
+        cfg = self.cfg
+        self.device = resolve_device(cfg.device)
+        self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
+        if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
+            raise ValueError(f"dataset {cfg.dataset} has shape {self.data.shape}, the model expects "
+                             f"{tuple(self.model_cfg.data_shape)}")
+        torch.manual_seed(cfg.seed)
+        self.model: GenerativeModel = build_model(self.model_cfg).to(self.device)
+        self.model.train()
+        betas = (cfg.beta1, cfg.beta2)
+        self.optimizers = {ph: make_adam(self.model.phase_parameters(ph), cfg.lr_for(ph), betas)
+                           for ph in self.model.phases}
+        self.perm_gen = torch.Generator().manual_seed(cfg.seed)
+        # the data live on the device; a batch is an index slice (no DataLoader)
+        self.x = self.data.train_x.to(self.device)
+        self.y = self.data.train_y.to(self.device)
+        self.batch_size = min(cfg.batch_size, len(self.x))
+        self.steps_per_epoch = max(1, len(self.x) // self.batch_size)
+        self.perm = None
+        self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k)
+        self.timeline = Timeline(self.model, self.data, cfg.seed)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if self.resume:
+            self._restore()
+        else:
+            runs.write_config(self.run_dir, self.model_cfg, cfg, {"dataset": self.data.describe()})
+        self.log = runs.MetricsLog(self.run_dir / runs.METRICS)
+        self.log.write({"kind": "resume" if self.resume else "start", "step": self.step,
+                        "epoch": self.epoch, "model": self.model_cfg.model, "dataset": cfg.dataset,
+                        "device": str(self.device)})
+        yield Started(str(self.run_dir), self.step, self.epoch, self.total_steps, self.steps_per_epoch,
+                      str(self.device), self.model_cfg.model, cfg.dataset, self.resume)
+
+    @property
+    def total_steps(self) -> int:
+        if self.cfg.steps is not None:
+            return int(self.cfg.steps)
+        return int(self.cfg.epochs if self.cfg.epochs is not None else 10) * self.steps_per_epoch
+
+    def _train(self):
+        model, phases = self.model, self.model.phases
+        acc: dict = {}
+        epoch_acc: dict = {}
+        n_acc = n_epoch = 0
+        t_window, s_window = time.perf_counter(), self.step
+        rate = 0.0
+        while self.step < self.total_steps and not self.stop_requested:
+            if self.perm is None or self.pos >= self.steps_per_epoch:
+                self.perm = torch.randperm(len(self.x), generator=self.perm_gen).to(self.device)
+                self.pos = 0
+            idx = self.perm[self.pos * self.batch_size:(self.pos + 1) * self.batch_size]
+            batch = (self.x[idx], self.y[idx])
+            only = self.pending_steps.pop(0) if self.pending_steps else None
+            model.begin_step(self.step)
+            for phase in phases:
+                if only is not None and phase not in only:
+                    continue
+                total, parts = model.loss(batch, phase)
+                if not torch.isfinite(total):  # a sync point; cheap next to a step on the CPU
+                    bad = next((k for k, v in parts.items() if not torch.isfinite(v)), "total")
+                    raise NonFiniteLoss(self.step, bad, float(parts.get(bad, total).detach()))
+                opt = self.optimizers[phase]
+                opt.zero_grad(set_to_none=True)
+                total.backward()
+                opt.step()
+                for k, v in parts.items():
+                    v = v.detach()
+                    acc[k] = acc[k] + v if k in acc else v
+            model.after_step(self.step)
+            self.step += 1
+            self.pos += 1
+            n_acc += 1
+            record = None
+            if self.step % self.cfg.log_every == 0 or self.step == self.total_steps:
+                now = time.perf_counter()
+                rate = (self.step - s_window) * self.batch_size / max(now - t_window, 1e-9)
+                t_window, s_window = now, self.step
+                record = {k: float(v) / n_acc for k, v in acc.items()}
+                for k, v in record.items():
+                    epoch_acc[k] = epoch_acc.get(k, 0.0) + v * n_acc
+                n_epoch += n_acc
+                acc, n_acc = {}, 0
+                self.log.write({"kind": "step", "step": self.step, "epoch": self.epoch, **record,
+                                "lr": self.lr, "samples_per_s": round(rate, 1)})
+            eta = (self.total_steps - self.step) * self.batch_size / rate if rate > 0 else math.nan
+            cmd = yield Progress(self.step, self.epoch, self.total_steps, rate, eta, self.lr, record)
+            yield from self._obey(cmd)
+            if only is not None and not self.pending_steps:
+                self.paused = True
+                yield from self._obey(None)
+            if self.cfg.eval_every and self.step % self.cfg.eval_every == 0 and self.pos < self.steps_per_epoch:
+                metrics = self.evaluator.cheap(model)
+                if metrics:
+                    self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, **metrics})
+                    yield from self._obey((yield Evaluated(self.step, self.epoch, metrics)))
+            if self.pos >= self.steps_per_epoch:
+                self.epoch += 1
+                train_means = {f"train_{k}": v / max(n_epoch, 1) for k, v in epoch_acc.items()}
+                epoch_acc, n_epoch = {}, 0
+                yield from self._end_epoch(train_means)
+        yield from self._finish()
+
+    def _end_epoch(self, train_means: dict):
+        metrics = {**train_means, **self.evaluator.epoch(self.model)}
+        if DISCRETE in self.model.capabilities:
+            metrics.update(codebook_stats(self.model.quantizer.usage.cpu().numpy()))
+            metrics["restarts"] = int(self.model.quantizer.restarts)
+            self.model.quantizer.usage.zero_()
+        path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch)
+        self.log.write({"kind": "epoch", "step": self.step, "epoch": self.epoch, **metrics,
+                        "samples": path.name})
+        due = time.monotonic() - self.last_save >= self.cfg.checkpoint_every_s
+        if due:
+            self._save()
+        yield from self._obey((yield EpochEnd(self.step, self.epoch, metrics, str(path))))
+        if due:
+            yield from self._obey((yield Checkpointed(self.step, self.epoch, str(self.run_dir))))
+
+    def _finish(self):
+        stopped = self.step < self.total_steps
+        metrics = self.evaluator.epoch(self.model, full=True)
+        self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, "final": True, **metrics})
+        self._save()
+        self.log.write({"kind": "end", "step": self.step, "epoch": self.epoch, "stopped": stopped})
+        yield Finished(self.step, self.epoch, stopped, metrics)
+
+    # -- commands ------------------------------------------------------------------
+    def _obey(self, cmd):
+        """Apply a command; yield what it produced, and Paused while paused."""
+        event = self._apply(cmd)
+        while event is not None or (self.paused and not self.stop_requested):
+            was_paused = self.paused
+            cmd = yield event if event is not None else Paused(self.step)
+            event = self._apply(cmd)
+            if event is None and was_paused and not self.paused and not self.pending_steps:
+                event = Resumed(self.step)
+
+    def _apply(self, cmd):
+        """One command; returns the event it produced, if any. A bad command is
+        reported as a Notice and changes nothing: it never ends the run."""
+        if cmd is None:
+            return None
+        try:
+            return self._command(cmd)
+        except (ValueError, TypeError, IndexError) as e:
+            self.log.write({"kind": "notice", "step": self.step, "message": str(e)})
+            return Notice(self.step, str(e))
+
+    def _command(self, cmd):
+        name, *args = (cmd,) if isinstance(cmd, str) else tuple(cmd)
+        if name == "pause":
+            self.paused = True
+        elif name == "resume":
+            self.paused = False
+        elif name == "stop":
+            self.stop_requested = True
+            self.paused = False
+        elif name == "set_lr":
+            lr = float(args[0])
+            if not (lr > 0 and math.isfinite(lr)):
+                raise ValueError(f"learning rate must be positive, got {args[0]}")
+            phases = tuple(args[1:]) or self.model.phases
+            for ph in phases:
+                if ph not in self.optimizers:
+                    raise ValueError(f"no phase {ph!r}; this model has {', '.join(self.model.phases)}")
+            for ph in phases:
+                for g in self.optimizers[ph].param_groups:
+                    g["lr"] = lr
+            self.log.write({"kind": "lr", "step": self.step, "lr": lr, "phases": list(phases)})
+            return LrChanged(self.step, lr)
+        elif name == "evaluate":
+            metrics = self.evaluator.epoch(self.model, full=True)
+            self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, **metrics})
+            return Evaluated(self.step, self.epoch, metrics)
+        elif name == "save":
+            self._save()
+            return Checkpointed(self.step, self.epoch, str(self.run_dir))
+        elif name == "step":  # step mode: one step of the named phases, then pause again
+            which = args[0] if args else "all"
+            only = tuple(self.model.phases) if which in ("all", "both") else (which,)
+            unknown = set(only) - set(self.model.phases)
+            if unknown:
+                raise ValueError(f"no phase {', '.join(sorted(unknown))}; "
+                                 f"this model has {', '.join(self.model.phases)}")
+            self.pending_steps.append(only)
+            self.paused = False
+        else:
+            raise ValueError(f"unknown command {name!r}")
+        return None
+
+    @property
+    def lr(self) -> float:
+        return float(next(iter(self.optimizers.values())).param_groups[0]["lr"])
+
+    # -- checkpoints ---------------------------------------------------------------
+    def _save(self) -> None:
+        meta = {"step": self.step, "epoch": self.epoch}
+        trainer = {"step": self.step, "epoch": self.epoch, "pos": self.pos,
+                   "perm": None if self.perm is None else self.perm.cpu(),
+                   "perm_gen": self.perm_gen.get_state(), "rng": torch.get_rng_state()}
+        if not self.cfg.slim:
+            trainer["optimizers"] = {ph: o.state_dict() for ph, o in self.optimizers.items()}
+        # trainer state first, weights second: the weights' step is the checkpoint's step,
+        # and a trainer file from another step is ignored on resume
+        runs.save_trainer_state(self.run_dir / runs.TRAINER, trainer)
+        runs.save_weights(self.run_dir / runs.WEIGHTS, self.model, meta)
+        runs.atomic_write_json(self.run_dir / runs.STATE, {**meta, "time": time.time()})
+        self.log.write({"kind": "checkpoint", "step": self.step, "epoch": self.epoch})
+        self.log.sync()
+        self.checkpoint_step = self.step
+        self.last_save = time.monotonic()
+
+    def _restore(self) -> None:
+        state, meta = runs.load_weights(self.run_dir / runs.WEIGHTS)
+        try:
+            self.model.load_state_dict(state)
+        except RuntimeError as e:
+            raise runs.CheckpointError(f"{self.run_dir / runs.WEIGHTS}: weights do not fit the model "
+                                       f"({str(e).splitlines()[0][:160]})") from e
+        self.step = int(meta.get("step", 0))
+        self.epoch = int(meta.get("epoch", 0))
+        self.checkpoint_step = self.step
+        path = self.run_dir / runs.TRAINER
+        trainer = runs.load_trainer_state(path) if path.exists() else {}
+        if trainer.get("step") != self.step:
+            trainer = {}  # from another checkpoint (or none): start a fresh optimizer
+        for ph, sd in (trainer.get("optimizers") or {}).items():
+            if ph in self.optimizers:
+                self.optimizers[ph].load_state_dict(sd)
+                for g in self.optimizers[ph].param_groups:  # settings given now win
+                    g["lr"] = self.cfg.lr_for(ph)
+        if trainer:
+            self.pos = int(trainer["pos"])
+            self.perm = None if trainer["perm"] is None else trainer["perm"].to(self.device)
+            self.perm_gen.set_state(trainer["perm_gen"])
+            torch.set_rng_state(trainer["rng"])
+        runs.write_config(self.run_dir, self.model_cfg, self.cfg, {"dataset": self.data.describe()})

@@ -1,0 +1,86 @@
+"""What a run shows of itself over time: samples from fixed noise, or reconstructions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from models import ADVERSARIAL, CONDITIONAL, GENERATE, POSTERIOR, GenerativeModel
+
+from .datasets import Dataset
+from .images import save_grid
+
+GRID_SEEDS = 8       # columns of a class x seed grid
+N_SAMPLES = 64       # fixed-noise samples in an unconditional grid
+N_RECON = 16         # test images shown above their reconstructions
+N_POINTS = 2500      # 2-D samples kept per timeline entry
+
+
+def shows_generated(model: GenerativeModel) -> bool:
+    """Generative families show samples; plain autoencoders (and VQ-VAEs without a
+    trained prior) show test inputs above their reconstructions."""
+    caps = model.capabilities
+    return GENERATE in caps and bool(caps & {POSTERIOR, ADVERSARIAL, CONDITIONAL})
+
+
+class Timeline:
+    """Fixed inputs chosen once per run (from its seed), rendered at each epoch."""
+
+    def __init__(self, model: GenerativeModel, data: Dataset, seed: int):
+        g = torch.Generator().manual_seed(seed + 1)
+        self.points = data.kind == "points"
+        self.generated = shows_generated(model)
+        n_classes = min(data.n_classes, 10)
+        if CONDITIONAL in model.capabilities and not self.points:
+            z = torch.randn(GRID_SEEDS, model.latent.dim, generator=g)
+            self.z = z.repeat(n_classes, 1)
+            self.y = torch.arange(n_classes).repeat_interleave(GRID_SEEDS)
+            self.nrow = GRID_SEEDS
+        elif self.generated:
+            n = N_POINTS if self.points else N_SAMPLES
+            self.z = torch.randn(n, model.latent.dim, generator=g)
+            self.y = torch.arange(n) % data.n_classes if CONDITIONAL in model.capabilities else None
+            self.nrow = 8
+        else:
+            n = N_POINTS if self.points else N_RECON
+            self.x = data.test_x[:n]
+            self.y = data.test_y[:n]
+            self.nrow = 8
+
+    @torch.no_grad()
+    def render(self, model: GenerativeModel) -> torch.Tensor | np.ndarray:
+        was = model.training
+        model.eval()
+        dev = model.device
+        y = None if self.y is None else self.y.to(dev)
+        try:
+            if self.generated:
+                out = model.decode(self.z.to(dev), y).cpu()
+            else:
+                x = self.x.to(dev)
+                rec = model.reconstruct(x, y).cpu()
+                if self.points:
+                    out = rec
+                else:  # rows of originals, each followed by its row of reconstructions
+                    rows = [t for i in range(0, len(x), self.nrow)
+                            for t in (self.x[i:i + self.nrow], rec[i:i + self.nrow])]
+                    out = torch.cat(rows)
+        finally:
+            model.train(was)
+        return out.numpy() if self.points else out
+
+    def save(self, model: GenerativeModel, directory: Path, epoch: int) -> Path:
+        out = self.render(model)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.points:
+            from .runs import atomic_write_bytes
+            import io
+            buf = io.BytesIO()
+            np.save(buf, out.astype(np.float32))
+            path = directory / f"epoch_{epoch:04d}.npy"
+            atomic_write_bytes(path, buf.getvalue())
+        else:
+            path = directory / f"epoch_{epoch:04d}.png"
+            save_grid(out, path, nrow=self.nrow)
+        return path

@@ -1,0 +1,29 @@
+"""Torch modules only: no Qt, no files, no plotting (see DESIGN.md)."""
+from __future__ import annotations
+
+from .autoencoders import VAE, Autoencoder, ConditionalVAE, DenoisingAutoencoder
+from .base import (ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, DISCRETE, ENCODE, GENERATE,
+                   POSTERIOR, Encoding, GenerativeModel, LatentSpec)
+from .classifier import Classifier
+from .config import FAMILIES, MODEL_NAMES, ModelConfig
+from .gan import DCGAN, GAN, ConditionalGAN
+from .vqvae import VQVAE
+
+MODEL_CLASSES = {
+    "ae": Autoencoder, "dae": DenoisingAutoencoder, "vae": VAE, "cvae": ConditionalVAE,
+    "vqvae": VQVAE, "gan": GAN, "dcgan": DCGAN, "cgan": ConditionalGAN,
+}
+assert set(MODEL_CLASSES) == set(MODEL_NAMES)
+
+
+def build_model(cfg: ModelConfig) -> GenerativeModel:
+    if cfg.model not in MODEL_CLASSES:
+        raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(MODEL_NAMES)}")
+    return MODEL_CLASSES[cfg.model](cfg)
+
+
+__all__ = [
+    "ADVERSARIAL", "CONDITIONAL", "DECODE", "DENOISING", "DISCRETE", "ENCODE", "GENERATE",
+    "POSTERIOR", "Encoding", "GenerativeModel", "LatentSpec", "Classifier", "FAMILIES",
+    "MODEL_NAMES", "ModelConfig", "MODEL_CLASSES", "build_model",
+]

@@ -1,0 +1,58 @@
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never write to the user's cache; shipped classifiers are still found."""
+    os.environ["LATENT_EXPLORER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+
+
+def subset(data, n_train: int, n_test: int | None = None, seed: int = 0):
+    """A small random slice of a dataset (same fields), for fast real training."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    tr = torch.randperm(len(data.train_x), generator=g)[:n_train]
+    te = torch.randperm(len(data.test_x), generator=g)[:n_test or max(1, n_train // 4)]
+    return replace(data, train_x=data.train_x[tr], train_y=data.train_y[tr],
+                   test_x=data.test_x[te], test_y=data.test_y[te],
+                   train_factors={k: v[tr.numpy()] for k, v in data.train_factors.items()},
+                   test_factors={k: v[te.numpy()] for k, v in data.test_factors.items()})
+
+
+@pytest.fixture(scope="session")
+def mnist_small():
+    from explorer.core.datasets import load_dataset
+    return subset(load_dataset("mnist5k"), 512, 128)
+
+
+def drive(engine, commands: dict | None = None, limit: int = 100_000):
+    """Run an engine's generator to the end, sending commands at given event indices
+    (or when a predicate on the event is true); returns the list of events."""
+    events = []
+    gen = engine.run()
+    ev = next(gen)
+    pending = dict(commands or {})
+    while True:
+        events.append(ev)
+        cmd = None
+        for key in list(pending):
+            if (callable(key) and key(ev)) or key == len(events) - 1:
+                cmd = pending.pop(key)
+                break
+        try:
+            ev = gen.send(cmd)
+        except StopIteration:
+            return events
+        if len(events) > limit:
+            raise AssertionError("engine did not finish")
