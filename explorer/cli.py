@@ -13,8 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-from models import MODEL_NAMES
-
 log = logging.getLogger("explorer")
 
 
@@ -109,6 +107,7 @@ TRAIN_FLAGS = {
 
 def build_parser() -> argparse.ArgumentParser:
     from explorer.core.datasets import DATASET_NAMES
+    from models import MODEL_NAMES
 
     p = argparse.ArgumentParser(prog="main.py", description="Latent Explorer: train small generative "
                                 "models and look inside them. No command opens the window.")
@@ -147,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--label", type=int, default=None, help="conditional models: the class to draw")
     s.add_argument("--device", default="auto")
 
+    n = sub.add_parser("snapshot", help="render the window and each panel offscreen to PNG files")
+    n.add_argument("--out", required=True, help="directory for the PNG files")
+    n.add_argument("--run", default=None, help="run to show (default: the demo run)")
+
     b = sub.add_parser("bench", help="benchmarks; print JSON")
     b.add_argument("what", choices=["train"], help="train: engine vs bare PyTorch loops")
     b.add_argument("--epochs", type=_positive_int, default=10)
@@ -159,6 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.INFO)
     logging.getLogger().handlers[0].setFormatter(_LowerFormatter())
+    if not argv or argv[0] == "gui":
+        # the window's path imports no torch before the window is on screen
+        gui = argparse.ArgumentParser(prog="main.py gui", description="Open the explorer window.")
+        gui.add_argument("--run", help="run directory to open")
+        return run_gui(gui.parse_args(argv[1:]).run)
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
@@ -173,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_sample(args)
         if command == "bench":
             return cmd_bench(args)
+        if command == "snapshot":
+            return cmd_snapshot(args)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -342,6 +352,15 @@ def cmd_sample(args) -> int:
     else:
         save_grid(x, out, scale=2)
     print(f"wrote {args.n} samples to {out}" + (f" ({note})" if note else ""))
+    return 0
+
+
+def cmd_snapshot(args) -> int:
+    if args.run and not Path(args.run, "config.json").exists():
+        raise UserError(f"{args.run}: not a run directory (no config.json)")
+    from explorer.qt.snapshot import snapshot
+    for path in snapshot(args.out, args.run):
+        print(path)
     return 0
 
 

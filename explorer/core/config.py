@@ -53,9 +53,10 @@ PACGAN_TOY_MODEL = dict(latent_dim=2, maxout=5, init_std=0.02, g_batchnorm=True)
 PACGAN_TOY_TRAIN = dict(lr=1e-4, beta1=0.8, batch_size=100, steps=20_000, eval_every=500)
 
 
-def defaults_for(model: str, data: Dataset) -> tuple[dict, dict]:
-    """(model settings, training settings) a new run of `model` on `data` starts from."""
-    toy = data.kind == "points"
+def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
+    """(model settings, training settings) a new run of `model` on `data` (a Dataset,
+    or its kind: "image" or "points") starts from."""
+    toy = (data if isinstance(data, str) else data.kind) == "points"
     m: dict = {"latent_dim": 2 if toy else 20}
     t: dict = {}
     if model in ("gan", "dcgan", "cgan"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -26,100 +26,16 @@ from models import DISCRETE, GenerativeModel, ModelConfig, build_model
 
 from . import runs
 from .config import TrainConfig
+from .events import (Checkpointed, EpochEnd, Evaluated, Failed, Finished, LrChanged, Notice, Paused,
+                     Progress, Resumed, SamplesSaved, Started)
 from .datasets import Dataset, load_dataset
 from .metrics import Evaluator, codebook_stats
 from .sampling import Timeline
 
 
-# -- events (plain data) -------------------------------------------------------------
-
-@dataclass
-class Started:
-    run_dir: str
-    step: int
-    epoch: int
-    total_steps: int
-    steps_per_epoch: int
-    device: str
-    model: str
-    dataset: str
-    resumed: bool
-
-
-@dataclass
-class Progress:
-    step: int
-    epoch: int
-    total_steps: int
-    samples_per_s: float
-    eta_s: float
-    lr: float
-    parts: dict | None = None      # means since the last record; None between records
-
-
-@dataclass
-class EpochEnd:
-    step: int
-    epoch: int
-    metrics: dict
-    samples_path: str | None
-
-
-@dataclass
-class Evaluated:
-    step: int
-    epoch: int
-    metrics: dict
-
-
-@dataclass
-class Checkpointed:
-    step: int
-    epoch: int
-    path: str
-
-
-@dataclass
-class Paused:
-    step: int
-
-
-@dataclass
-class Resumed:
-    step: int
-
-
-@dataclass
-class LrChanged:
-    step: int
-    lr: float
-
-
-@dataclass
-class Notice:
-    step: int
-    message: str
-
-
-@dataclass
-class Failed:
-    step: int
-    message: str
-    part: str | None = None
-    checkpoint_step: int | None = None
-
-
-@dataclass
-class Finished:
-    step: int
-    epoch: int
-    stopped: bool
-    summary: dict = field(default_factory=dict)
-
-
 class NonFiniteLoss(Exception):
     def __init__(self, step: int, part: str, value: float):
-        super().__init__(f"loss part '{part}' became {value} at step {step}")
+        super().__init__(f"loss part '{part}' became {value}")
         self.step, self.part = step, part
 
 
@@ -410,6 +326,10 @@ class TrainingEngine:
         elif name == "save":
             self._save()
             return Checkpointed(self.step, self.epoch, str(self.run_dir))
+        elif name == "sample":  # the timeline on demand, between epochs
+            path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch, step=self.step)
+            self.log.write({"kind": "samples", "step": self.step, "epoch": self.epoch, "samples": path.name})
+            return SamplesSaved(self.step, self.epoch, str(path))
         elif name == "step":  # step mode: one step of the named phases, then pause again
             which = args[0] if args else "all"
             only = tuple(self.model.phases) if which in ("all", "both") else (which,)

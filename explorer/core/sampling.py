@@ -70,17 +70,19 @@ class Timeline:
             model.train(was)
         return out.numpy() if self.points else out
 
-    def save(self, model: GenerativeModel, directory: Path, epoch: int) -> Path:
+    def save(self, model: GenerativeModel, directory: Path, epoch: int, step: int | None = None) -> Path:
+        """samples/epoch_0003.png at an epoch's end; samples/step_0001234.png on demand."""
         out = self.render(model)
+        stem = f"epoch_{epoch:04d}" if step is None else f"step_{step:07d}"
         directory.mkdir(parents=True, exist_ok=True)
         if self.points:
             from .runs import atomic_write_bytes
             import io
             buf = io.BytesIO()
             np.save(buf, out.astype(np.float32))
-            path = directory / f"epoch_{epoch:04d}.npy"
+            path = directory / f"{stem}.npy"
             atomic_write_bytes(path, buf.getvalue())
         else:
-            path = directory / f"epoch_{epoch:04d}.png"
+            path = directory / f"{stem}.png"
             save_grid(out, path, nrow=self.nrow)
         return path

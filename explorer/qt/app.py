@@ -1,17 +1,37 @@
-"""The Qt application: creates the window (see main_window.py)."""
+"""The Qt application: a window on screen first, heavy imports after."""
 from __future__ import annotations
 
+import os
 import sys
+import time
 
 
-def run_app(run: str | None = None) -> int:
+def make_app():
     from PySide6 import QtWidgets
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     app.setApplicationName("Latent Explorer")
-    win = QtWidgets.QMainWindow()
-    win.setWindowTitle("Latent Explorer")
-    win.setCentralWidget(QtWidgets.QLabel(f"Run: {run or '(none)'}"))
-    win.resize(900, 600)
+    app.setOrganizationName("LatentExplorer")
+    app.setStyle("Fusion")
+    import pyqtgraph as pg
+    pg.setConfigOptions(antialias=True, foreground="k", background="w")
+    return app
+
+
+def run_app(run: str | None = None) -> int:
+    t0 = float(os.environ.get("LATENT_EXPLORER_T0", time.time()))
+    app = make_app()
+    from .main_window import MainWindow
+
+    win = MainWindow(open_run=run)
     win.show()
+    if os.environ.get("LATENT_EXPLORER_STARTUP_PROBE"):
+        # bench gui: report when the window is on screen and how long until it is ready, then quit
+        from PySide6 import QtCore
+
+        def shown():
+            print(f"visible_after_s {time.time() - t0:.3f}", flush=True)
+
+        QtCore.QTimer.singleShot(0, shown)
+        win.ready.connect(lambda: (print(f"ready_after_s {time.time() - t0:.3f}", flush=True), win.close()))
     return app.exec()

@@ -1,0 +1,1 @@
+"""Panels of the explorer window; each is a plain QWidget the window docks."""

@@ -1,0 +1,178 @@
+"""Live loss plots, one per group of loss parts, drawn from the parts' names alone.
+
+Redraws only when the history changed and at most as often as the window's
+redraw timer fires (20 Hz): never once per training step. Raw values are drawn
+faint, the EMA-smoothed curve solid (as TensorBoard does); the test-set value
+of a part, where the run logs one (test_recon, ...), is drawn as dots.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from explorer.core.history import LossHistory, ema
+
+PALETTE = {
+    "recon": "#1f77b4", "kl": "#9467bd", "d_loss": "#d62728", "g_loss": "#1f77b4",
+    "d_real": "#2ca02c", "d_fake": "#ff7f0e", "commit": "#8c564b", "codebook": "#17becf",
+    "grad_norm_d": "#d62728", "grad_norm_g": "#1f77b4",
+}
+FALLBACK = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+LABELS = {
+    "recon": "reconstruction", "kl": "KL divergence", "d_loss": "D loss", "g_loss": "G loss",
+    "d_real": "mean D(x)", "d_fake": "mean D(G(z))", "commit": "commitment", "codebook": "codebook",
+}
+
+
+def colour(name: str, i: int = 0) -> str:
+    return PALETTE.get(name, FALLBACK[i % len(FALLBACK)])
+
+
+def faint(hex_colour: str, alpha: int = 70):
+    c = pg.mkColor(hex_colour)
+    c.setAlpha(alpha)
+    return c
+
+
+class LossPanel(QtWidgets.QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.history: LossHistory | None = None
+        self._drawn = None
+        self._layout_key = None
+        self.plots: dict[str, pg.PlotItem] = {}
+        self.curves: dict[str, tuple] = {}
+        self.steps_per_epoch = 0
+
+        bar = QtWidgets.QHBoxLayout()
+        bar.addWidget(QtWidgets.QLabel("Smoothing"))
+        self.smoothing = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setValue(60)
+        self.smoothing.setMinimumWidth(120)
+        self.smoothing.setMaximumWidth(180)
+        self.smoothing.setToolTip("Exponential moving average of the raw values (0 = none, 0.99 = heavy)")
+        self.smoothing_label = QtWidgets.QLabel()
+        bar.addWidget(self.smoothing)
+        bar.addWidget(self.smoothing_label)
+        bar.addSpacing(12)
+        self.log_scale = QtWidgets.QCheckBox("Log scale")
+        bar.addWidget(self.log_scale)
+        bar.addSpacing(12)
+        bar.addWidget(QtWidgets.QLabel("x axis"))
+        self.x_axis = QtWidgets.QComboBox()
+        self.x_axis.addItems(["step", "epoch"])
+        bar.addWidget(self.x_axis)
+        bar.addStretch(1)
+        self.empty = QtWidgets.QLabel("No losses yet: start a run, or open one.")
+        self.empty.setStyleSheet("color: #777;")
+        bar.addWidget(self.empty)
+
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas.setBackground("w")
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        lay.addWidget(self.canvas, 1)
+        for w in (self.smoothing, ):
+            w.valueChanged.connect(self._settings_changed)
+        self.log_scale.toggled.connect(self._settings_changed)
+        self.x_axis.currentIndexChanged.connect(self._settings_changed)
+        self._settings_changed()
+
+    # -- data --------------------------------------------------------------------
+    def set_history(self, history: LossHistory | None) -> None:
+        self.history = history
+        self._drawn = None
+        self._layout_key = None
+
+    def _settings_changed(self, *_):
+        self.smoothing_label.setText(f"{self.alpha:.2f}")
+        self._drawn = None
+
+    @property
+    def alpha(self) -> float:
+        return self.smoothing.value() / 100.0
+
+    def point_count(self, name: str) -> int:
+        return len(self.history.series[name]) if self.history and name in self.history.series else 0
+
+    # -- drawing -------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Redraw if anything changed since the last call; returns whether it drew."""
+        h = self.history
+        key = None if h is None else (h.version, self.alpha, self.log_scale.isChecked(), self.x_axis.currentIndex())
+        if key == self._drawn:
+            return False
+        self._drawn = key
+        groups = h.groups() if h is not None else []
+        self.empty.setVisible(not groups)
+        layout_key = tuple((t, tuple(n)) for t, n in groups)
+        if layout_key != self._layout_key:
+            self._build(groups)
+            self._layout_key = layout_key
+        if h is None:
+            return True
+        self.steps_per_epoch = self._infer_steps_per_epoch()
+        log = self.log_scale.isChecked()
+        for title, names in groups:
+            plot = self.plots[title]
+            positive = True
+            for name in names:
+                raw, smooth, test = self.curves[name]
+                s = h.series[name]
+                x, y = self._x(s.x), s.y
+                if log:
+                    positive &= bool(len(y)) and bool(np.all(y > 0))
+                raw.setData(x, y)
+                smooth.setData(x, ema(y, self.alpha) if self.alpha > 0 else y)
+                t = h.epoch_series.get(f"test_{name}")
+                if t is not None and len(t):
+                    test.setData(self._x(t.x), t.y)
+                else:
+                    test.setData([], [])
+            use_log = log and positive
+            plot.setLogMode(y=use_log)
+            plot.setTitle(self._title(title, names) + ("" if use_log or not log else " (linear: values ≤ 0)"),
+                          size="9pt")
+            plot.setLabel("bottom", self.x_axis.currentText())
+        return True
+
+    def _x(self, steps: np.ndarray) -> np.ndarray:
+        if self.x_axis.currentText() == "epoch" and self.steps_per_epoch:
+            return steps / self.steps_per_epoch
+        return steps
+
+    def _infer_steps_per_epoch(self) -> float:
+        es = self.history.epoch_series
+        for s in es.values():
+            if len(s) and s.epoch[0] > 0:
+                return s.x[0] / s.epoch[0]
+        return 0.0
+
+    def _title(self, title: str, names: list[str]) -> str:
+        text = LABELS.get(names[0], names[0]) if len(names) == 1 else title
+        if any(f"test_{n}" in self.history.epoch_series for n in names):
+            text += "  <span style='color:#777'>(line: training, dots: test set)</span>"
+        return text
+
+    def _build(self, groups) -> None:
+        self.canvas.clear()
+        self.plots, self.curves = {}, {}
+        cols = 1 if len(groups) <= 2 else 2
+        for i, (title, names) in enumerate(groups):
+            plot = self.canvas.addPlot(row=i // cols, col=i % cols)
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setClipToView(True)
+            plot.setDownsampling(auto=True, mode="peak")
+            if len(names) > 1:
+                plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+            for j, name in enumerate(names):
+                c = colour(name, j)
+                raw = plot.plot(pen=pg.mkPen(faint(c), width=1))
+                smooth = plot.plot(pen=pg.mkPen(c, width=2), name=LABELS.get(name, name))
+                test = plot.plot(pen=pg.mkPen(c, width=1, style=QtCore.Qt.DashLine), symbol="o",
+                                 symbolSize=5, symbolBrush=c, symbolPen=None)
+                self.curves[name] = (raw, smooth, test)
+            self.plots[title] = plot

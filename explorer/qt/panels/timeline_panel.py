@@ -1,0 +1,110 @@
+"""Sample timeline: the run's samples from fixed noise (or reconstructions of fixed
+test images) at each epoch, with a slider over the past so a user can watch
+samples form, or collapse."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..widgets import ScaledImage
+
+HELP = {
+    "generated": "Samples from the same fixed noise at every epoch.",
+    "conditional": "One row per class, one column per fixed noise vector.",
+    "recon": "Fixed test images (odd rows) above their reconstructions (even rows).",
+    "points": "2,500 samples from fixed noise (2-D data).",
+}
+
+
+class TimelinePanel(QtWidgets.QWidget):
+    sample_now = QtCore.Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list = []
+        self._pixmaps: dict[Path, QtGui.QPixmap] = {}
+        self.follow_latest = True
+
+        self.caption = QtWidgets.QLabel("No samples yet.")
+        self.caption.setStyleSheet("color: #555;")
+        self.caption.setWordWrap(True)
+        self.image = ScaledImage("Samples appear here after each epoch.")
+        self.scatter_view = pg.PlotWidget(background="w")
+        self.scatter_view.setAspectLocked(True)
+        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(31, 119, 180, 90))
+        self.scatter_view.addItem(self.scatter)
+        self.stack = QtWidgets.QStackedWidget()
+        self.stack.addWidget(self.image)
+        self.stack.addWidget(self.scatter_view)
+
+        self.slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.slider.setEnabled(False)
+        self.slider.setToolTip("Drag through past epochs")
+        self.position = QtWidgets.QLabel("–")
+        self.position.setMinimumWidth(150)
+        self.sample_button = QtWidgets.QPushButton("Sample now")
+        self.sample_button.setToolTip("Render the timeline from the current weights (while training)")
+        self.sample_button.setEnabled(False)
+        self.sample_button.clicked.connect(self.sample_now)
+
+        self.slider.setMinimumWidth(100)
+        self.setMinimumWidth(260)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(self.position, 1)
+        row.addWidget(self.sample_button)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.slider)
+        lay.addLayout(row)
+        self.slider.valueChanged.connect(self._show)
+        self.slider.sliderPressed.connect(lambda: setattr(self, "follow_latest", False))
+
+    def set_kind(self, kind: str) -> None:
+        self.caption.setText(HELP.get(kind, ""))
+
+    def set_entries(self, entries: list) -> None:
+        """Entries in step order; stays on the newest unless the user moved the slider back."""
+        if [e.path for e in entries] == [e.path for e in self.entries]:
+            return
+        at_end = self.follow_latest or self.slider.value() >= len(self.entries) - 1
+        self.entries = list(entries)
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(0, len(entries) - 1))
+        if at_end:
+            self.slider.setValue(len(entries) - 1)
+            self.follow_latest = True
+        self.slider.blockSignals(False)
+        self.slider.setEnabled(len(entries) > 1)
+        self._show(self.slider.value())
+
+    def _show(self, i: int) -> None:
+        if not self.entries:
+            self.position.setText("–")
+            self.image.set_pixmap(None)
+            self.scatter.setData([], [])
+            return
+        i = max(0, min(i, len(self.entries) - 1))
+        self.follow_latest = i == len(self.entries) - 1
+        e = self.entries[i]
+        where = f"epoch {e.epoch}" if e.path.stem.startswith("epoch") else "on demand"
+        self.position.setText(f"{where} · step {e.step}  ({i + 1}/{len(self.entries)})")
+        if e.path.suffix == ".npy":
+            pts = np.load(e.path)
+            self.stack.setCurrentWidget(self.scatter_view)
+            self.scatter.setData(pts[:, 0], pts[:, 1])
+        else:
+            pix = self._pixmaps.get(e.path)
+            if pix is None:
+                pix = QtGui.QPixmap(str(e.path))
+                self._pixmaps[e.path] = pix
+            self.stack.setCurrentWidget(self.image)
+            self.image.set_pixmap(pix)
+
+    @property
+    def current_index(self) -> int:
+        return self.slider.value()
