@@ -151,10 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--run", default=None, help="run to show (default: the demo run)")
 
     b = sub.add_parser("bench", help="benchmarks; print JSON")
-    b.add_argument("what", choices=["train"], help="train: engine vs bare PyTorch loops")
-    b.add_argument("--epochs", type=_positive_int, default=10)
-    b.add_argument("--rounds", type=_positive_int, default=3)
-    b.add_argument("--no-examples", action="store_true", help="skip the DataLoader baseline")
+    b.add_argument("what", choices=["train", "gui"],
+                   help="train: engine vs bare PyTorch loops; gui: throughput and stalls with the window open")
+    b.add_argument("--epochs", type=_positive_int, default=10, help="train: epochs per loop")
+    b.add_argument("--rounds", type=_positive_int, default=3, help="train: interleaved repetitions")
+    b.add_argument("--no-examples", action="store_true", help="train: skip the DataLoader baseline")
+    b.add_argument("--seconds", type=_positive_float, default=20.0, help="gui: seconds of training measured")
+    b.add_argument("--backend", choices=["process", "thread"], default="process",
+                   help="gui: where the trainer runs")
     return p
 
 
@@ -370,6 +374,9 @@ def cmd_bench(args) -> int:
     if args.what == "train":
         from explorer.core.bench import bench_train
         print(json.dumps(bench_train(args.epochs, args.rounds, with_examples=not args.no_examples), indent=2))
+    elif args.what == "gui":
+        from explorer.qt.bench_gui import bench_gui
+        print(json.dumps(bench_gui(args.seconds, args.backend), indent=2))
     return 0
 
 

@@ -44,4 +44,4 @@ def png_bytes(arr: np.ndarray, scale: int = 1) -> bytes:
 def save_grid(x: torch.Tensor, path: Path, nrow: int | None = None, scale: int = 1) -> None:
     from .runs import atomic_write_bytes
 
-    atomic_write_bytes(Path(path), png_bytes(grid(x, nrow), scale))
+    atomic_write_bytes(Path(path), png_bytes(grid(x, nrow), scale), durable=False)

@@ -17,7 +17,8 @@ class RunContext:
         self.history = LossHistory()
         self.loaded = None           # runs.LoadedRun, None until a checkpoint exists
         self._data = None
-        self.history.add(self.follower.poll())
+        self.last_metrics: dict = {}  # newest value of every per-epoch / evaluation metric
+        self._take(self.follower.poll())
 
     @classmethod
     def open(cls, path) -> "RunContext":
@@ -52,8 +53,14 @@ class RunContext:
     def poll(self) -> list[dict]:
         new = self.follower.poll()
         if new:
-            self.history.add(new)
+            self._take(new)
         return new
+
+    def _take(self, records: list[dict]) -> None:
+        self.history.add(records)
+        for r in records:
+            if r.get("kind") in ("epoch", "eval"):
+                self.last_metrics.update({k: v for k, v in r.items() if isinstance(v, (int, float))})
 
     def reload_if_checkpoint_changed(self) -> bool:
         from .runs import CheckpointError, load_run
@@ -71,11 +78,7 @@ class RunContext:
         return self.summary
 
     def headline(self) -> str:
-        last: dict = {}
-        for r in self.follower.records:
-            if r.get("kind") in ("epoch", "eval"):
-                last.update({k: v for k, v in r.items() if isinstance(v, (int, float))})
-        return headline(last)
+        return headline(self.last_metrics)
 
     def data(self):
         """The run's dataset (loaded on first use)."""

@@ -81,7 +81,7 @@ class Timeline:
             buf = io.BytesIO()
             np.save(buf, out.astype(np.float32))
             path = directory / f"{stem}.npy"
-            atomic_write_bytes(path, buf.getvalue())
+            atomic_write_bytes(path, buf.getvalue(), durable=False)
         else:
             path = directory / f"{stem}.png"
             save_grid(out, path, nrow=self.nrow)

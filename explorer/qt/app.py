@@ -14,7 +14,8 @@ def make_app():
     app.setOrganizationName("LatentExplorer")
     app.setStyle("Fusion")
     import pyqtgraph as pg
-    pg.setConfigOptions(antialias=True, foreground="k", background="w")
+    # antialiased lines cost ~50x on the raster engine (590 vs 10 ms a frame for two plots)
+    pg.setConfigOptions(antialias=False, foreground="k", background="w")
     return app
 
 

@@ -21,7 +21,7 @@ from .widgets import NotificationBar
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_RUN = "demo-vae"
-FOLLOW_MS = 100    # metrics.jsonl is read 10 times a second
+FOLLOW_MS = 150    # metrics.jsonl is read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
 
 

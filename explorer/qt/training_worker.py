@@ -22,7 +22,7 @@ from PySide6 import QtCore
 from explorer.core.events import Progress
 from explorer.core.worker import EXIT, WorkerSpec, worker_main
 
-POLL_MS = 30
+POLL_MS = 50
 
 
 class TrainingWorker(QtCore.QObject):

@@ -1,11 +1,16 @@
 """Live loss plots, one per group of loss parts, drawn from the parts' names alone.
 
-Redraws only when the history changed and at most as often as the window's
-redraw timer fires (20 Hz): never once per training step. Raw values are drawn
-faint, the EMA-smoothed curve solid (as TensorBoard does); the test-set value
-of a part, where the run logs one (test_recon, ...), is drawn as dots.
+Redraws only when the history changed, at most as often as the window's redraw
+timer fires (20 Hz), and never more often than keeps painting under PAINT_BUDGET
+of a core: painting is what a live plot costs the trainer on a 2-core machine
+(bench gui: 14 ms a frame for two plots; at 10 frames a second the trainer fell
+to 0.75x of the bare loop, with no redraws it ran at 1.0x). Raw values are drawn
+faint, the EMA-smoothed curve solid (as TensorBoard does); the test-set value of
+a part, where the run logs one (test_recon, ...), is drawn as dots.
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +28,25 @@ LABELS = {
     "recon": "reconstruction", "kl": "KL divergence", "d_loss": "D loss", "g_loss": "G loss",
     "d_real": "mean D(x)", "d_fake": "mean D(G(z))", "commit": "commitment", "codebook": "codebook",
 }
+
+
+PAINT_BUDGET = 0.04      # fraction of one core the plots may spend painting
+MAX_RATE_HZ = 20
+
+
+class TimedCanvas(pg.GraphicsLayoutWidget):
+    """Measures its own paint time, so the panel can stay within its budget."""
+
+    def __init__(self):
+        super().__init__()
+        self.last_paint_s = 0.0
+        self.paints = 0
+
+    def paintEvent(self, ev):
+        t = time.perf_counter()
+        super().paintEvent(ev)
+        self.last_paint_s = time.perf_counter() - t
+        self.paints += 1
 
 
 def colour(name: str, i: int = 0) -> str:
@@ -43,6 +67,7 @@ class LossPanel(QtWidgets.QWidget):
         self._layout_key = None
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, tuple] = {}
+        self._stamps: dict[str, tuple] = {}
         self.steps_per_epoch = 0
 
         bar = QtWidgets.QHBoxLayout()
@@ -69,7 +94,8 @@ class LossPanel(QtWidgets.QWidget):
         self.empty.setStyleSheet("color: #777;")
         bar.addWidget(self.empty)
 
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = TimedCanvas()
+        self._last_draw = 0.0
         self.canvas.setBackground("w")
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -86,10 +112,13 @@ class LossPanel(QtWidgets.QWidget):
         self.history = history
         self._drawn = None
         self._layout_key = None
+        self._stamps = {}
 
     def _settings_changed(self, *_):
         self.smoothing_label.setText(f"{self.alpha:.2f}")
         self._drawn = None
+        if self.history is not None:
+            self.refresh(force=True)
 
     @property
     def alpha(self) -> float:
@@ -99,12 +128,19 @@ class LossPanel(QtWidgets.QWidget):
         return len(self.history.series[name]) if self.history and name in self.history.series else 0
 
     # -- drawing -------------------------------------------------------------------
-    def refresh(self) -> bool:
-        """Redraw if anything changed since the last call; returns whether it drew."""
+    def refresh(self, force: bool = False) -> bool:
+        """Redraw if anything changed since the last call and the paint budget allows;
+        returns whether it drew."""
         h = self.history
         key = None if h is None else (h.version, self.alpha, self.log_scale.isChecked(), self.x_axis.currentIndex())
         if key == self._drawn:
             return False
+        now = time.monotonic()
+        settings_changed = self._drawn is None or key is None or self._drawn[1:] != key[1:]
+        interval = max(1.0 / MAX_RATE_HZ, self.canvas.last_paint_s / PAINT_BUDGET)
+        if not (force or settings_changed) and now - self._last_draw < interval:
+            return False
+        self._last_draw = now
         self._drawn = key
         groups = h.groups() if h is not None else []
         self.empty.setVisible(not groups)
@@ -116,28 +152,80 @@ class LossPanel(QtWidgets.QWidget):
             return True
         self.steps_per_epoch = self._infer_steps_per_epoch()
         log = self.log_scale.isChecked()
+        view = (self.alpha, log, self.x_axis.currentIndex(), self.steps_per_epoch)
         for title, names in groups:
             plot = self.plots[title]
             positive = True
+            changed = False
             for name in names:
                 raw, smooth, test = self.curves[name]
                 s = h.series[name]
-                x, y = self._x(s.x), s.y
+                t = h.epoch_series.get(f"test_{name}")
+                stamp = (len(s), s.stride, len(t) if t is not None else 0, view)
                 if log:
-                    positive &= bool(len(y)) and bool(np.all(y > 0))
+                    positive &= bool(len(s)) and bool(np.all(s.y > 0))
+                if self._stamps.get(name) == stamp:
+                    continue  # nothing new for this curve: leave it (and its repaint) alone
+                self._stamps[name] = stamp
+                changed = True
+                x, y = self._x(s.x), s.y
                 raw.setData(x, y)
                 smooth.setData(x, ema(y, self.alpha) if self.alpha > 0 else y)
-                t = h.epoch_series.get(f"test_{name}")
                 if t is not None and len(t):
                     test.setData(self._x(t.x), t.y)
                 else:
                     test.setData([], [])
             use_log = log and positive
-            plot.setLogMode(y=use_log)
-            plot.setTitle(self._title(title, names) + ("" if use_log or not log else " (linear: values ≤ 0)"),
-                          size="9pt")
-            plot.setLabel("bottom", self.x_axis.currentText())
+            if plot.getAxis("left").logMode != use_log:
+                plot.setLogMode(y=use_log)
+                changed = True
+            if changed:
+                self._fit(plot, names, use_log)
+            text = self._title(title, names) + ("" if use_log or not log else " (linear: values ≤ 0)")
+            if plot.titleLabel.text != text:  # setHtml is not free: only when it changes
+                plot.setTitle(text, size="9pt")
+            if plot.getAxis("bottom").labelText != self.x_axis.currentText():
+                plot.setLabel("bottom", self.x_axis.currentText())
+            # settle the view's transform now; left to the paint, it schedules a second paint
+            plot.getViewBox().prepareForPaint()
         return True
+
+    def _fit(self, plot, names, log: bool) -> None:
+        """Set the view range ourselves, in the same pass as the data: pyqtgraph's deferred
+        auto-range would repaint the plot a second time."""
+        xs, ys = [], []
+        for name in names:
+            s = self.history.series[name]
+            if len(s):
+                xs += [s.x[0], s.x[-1]]
+                y = s.y[np.isfinite(s.y)]
+                if log:
+                    y = np.log10(y[y > 0])
+                if len(y):
+                    ys += [float(y.min()), float(y.max())]
+            t = self.history.epoch_series.get(f"test_{name}")
+            if t is not None and len(t):
+                yt = t.y[np.isfinite(t.y)]
+                if log:
+                    yt = np.log10(yt[yt > 0])
+                if len(yt):
+                    ys += [float(yt.min()), float(yt.max())]
+        if not xs or not ys:
+            return
+        x0, x1 = self._x(np.array([min(xs), max(xs)]))
+        y0, y1 = min(ys), max(ys)
+        if x1 == x0:
+            x1 = x0 + 1
+        if y1 == y0:
+            y0, y1 = y0 - 0.5, y1 + 0.5
+        # sticky ranges: the axes change (and re-render their ticks) only when the data
+        # leave the view or fill too little of it; x keeps 25% of headroom to grow into
+        (cx0, cx1), (cy0, cy1) = plot.getViewBox().viewRange()
+        pad = 0.04 * (y1 - y0)
+        new_x = (x0, x0 + 1.25 * (x1 - x0)) if (x1 > cx1 or x0 < cx0 or x1 < cx0 + 0.5 * (cx1 - cx0)) else None
+        new_y = (y0 - pad, y1 + pad) if (y0 < cy0 or y1 > cy1 or (y1 - y0) < 0.6 * (cy1 - cy0)) else None
+        if new_x or new_y:
+            plot.setRange(xRange=new_x or (cx0, cx1), yRange=new_y or (cy0, cy1), padding=0)
 
     def _x(self, steps: np.ndarray) -> np.ndarray:
         if self.x_axis.currentText() == "epoch" and self.steps_per_epoch:
@@ -159,11 +247,14 @@ class LossPanel(QtWidgets.QWidget):
 
     def _build(self, groups) -> None:
         self.canvas.clear()
-        self.plots, self.curves = {}, {}
+        self.plots, self.curves, self._stamps = {}, {}, {}
         cols = 1 if len(groups) <= 2 else 2
         for i, (title, names) in enumerate(groups):
             plot = self.canvas.addPlot(row=i // cols, col=i % cols)
-            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.disableAutoRange()
+            # no grid: pyqtgraph draws it through each axis's QPicture, which was ~15% of a
+            # core at 10 redraws a second (bench gui); the axes' ticks remain
+            plot.getAxis("left").setWidth(56)  # fixed: a tick label that grows would relayout and repaint
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             if len(names) > 1:
