@@ -47,7 +47,7 @@ class MainWindow(QtWidgets.QMainWindow):
                  backend: str = "process", open_run: str | None = None, restore: bool = True):
         super().__init__()
         self.settings = settings or QtCore.QSettings("LatentExplorer", "Latent Explorer")
-        self.runs_root = Path(runs_root or default_runs_root())
+        self.runs_root = Path(runs_root or default_runs_root()).resolve()
         self.backend = backend
         self.context = None  # explorer.core.run_context.RunContext of the run shown
         self.worker: TrainingWorker | None = None
@@ -198,11 +198,15 @@ class MainWindow(QtWidgets.QMainWindow):
         from explorer.core.runs import CheckpointError
 
         summaries = []
+        training = self.worker_dir if self.worker is not None and self.worker.running else None
         for path in self.known_runs():
             try:
-                summaries.append(run_summary(path))
+                summary = run_summary(path)
             except CheckpointError:
                 continue
+            if path == training:
+                summary["status"] = "training"
+            summaries.append(summary)
         self.runs_panel.set_runs(summaries, str(self.context.path) if self.context else None)
 
     def open_run(self, path: str, quiet: bool = False) -> bool:
@@ -342,6 +346,11 @@ class MainWindow(QtWidgets.QMainWindow):
             what = "stopped" if ev.stopped else "finished"
             self.status.showMessage(f"{name}: training {what} at step {ev.step}", 8000)
             self.training_panel.status.setText(f"Training {what} at step {ev.step} (checkpoint saved).")
+        elif isinstance(ev, E.EpochEnd) and self._is_worker_run():
+            s = self.context.summary
+            self.training_panel.set_run(s["name"], s["model"], s["dataset"], ev.step, ev.epoch)
+        elif isinstance(ev, E.Checkpointed):
+            self.refresh_runs()
         elif isinstance(ev, E.Notice):
             self.notify(f"{name}: {ev.message}", "warning")
         elif isinstance(ev, E.LrChanged):
