@@ -40,6 +40,26 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def _nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
+    return v
+
+
+def _confidence(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
+    if not 0 <= v <= 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
+    return v
+
+
 def _positive_float(text: str) -> float:
     try:
         v = float(text)
@@ -79,12 +99,16 @@ MODEL_FLAGS = {
     "--pack": ("pack", dict(type=_positive_int, help="GAN: PacGAN packing degree m")),
     "--label-smoothing": ("label_smoothing", dict(type=_fraction, help="GAN: one-sided label smoothing")),
     "--maxout": ("maxout", dict(type=int, help="GAN: D maxout pieces (0: LeakyReLU)")),
+    "--pixelcnn-layers": ("pixelcnn_layers", dict(type=_positive_int, help="PixelCNN: gated layers (8)")),
+    "--pixelcnn-channels": ("pixelcnn_channels", dict(type=_positive_int, help="PixelCNN: channels per stack (64)")),
+    "--pixelcnn-dropout": ("pixelcnn_dropout", dict(type=_fraction, help="PixelCNN: dropout in each layer")),
 }
 MODEL_SWITCHES = {
     "--ema": ("ema", True, "VQ-VAE: EMA codebook updates"),
     "--no-restarts": ("restarts", False, "VQ-VAE: no dead-code restarts"),
     "--kmeans-init": ("kmeans_init", True, "VQ-VAE: k-means codebook initialisation"),
     "--minibatch-std": ("minibatch_std", True, "GAN: minibatch-std feature in D"),
+    "--conditional": ("pixelcnn_conditional", True, "PixelCNN: condition on the class label"),
 }
 TRAIN_FLAGS = {
     "--epochs": ("epochs", dict(type=_positive_int)),
@@ -98,16 +122,25 @@ TRAIN_FLAGS = {
     "--device": ("device", dict(help="auto, cpu, cuda, cuda:N or mps")),
     "--log-every": ("log_every", dict(type=_positive_int, help="steps per loss record")),
     "--eval-every": ("eval_every", dict(type=int, help="steps between cheap metrics (0: per epoch)")),
+    "--usage-every": ("usage_every", dict(type=_nonneg_int, help="VQ-VAE: steps between codebook usage "
+                                          "records in metrics.jsonl (0: per epoch only)")),
     "--iwae-k": ("iwae_k", dict(type=int, help="importance samples of the IWAE bound")),
     "--data-dir": ("data_dir", dict(help="where torchvision datasets live")),
     "--image-size": ("image_size", dict(type=_positive_int, help="folder datasets: side in pixels")),
     "--checkpoint-every": ("checkpoint_every_s", dict(type=float, help="seconds between epoch checkpoints")),
+    "--alert-coverage": ("alert_coverage", dict(type=_positive_float, help="GAN: collapse alert below this "
+                                                "fraction of modes or classes covered (0.75)")),
+    "--alert-diversity": ("alert_diversity", dict(type=_positive_float, help="GAN: collapse alert below this "
+                                                  "generated/real diversity ratio (0.5)")),
+    "--alert-evals": ("alert_evals", dict(type=_positive_int, help="GAN: evaluations below before an alert (3)")),
+    "--alert-steps": ("alert_steps", dict(type=int, help="GAN: steps those evaluations must span (1000)")),
+    "--alert-warmup": ("alert_warmup", dict(type=int, help="GAN: a signal that never rose counts from this step")),
 }
 
 
 def build_parser() -> argparse.ArgumentParser:
     from explorer.core.datasets import DATASET_NAMES
-    from models import MODEL_NAMES
+    from models import ALL_MODEL_NAMES
 
     p = argparse.ArgumentParser(prog="main.py", description="Latent Explorer: train small generative "
                                 "models and look inside them. No command opens the window.")
@@ -117,10 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--run", help="run directory to open")
 
     t = sub.add_parser("train", help="train a model into a run directory")
-    t.add_argument("--model", required=True, choices=MODEL_NAMES, metavar="MODEL",
-                   help=f"one of: {', '.join(MODEL_NAMES)}")
-    t.add_argument("--dataset", default="mnist5k", metavar="DATASET",
+    t.add_argument("--model", required=True, choices=ALL_MODEL_NAMES, metavar="MODEL",
+                   help=f"one of: {', '.join(ALL_MODEL_NAMES)} (pixelcnn: a prior over a VQ-VAE run's codes)")
+    t.add_argument("--dataset", default=None, metavar="DATASET",
                    help=f"one of: {', '.join(DATASET_NAMES)} (default mnist5k)")
+    t.add_argument("--run", default=None, metavar="VQRUN",
+                   help="pixelcnn only: the VQ-VAE run whose code grids it learns (its dataset and decoder)")
     t.add_argument("--out", required=True, help="run directory to write")
     t.add_argument("--resume", action="store_true", help="continue the run in --out")
     t.add_argument("--overwrite", action="store_true", help="replace an existing run in --out")
@@ -145,14 +180,38 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--label", type=int, default=None, help="conditional models: the class to draw")
     s.add_argument("--device", default="auto")
+    s.add_argument("--drs", action="store_true",
+                   help="GANs: discriminator rejection sampling (Azadi et al. 2019); prints the acceptance rate")
+    s.add_argument("--min-confidence", type=_confidence, default=None, metavar="P",
+                   help="keep only samples the dataset's classifier labels with confidence >= P (e.g. 0.8); "
+                        "prints the acceptance rate")
+    s.add_argument("--rejected", default=None, metavar="PNG",
+                   help="with --min-confidence: also write up to --n rejected samples to this PNG")
+    s.add_argument("--drs-percentile", type=float, default=None,
+                   help="DRS: the percentile of F(x) that sets gamma (default 80; higher keeps fewer, better samples)")
+
+    m = sub.add_parser("embed", help="write a run's latents, their 2-D map and labels to an .npz file")
+    m.add_argument("--run", required=True)
+    m.add_argument("--method", required=True, choices=["raw", "pca", "umap", "tsne"],
+                   help="raw needs a 2-D latent space; umap compiles for about a minute on first use")
+    m.add_argument("--out", required=True, help="the .npz file to write")
+    m.add_argument("--cap", type=_positive_int, default=5000, help="at most this many samples (stratified)")
+    m.add_argument("--seed", type=int, default=0, help="seeds the sample and the map")
+    m.add_argument("--device", default="auto")
+    m.add_argument("--no-cache", action="store_true", help="neither read nor write the run's map cache")
 
     n = sub.add_parser("snapshot", help="render the window and each panel offscreen to PNG files")
     n.add_argument("--out", required=True, help="directory for the PNG files")
     n.add_argument("--run", default=None, help="run to show (default: the demo run)")
+    n.add_argument("--umap", action="store_true",
+                   help="wait for the UMAP latent map (about a minute the first time) instead of PCA")
 
     b = sub.add_parser("bench", help="benchmarks; print JSON")
-    b.add_argument("what", choices=["train", "gui"],
-                   help="train: engine vs bare PyTorch loops; gui: throughput and stalls with the window open")
+    b.add_argument("what", choices=["train", "gui", "map"],
+                   help="train: engine vs bare PyTorch loops; gui: throughput and stalls with the window open; "
+                        "map: latent-map timings, click-to-decode latency, 70k-point frames")
+    b.add_argument("--run", default=None, help="map: the VAE run to measure (default: train one on mnist5k)")
+    b.add_argument("--service", action="store_true", help="map: also time a fresh map service's warm-up")
     b.add_argument("--epochs", type=_positive_int, default=10, help="train: epochs per loop")
     b.add_argument("--rounds", type=_positive_int, default=3, help="train: interleaved repetitions")
     b.add_argument("--no-examples", action="store_true", help="train: skip the DataLoader baseline")
@@ -187,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_bench(args)
         if command == "snapshot":
             return cmd_snapshot(args)
+        if command == "embed":
+            return cmd_embed(args)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -217,8 +278,9 @@ def cmd_train(args, parser) -> int:
     from explorer.core.datasets import DatasetError, check_name, load_dataset
     from explorer.core.engine import TrainingEngine
 
+    dataset = args.dataset or "mnist5k"
     try:
-        check_name(args.dataset)
+        check_name(dataset)
     except DatasetError as e:
         parser.error(str(e))
     if args.epochs is not None and args.steps is not None:
@@ -229,15 +291,49 @@ def cmd_train(args, parser) -> int:
     for flag, (field, value, _) in MODEL_SWITCHES.items():
         if getattr(args, flag[2:].replace("-", "_")):
             model_over[field] = value
+    if args.model == "pixelcnn":
+        return _train_prior(args, parser, model_over, train_over)
+    if args.run:
+        parser.error(f"--run applies only to --model pixelcnn (the VQ-VAE run it models), not {args.model}")
     try:
         if args.resume:
             engine = TrainingEngine.open(args.out, **{k: v for k, v in train_over.items()
                                                       if k in ("epochs", "steps", "lr", "device", "log_every",
-                                                               "eval_every", "data_dir")})
+                                                               "eval_every", "data_dir", "lr_d", "lr_g")})
         else:
-            data = load_dataset(args.dataset, args.data_dir, args.download, args.image_size or 28)
+            data = load_dataset(dataset, args.data_dir, args.download, args.image_size or 28)
             mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
             engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    return _drive(engine, quiet=args.quiet)
+
+
+PRIOR_FLAGS = ("--pixelcnn-layers", "--pixelcnn-channels", "--pixelcnn-dropout", "--conditional")
+
+
+def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
+    """train --model pixelcnn --run VQRUN: a prior over that VQ-VAE run's code grids."""
+    from explorer.core.engine import TrainingEngine
+    from explorer.core.prior_runs import create_prior_engine
+
+    fields = {**{f: flag for flag, (f, _) in MODEL_FLAGS.items()},
+              **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}}
+    foreign = [fields[f] for f, v in model_over.items() if v is not None and fields[f] not in PRIOR_FLAGS]
+    if foreign:
+        parser.error(f"{foreign[0]} does not apply to pixelcnn: the VQ-VAE run given with --run sets it")
+    if args.dataset is not None or args.image_size is not None:
+        parser.error("--dataset and --image-size do not apply to pixelcnn: it trains on the VQ-VAE run's dataset")
+    if not args.run and not args.resume:
+        parser.error("--model pixelcnn needs --run VQRUN, the VQ-VAE run whose codes it models")
+    try:
+        if args.resume:
+            engine = TrainingEngine.open(args.out, **{k: v for k, v in train_over.items()
+                                                      if k in ("epochs", "steps", "lr", "device", "log_every",
+                                                               "data_dir")})
+        else:
+            engine = create_prior_engine(args.run, args.out, {k: v for k, v in model_over.items() if v is not None},
+                                         train_over, overwrite=args.overwrite)
     except _user_errors() as e:
         raise UserError(str(e))
     return _drive(engine, quiet=args.quiet)
@@ -285,8 +381,9 @@ def _drive(engine, quiet: bool = False) -> int:
 
 
 SUMMARY_KEYS = ("test_neg_elbo", "test_iwae_nll", "test_recon", "active_units", "perplexity",
-                "test_perplexity", "test_codes_used", "modes_captured", "hq_fraction", "reverse_kl",
-                "classes_covered", "label_entropy")
+                "test_perplexity", "test_codes_used", "train_codes_used_fraction", "test_bits_per_code",
+                "confident_share", "modes_captured", "hq_fraction", "reverse_kl",
+                "classes_covered", "label_entropy", "diversity_ratio", "near_duplicates")
 
 
 def _summary(engine, ev, seconds: float, rate: float) -> str:
@@ -316,8 +413,11 @@ def _open_run(path, device):
 
 
 def cmd_eval(args) -> int:
+    from explorer.core.alerts import alerts_in
     from explorer.core.datasets import load_dataset
     from explorer.core.metrics import Evaluator
+    from explorer.core.runs import METRICS, history, read_metrics
+    from explorer.core.sampling import Timeline
 
     run = _open_run(args.run, args.device)
     tc = run.train_cfg
@@ -326,9 +426,12 @@ def cmd_eval(args) -> int:
     except _user_errors() as e:
         raise UserError(str(e))
     k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
-    metrics = Evaluator(data, tc.n_eval_samples, k).epoch(run.model, full=True)
+    timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
+    fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
+    metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed).epoch(run.model, full=True)
+    records, _ = read_metrics(run.path / METRICS)
     out = {"run": str(run.path), "model": run.model_cfg.model, "dataset": tc.dataset,
-           "step": run.step, **metrics}
+           "step": run.step, **metrics, "alerts": alerts_in(history(records))}
     print(json.dumps(out, default=float))
     return 0
 
@@ -346,8 +449,19 @@ def cmd_sample(args) -> int:
     if out.suffix.lower() != want:
         raise UserError(f"{run.model_cfg.model} on {run.train_cfg.dataset} makes "
                         f"{'2-D points' if points else 'images'}: --out must end in {want}")
+    if args.drs_percentile is not None and not args.drs:
+        raise UserError("--drs-percentile applies only with --drs")
+    if args.rejected is not None and args.min_confidence is None:
+        raise UserError("--rejected applies only with --min-confidence")
+    if args.drs and args.min_confidence is not None:
+        raise UserError("choose --drs or --min-confidence, not both")
     try:
-        x, note = sample_model(run, args.n, seed=args.seed, label=args.label)
+        if args.drs:
+            x, note = _drs_samples(run, args)
+        elif args.min_confidence is not None:
+            x, note = _classifier_samples(run, args)
+        else:
+            x, note = sample_model(run, args.n, seed=args.seed, label=args.label)
     except _user_errors() as e:
         raise UserError(str(e))
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -359,11 +473,79 @@ def cmd_sample(args) -> int:
     return 0
 
 
+def _classifier_samples(run, args):
+    from explorer.core.datasets import load_dataset
+    from explorer.core.images import save_grid
+    from explorer.core.rejection import classifier_for, rejection_sample
+
+    if args.rejected is not None and Path(args.rejected).suffix.lower() != ".png":
+        raise ValueError(f"--rejected must end in .png, got {Path(args.rejected).name}")
+    tc = run.train_cfg
+    data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
+    r = rejection_sample(run.model, args.n, classifier_for(data, run.model.device), args.min_confidence,
+                         seed=args.seed, condition=args.label)
+    note = (f"classifier rejection sampling: acceptance rate {r.acceptance_rate:.1%}, {r.accepted} of "
+            f"{r.drawn} samples labelled with confidence >= {r.threshold:g}")
+    if args.rejected is not None:
+        if len(r.rejected):
+            Path(args.rejected).parent.mkdir(parents=True, exist_ok=True)
+            save_grid(r.rejected, Path(args.rejected), scale=2)
+            note += f"; {len(r.rejected)} rejected written to {args.rejected}"
+        else:
+            note += "; none rejected"
+    return r.samples, note
+
+
+def _drs_samples(run, args):
+    from explorer.core.drs import DEFAULT_PERCENTILE, drs_sample
+
+    pct = DEFAULT_PERCENTILE if args.drs_percentile is None else args.drs_percentile
+    r = drs_sample(run.model, args.n, percentile=pct, seed=args.seed, condition=args.label)
+    return r.samples, (f"discriminator rejection sampling: acceptance rate {r.acceptance_rate:.1%}, "
+                       f"{r.accepted} of {r.proposed} candidates kept, gamma at the {pct:g}th percentile")
+
+
+def cmd_embed(args) -> int:
+    from explorer.core.latent_map import MapCache, MapError, project, write_embedding
+    from explorer.core.latents import encode_run
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".npz":
+        raise UserError(f"--out must end in .npz, got {out.name}")
+    run = _open_run(args.run, args.device)
+    if args.method == "raw" and run.model.latent.dim != 2:
+        raise UserError(f"--method raw needs a 2-D latent space; {run.model_cfg.model} in {run.path} "
+                        f"has {run.model.latent.dim} dimensions: use pca, umap or tsne")
+    params = {"seed": args.seed} if args.method in ("umap", "tsne") else {}
+    try:
+        encoded = encode_run(run, cap=args.cap, seed=args.seed)
+        cache = None if args.no_cache else MapCache(run.path)
+        latent_map = cache.load(encoded, args.method, params) if cache else None
+        if latent_map is None:
+            if args.method == "umap":
+                log.info("umap: the first fit in a process compiles for about a minute")
+            latent_map = project(encoded.latents, args.method, params)
+            if cache:
+                try:
+                    cache.save(encoded, latent_map)
+                except OSError as e:  # a read-only run still gets its export
+                    log.warning("could not cache the map in %s: %s", cache.dir, e)
+    except (MapError, *_user_errors()) as e:
+        raise UserError(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
+    try:
+        write_embedding(out, encoded, latent_map)
+    except OSError as e:
+        raise UserError(f"cannot write {out}: {e.strerror or e}")
+    print(f"wrote {len(encoded)} {args.method} map points of {encoded.dim}-D latents "
+          f"(step {encoded.step}) to {out}")
+    return 0
+
+
 def cmd_snapshot(args) -> int:
     if args.run and not Path(args.run, "config.json").exists():
         raise UserError(f"{args.run}: not a run directory (no config.json)")
     from explorer.qt.snapshot import snapshot
-    for path in snapshot(args.out, args.run):
+    for path in snapshot(args.out, args.run, slow_map=args.umap):
         print(path)
     return 0
 
@@ -377,6 +559,9 @@ def cmd_bench(args) -> int:
     elif args.what == "gui":
         from explorer.qt.bench_gui import bench_gui
         print(json.dumps(bench_gui(args.seconds, args.backend), indent=2))
+    elif args.what == "map":
+        from explorer.qt.bench_map_gui import bench_map_all
+        print(json.dumps(bench_map_all(args.run, with_service=args.service), indent=2))
     return 0
 
 

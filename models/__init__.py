@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 from .autoencoders import VAE, Autoencoder, ConditionalVAE, DenoisingAutoencoder
-from .base import (ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, DISCRETE, ENCODE, GENERATE,
-                   POSTERIOR, Encoding, GenerativeModel, LatentSpec)
+from .base import (ADVERSARIAL, AUTOREGRESSIVE, CONDITIONAL, DECODE, DENOISING, DISCRETE, ENCODE,
+                   GENERATE, POSTERIOR, Encoding, GenerativeModel, LatentSpec)
 from .classifier import Classifier
-from .config import FAMILIES, MODEL_NAMES, ModelConfig
+from .config import ALL_MODEL_NAMES, FAMILIES, MODEL_NAMES, PRIOR_NAMES, ModelConfig
 from .gan import DCGAN, GAN, ConditionalGAN
+from .pixelcnn import PixelCNN
 from .vqvae import VQVAE
 
 MODEL_CLASSES = {
     "ae": Autoencoder, "dae": DenoisingAutoencoder, "vae": VAE, "cvae": ConditionalVAE,
-    "vqvae": VQVAE, "gan": GAN, "dcgan": DCGAN, "cgan": ConditionalGAN,
+    "vqvae": VQVAE, "gan": GAN, "dcgan": DCGAN, "cgan": ConditionalGAN, "pixelcnn": PixelCNN,
 }
-assert set(MODEL_CLASSES) == set(MODEL_NAMES)
+assert set(MODEL_CLASSES) == set(ALL_MODEL_NAMES)
 
 
 def build_model(cfg: ModelConfig) -> GenerativeModel:
     if cfg.model not in MODEL_CLASSES:
-        raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(MODEL_NAMES)}")
+        raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
     return MODEL_CLASSES[cfg.model](cfg)
 
 
 __all__ = [
-    "ADVERSARIAL", "CONDITIONAL", "DECODE", "DENOISING", "DISCRETE", "ENCODE", "GENERATE",
+    "ADVERSARIAL", "AUTOREGRESSIVE", "CONDITIONAL", "DECODE", "DENOISING", "DISCRETE", "ENCODE", "GENERATE",
     "POSTERIOR", "Encoding", "GenerativeModel", "LatentSpec", "Classifier", "FAMILIES",
-    "MODEL_NAMES", "ModelConfig", "MODEL_CLASSES", "build_model",
+    "MODEL_NAMES", "PRIOR_NAMES", "ALL_MODEL_NAMES", "ModelConfig", "MODEL_CLASSES", "build_model",
 ]

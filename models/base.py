@@ -21,6 +21,7 @@ POSTERIOR = "posterior"      # Encoding carries mu/logvar (VAEs)
 DISCRETE = "discrete"        # Encoding carries code indices (VQ-VAE)
 ADVERSARIAL = "adversarial"  # has a discriminator (GANs)
 DENOISING = "denoising"      # corrupt(x) exists
+AUTOREGRESSIVE = "autoregressive"  # loss is an exact NLL; samples position by position (PixelCNN)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,29 @@ class GenerativeModel(nn.Module):
 
     def after_step(self, step: int) -> None:
         """Called after all phases stepped (e.g. dead-code restarts)."""
+
+    def prepare_inputs(self, x: Tensor) -> Tensor:
+        """What loss() takes as batch[0], computed once from a split's samples by the
+        engine and the evaluator: the samples themselves, or e.g. a prior's code grids."""
+        return x
+
+    # -- codebook hooks (discrete models); the engine logs what they report --
+    def code_usage(self) -> Tensor | None:
+        """Uses of each code in training since reset_code_usage(); None without a codebook."""
+        return None
+
+    def reset_code_usage(self) -> None:
+        """Start counting code uses afresh (the engine does at each epoch's end)."""
+
+    def restart_codes(self) -> Tensor:
+        """Re-seed the codes unused since the last reset from current encoder outputs;
+        returns their indices."""
+        raise ValueError(f"{self.cfg.model} has no codebook to restart")
+
+    @property
+    def code_restarts(self) -> int:
+        """Codes re-seeded so far, automatically or on demand."""
+        return 0
 
     # -- helpers ----------------------------------------------------------
     @property

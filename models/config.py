@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-MODEL_NAMES = ("ae", "dae", "vae", "cvae", "vqvae", "gan", "dcgan", "cgan")
+MODEL_NAMES = ("ae", "dae", "vae", "cvae", "vqvae", "gan", "dcgan", "cgan")   # trained on a dataset
+PRIOR_NAMES = ("pixelcnn",)                                                  # trained on another run's codes
+ALL_MODEL_NAMES = MODEL_NAMES + PRIOR_NAMES
 FAMILIES = {
     "ae": "autoencoder", "dae": "autoencoder", "vae": "vae", "cvae": "vae",
-    "vqvae": "vqvae", "gan": "gan", "dcgan": "gan", "cgan": "gan",
+    "vqvae": "vqvae", "gan": "gan", "dcgan": "gan", "cgan": "gan", "pixelcnn": "prior",
 }
 
 
 @dataclass
 class ModelConfig:
-    model: str = "vae"                 # one of MODEL_NAMES
+    model: str = "vae"                 # one of ALL_MODEL_NAMES
     data_shape: tuple = (1, 28, 28)    # (C, H, W) for images, (D,) for points
     n_classes: int = 10                # label count; conditional models need it
     data_kind: str = "image"           # "image" (values in [0, 1]) or "points"
@@ -41,6 +43,14 @@ class ModelConfig:
     restarts: bool = True              # re-seed codes unused for restart_after steps
     restart_after: int = 100           # steps without use before a code counts as dead
     kmeans_init: bool = False          # initialise the codebook by k-means on a first batch
+    # PixelCNN prior over a VQ-VAE's code grids; the VQ-VAE settings above rebuild its frozen
+    # VQ-VAE, whose weights are copied into the prior's run
+    pixelcnn_layers: int = 8           # gated layers; each widens the view by a row and a column
+    pixelcnn_channels: int = 64        # channels of each stack (vertical and horizontal)
+    pixelcnn_conditional: bool = False  # condition on the class label
+    pixelcnn_dropout: float = 0.0      # dropout in each layer's residual branch (small datasets overfit)
+    vq_run: str = ""                   # the VQ-VAE run whose codes it models (where it came from)
+    vq_step: int = 0                   # that run's step when its weights were copied
     # GANs
     gan_loss: str = "ns"               # "ns" (non-saturating) or "minimax" (original)
     pack: int = 1                      # PacGAN: samples per discriminator input
@@ -67,8 +77,8 @@ class ModelConfig:
             if k in d:
                 d[k] = tuple(d[k])
         cfg = cls(**d)
-        if cfg.model not in MODEL_NAMES:
-            raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(MODEL_NAMES)}")
+        if cfg.model not in ALL_MODEL_NAMES:
+            raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
         return cfg
 
     @property

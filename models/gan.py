@@ -116,6 +116,28 @@ class GAN(GenerativeModel):
         """D's logit for each pack of `pack` consecutive samples."""
         return self.D(x, self._cond(y))
 
+    def single_logits(self, x: Tensor, y: Tensor | None = None, partners: Tensor | None = None,
+                      partner_y: Tensor | None = None) -> Tensor:
+        """D's logit for each sample on its own. With packing D only judges packs, so
+        each sample goes first in a pack with its m-1 `partners` (n, m-1, *shape),
+        e.g. real samples, or else with m-1 copies of itself. With minibatch-std
+        the logits depend on the rest of the batch, as they do in training."""
+        m = self.cfg.pack
+        if m == 1:
+            return self.discriminate(x, y)
+        if partners is None:
+            packs = x.unsqueeze(1).expand(len(x), m, *x.shape[1:])
+            ys = None if y is None else y.unsqueeze(1).expand(len(y), m)
+        else:
+            if y is not None and partner_y is None:
+                raise ValueError("a conditional D needs the partners' labels (partner_y)")
+            if tuple(partners.shape) != (len(x), m - 1, *x.shape[1:]):
+                raise ValueError(f"partners must have shape {(len(x), m - 1, *x.shape[1:])}, "
+                                 f"got {tuple(partners.shape)}")
+            packs = torch.cat([x.unsqueeze(1), partners.to(x)], 1)
+            ys = None if y is None else torch.cat([y.unsqueeze(1), partner_y.to(y)], 1)
+        return self.discriminate(packs.reshape(-1, *x.shape[1:]), None if ys is None else ys.reshape(-1))
+
     def phase_parameters(self, phase):
         return list((self.D if phase == "d" else self.G).parameters())
 

@@ -181,3 +181,22 @@ class VQVAE(GenerativeModel):
     def after_step(self, step):
         if self.cfg.restarts:
             self.quantizer.restart_dead()
+
+    def code_usage(self) -> Tensor:
+        return self.quantizer.usage
+
+    def reset_code_usage(self) -> None:
+        self.quantizer.usage.zero_()
+
+    def restart_codes(self) -> Tensor:
+        q = self.quantizer
+        if q._last_inputs is None or float(q.usage.sum()) == 0:
+            # right after a reset every code counts as unused: restarting now would wipe the codebook
+            raise ValueError("no codes assigned yet since the last reset: train a few steps, then restart")
+        dead = q.usage == 0
+        q.restart(dead)
+        return dead.nonzero().flatten()
+
+    @property
+    def code_restarts(self) -> int:
+        return int(self.quantizer.restarts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from models import ModelConfig
+from models import PRIOR_NAMES, ModelConfig
 
 from .datasets import Dataset
 
@@ -23,6 +23,7 @@ class TrainConfig:
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:1" | "mps"
     log_every: int = 10               # steps per loss record in metrics.jsonl
     eval_every: int = 0               # steps between cheap metrics (0: once an epoch)
+    usage_every: int = 25             # VQ: steps between codebook usage records (0: per epoch only)
     iwae_k: int = 50                  # importance samples for the IWAE bound at evaluation
     n_eval_samples: int = 2500        # generated samples scored by mode/label metrics
     data_dir: str | None = None       # where torchvision sets live (None: the user cache)
@@ -31,6 +32,13 @@ class TrainConfig:
     slim: bool = False                # keep no optimizer state (small runs to ship)
     checkpoint_every_s: float = 10.0  # epoch-end checkpoints at most this often (0: every
                                       # epoch); the end of a run, stop and save always write one
+    # GAN collapse alerts (explorer/core/alerts.py): a signal below its threshold for
+    # alert_evals evaluations spanning alert_steps steps
+    alert_coverage: float = 0.75      # modes captured / modes, classes covered / classes
+    alert_diversity: float = 0.5      # generated / real mean pairwise feature distance
+    alert_evals: int = 3
+    alert_steps: int = 1000
+    alert_warmup: int = 5000          # a signal that never reached its threshold counts from here
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -80,6 +88,9 @@ def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
 def make_configs(model: str, data: Dataset, model_overrides: dict | None = None,
                  train_overrides: dict | None = None) -> tuple[ModelConfig, TrainConfig]:
     """Defaults for the pair, then the user's overrides (None values are ignored)."""
+    if model in PRIOR_NAMES:
+        raise ValueError(f"a {model} prior is made from a VQ-VAE run, not a dataset: "
+                         f"use prior_runs.create_prior_engine (train --model {model} --run VQRUN)")
     m, t = defaults_for(model, data)
     m.update({k: v for k, v in (model_overrides or {}).items() if v is not None})
     given = {k: v for k, v in (train_overrides or {}).items() if v is not None}

@@ -1,5 +1,6 @@
 """The training engine: a plain generator that yields progress events and takes
-commands through send() (pause, resume, stop, set_lr, evaluate, save, step).
+commands through send() (pause, resume, stop, set_lr, evaluate, save, step,
+restart_codes).
 
     engine = TrainingEngine.create("checkpoints/vae1", model_cfg, train_cfg)
     events = engine.run()
@@ -22,12 +23,14 @@ from pathlib import Path
 
 import torch
 
-from models import DISCRETE, GenerativeModel, ModelConfig, build_model
+from models import ADVERSARIAL, GenerativeModel, ModelConfig, build_model
 
 from . import runs
 from .config import TrainConfig
-from .events import (Checkpointed, EpochEnd, Evaluated, Failed, Finished, LrChanged, Notice, Paused,
-                     Progress, Resumed, SamplesSaved, Started)
+from .alerts import AlertRules, CollapseMonitor, alert_record
+from .codebook import usage_record
+from .events import (AlertRaised, Checkpointed, CodebookUsage, CodesRestarted, EpochEnd, Evaluated, Failed, Finished, LrChanged, Notice,
+                     Paused, Progress, Resumed, SamplesSaved, Started, WeightsSnapshot)
 from .datasets import Dataset, load_dataset
 from .metrics import Evaluator, codebook_stats
 from .sampling import Timeline
@@ -83,20 +86,25 @@ class TrainingEngine:
     """Owns one run directory; `run()` is the generator that trains it."""
 
     def __init__(self, run_dir: Path, model_cfg: ModelConfig, train_cfg: TrainConfig,
-                 resume: bool, data: Dataset | None = None):
+                 resume: bool, data: Dataset | None = None, init_weights: dict | None = None):
         self.run_dir = Path(run_dir)
         self.model_cfg, self.cfg, self.resume = model_cfg, train_cfg, resume
         self._data = data
+        self.init_weights = init_weights
         self.step = self.epoch = self.pos = 0
         self.checkpoint_step: int | None = None
         self.last_save = -math.inf
         self.paused = self.stop_requested = False
         self.pending_steps: list[tuple] = []
+        self.queued: list = []   # events a command produced beyond the one it returns
 
     # -- construction --------------------------------------------------------------
     @classmethod
     def create(cls, run_dir, model_cfg: ModelConfig, train_cfg: TrainConfig,
-               data: Dataset | None = None, overwrite: bool = False) -> "TrainingEngine":
+               data: Dataset | None = None, overwrite: bool = False,
+               init_weights: dict | None = None) -> "TrainingEngine":
+        """A new run; `init_weights` (a state dict, possibly partial) replaces the fresh weights
+        it names, e.g. the frozen VQ-VAE inside a PixelCNN prior."""
         run_dir = Path(run_dir)
         if runs.has_checkpoint(run_dir) or (run_dir / runs.CONFIG).exists():
             if not overwrite:
@@ -104,7 +112,8 @@ class TrainingEngine:
                                 f"or choose another --out")
             shutil.rmtree(run_dir)
         build_model(model_cfg)  # settings that cannot make a model fail here, before any file is written
-        return cls(run_dir, model_cfg, train_cfg, resume=False, data=data)
+        AlertRules.from_config(train_cfg)
+        return cls(run_dir, model_cfg, train_cfg, resume=False, data=data, init_weights=init_weights)
 
     @classmethod
     def open(cls, run_dir, data: Dataset | None = None, **train_overrides) -> "TrainingEngine":
@@ -168,13 +177,21 @@ class TrainingEngine:
         self.batch_size = min(cfg.batch_size, len(self.x))
         self.steps_per_epoch = max(1, len(self.x) // self.batch_size)
         self.perm = None
-        self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k)
         self.timeline = Timeline(self.model, self.data, cfg.seed)
+        fixed = (self.timeline.z, self.timeline.y) if self.timeline.generated and not self.timeline.points else None
+        self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k, fixed_noise=fixed)
+        self.monitor = CollapseMonitor(AlertRules.from_config(cfg))
+        self.grad_norms = ADVERSARIAL in self.model.capabilities
         self.run_dir.mkdir(parents=True, exist_ok=True)
         if self.resume:
             self._restore()
+            records, _ = runs.read_metrics(self.run_dir / runs.METRICS)
+            self.monitor.replay([r for r in runs.history(records) if r.get("step", 0) <= self.step])
         else:
+            if self.init_weights:
+                self._load_initial(self.init_weights)
             runs.write_config(self.run_dir, self.model_cfg, cfg, {"dataset": self.data.describe()})
+        self.x = self.model.prepare_inputs(self.x)  # once, with the weights in place (a prior's codes)
         self.log = runs.MetricsLog(self.run_dir / runs.METRICS)
         self.log.write({"kind": "resume" if self.resume else "start", "step": self.step,
                         "epoch": self.epoch, "model": self.model_cfg.model, "dataset": cfg.dataset,
@@ -192,6 +209,7 @@ class TrainingEngine:
         model, phases = self.model, self.model.phases
         acc: dict = {}
         epoch_acc: dict = {}
+        norms: dict = {}
         n_acc = n_epoch = 0
         t_window, s_window = time.perf_counter(), self.step
         rate = 0.0
@@ -202,6 +220,9 @@ class TrainingEngine:
             idx = self.perm[self.pos * self.batch_size:(self.pos + 1) * self.batch_size]
             batch = (self.x[idx], self.y[idx])
             only = self.pending_steps.pop(0) if self.pending_steps else None
+            # gradient norms only on the steps that are logged: a sample, not a mean
+            recording = self.grad_norms and ((self.step + 1) % self.cfg.log_every == 0
+                                             or self.step + 1 == self.total_steps)
             model.begin_step(self.step)
             for phase in phases:
                 if only is not None and phase not in only:
@@ -213,6 +234,9 @@ class TrainingEngine:
                 opt = self.optimizers[phase]
                 opt.zero_grad(set_to_none=True)
                 total.backward()
+                if recording:
+                    norms[f"grad_norm_{phase}"] = torch.nn.utils.get_total_norm(
+                        [p.grad for p in self.model.phase_parameters(phase) if p.grad is not None])
                 opt.step()
                 for k, v in parts.items():
                     v = v.detach()
@@ -231,6 +255,8 @@ class TrainingEngine:
                     epoch_acc[k] = epoch_acc.get(k, 0.0) + v * n_acc
                 n_epoch += n_acc
                 acc, n_acc = {}, 0
+                record.update({k: float(v) for k, v in norms.items()})
+                norms = {}
                 self.log.write({"kind": "step", "step": self.step, "epoch": self.epoch, **record,
                                 "lr": self.lr, "samples_per_s": round(rate, 1)})
             eta = (self.total_steps - self.step) * self.batch_size / rate if rate > 0 else math.nan
@@ -244,6 +270,9 @@ class TrainingEngine:
                 if metrics:
                     self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, **metrics})
                     yield from self._obey((yield Evaluated(self.step, self.epoch, metrics)))
+                    yield from self._alerts(metrics)
+            if self.cfg.usage_every and self.step % self.cfg.usage_every == 0 and self.pos < self.steps_per_epoch:
+                yield from self._usage()
             if self.pos >= self.steps_per_epoch:
                 self.epoch += 1
                 train_means = {f"train_{k}": v / max(n_epoch, 1) for k, v in epoch_acc.items()}
@@ -253,10 +282,11 @@ class TrainingEngine:
 
     def _end_epoch(self, train_means: dict):
         metrics = {**train_means, **self.evaluator.epoch(self.model)}
-        if DISCRETE in self.model.capabilities:
-            metrics.update(codebook_stats(self.model.quantizer.usage.cpu().numpy()))
-            metrics["restarts"] = int(self.model.quantizer.restarts)
-            self.model.quantizer.usage.zero_()
+        usage = self.model.code_usage()
+        if usage is not None:
+            metrics.update(codebook_stats(usage.cpu().numpy()))
+            metrics["restarts"] = self.model.code_restarts
+            self.model.reset_code_usage()
         path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch)
         self.log.write({"kind": "epoch", "step": self.step, "epoch": self.epoch, **metrics,
                         "samples": path.name})
@@ -264,16 +294,42 @@ class TrainingEngine:
         if due:
             self._save()
         yield from self._obey((yield EpochEnd(self.step, self.epoch, metrics, str(path))))
+        yield from self._alerts(metrics)
         if due:
             yield from self._obey((yield Checkpointed(self.step, self.epoch, str(self.run_dir))))
+
+    def _usage(self):
+        """Code use so far this epoch, for a live histogram: logged compactly, sent in full."""
+        usage = self.model.code_usage()
+        if usage is None:
+            return
+        counts = usage.cpu().numpy()
+        record = usage_record(counts, self.model.code_restarts)
+        self.log.write({"kind": "usage", "step": self.step, "epoch": self.epoch, **record})
+        event = CodebookUsage(self.step, self.epoch, counts.astype(int).tolist(), record["codes_used"],
+                              record["dead_codes"], record["perplexity"], record["restarts"])
+        yield from self._obey((yield event))
 
     def _finish(self):
         stopped = self.step < self.total_steps
         metrics = self.evaluator.epoch(self.model, full=True)
         self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, "final": True, **metrics})
+        for alert in self._check_alerts(metrics):
+            yield alert
         self._save()
         self.log.write({"kind": "end", "step": self.step, "epoch": self.epoch, "stopped": stopped})
         yield Finished(self.step, self.epoch, stopped, metrics)
+
+    def _check_alerts(self, metrics: dict) -> list[AlertRaised]:
+        """The collapse monitor on one evaluation: its alerts, logged."""
+        alerts = self.monitor.update(self.step, metrics)
+        for a in alerts:
+            self.log.write({**alert_record(a), "epoch": self.epoch})
+        return alerts
+
+    def _alerts(self, metrics: dict):
+        for alert in self._check_alerts(metrics):
+            yield from self._obey((yield alert))
 
     # -- commands ------------------------------------------------------------------
     def _obey(self, cmd):
@@ -290,7 +346,7 @@ class TrainingEngine:
         """One command; returns the event it produced, if any. A bad command is
         reported as a Notice and changes nothing: it never ends the run."""
         if cmd is None:
-            return None
+            return self.queued.pop(0) if self.queued else None
         try:
             return self._command(cmd)
         except (ValueError, TypeError, IndexError) as e:
@@ -322,7 +378,11 @@ class TrainingEngine:
         elif name == "evaluate":
             metrics = self.evaluator.epoch(self.model, full=True)
             self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, **metrics})
+            self.queued += self._check_alerts(metrics)
             return Evaluated(self.step, self.epoch, metrics)
+        elif name == "weights":  # a copy for the window's live views: numpy arrays, never live tensors
+            state = {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+            return WeightsSnapshot(self.step, self.epoch, state)
         elif name == "save":
             self._save()
             return Checkpointed(self.step, self.epoch, str(self.run_dir))
@@ -330,6 +390,10 @@ class TrainingEngine:
             path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch, step=self.step)
             self.log.write({"kind": "samples", "step": self.step, "epoch": self.epoch, "samples": path.name})
             return SamplesSaved(self.step, self.epoch, str(path))
+        elif name == "restart_codes":  # re-seed the codes unused so far this epoch, now
+            codes = self.model.restart_codes().cpu().tolist()
+            self.log.write({"kind": "restart", "step": self.step, "epoch": self.epoch, "codes": len(codes)})
+            return CodesRestarted(self.step, self.epoch, codes, self.model.code_restarts)
         elif name == "step":  # step mode: one step of the named phases, then pause again
             which = args[0] if args else "all"
             only = tuple(self.model.phases) if which in ("all", "both") else (which,)
@@ -364,6 +428,16 @@ class TrainingEngine:
         self.log.sync()
         self.checkpoint_step = self.step
         self.last_save = time.monotonic()
+
+    def _load_initial(self, state: dict) -> None:
+        own = self.model.state_dict()
+        unknown = sorted(set(state) - set(own))
+        if unknown:
+            raise ValueError(f"initial weights name {len(unknown)} tensors this model lacks, e.g. {unknown[0]}")
+        for k, v in state.items():
+            if tuple(v.shape) != tuple(own[k].shape):
+                raise ValueError(f"initial weight {k} has shape {tuple(v.shape)}, the model {tuple(own[k].shape)}")
+        self.model.load_state_dict(state, strict=False)
 
     def _restore(self) -> None:
         state, meta = runs.load_weights(self.run_dir / runs.WEIGHTS)

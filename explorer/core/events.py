@@ -97,3 +97,41 @@ class Finished:
     summary: dict = field(default_factory=dict)
 
 
+@dataclass
+class AlertRaised:
+    step: int                      # the evaluation at which the alert fired
+    message: str
+    signal: str                    # "mode_coverage" | "class_coverage" | "diversity"
+    value: float
+    threshold: float
+    since_step: int                # first evaluation of the stretch below the threshold
+
+
+@dataclass
+class CodebookUsage:
+    """Every usage_every steps (discrete models): code use so far this epoch."""
+    step: int
+    epoch: int
+    usage: list                    # uses of each code, in index order
+    codes_used: int
+    dead_codes: int
+    perplexity: float              # exp(entropy) of those uses: K for uniform use, 1 for one code
+    restarts: int                  # codes re-seeded since the run began
+
+
+@dataclass
+class CodesRestarted:
+    """The "restart_codes" command's answer: the codes unused this epoch, re-seeded."""
+    step: int
+    epoch: int
+    codes: list                    # their indices
+    restarts: int                  # codes re-seeded since the run began
+
+
+@dataclass
+class WeightsSnapshot:
+    """The "weights" command's answer: a copy of the model's state for the window's
+    live views (numpy arrays, detached CPU copies: never a live tensor)."""
+    step: int
+    epoch: int
+    state: dict                    # name -> numpy array, as model.state_dict()

@@ -100,6 +100,7 @@ class LossHistory:
         self.epoch_series: dict[str, Series] = {}  # per-epoch metrics (test_*, perplexity, ...)
         self.version = 0                           # bumps on every change, for cheap redraw checks
         self.last_step = 0
+        self.alerts: list[tuple[int, str]] = []    # (step, message) of collapse alerts
 
     def add(self, records: list[dict]) -> bool:
         changed = False
@@ -108,6 +109,10 @@ class LossHistory:
             if kind == "resume":
                 for s in (*self.series.values(), *self.epoch_series.values()):
                     s.truncate_after(r["step"])
+                self.alerts = [a for a in self.alerts if a[0] <= r["step"]]
+                changed = True
+            elif kind == "alert":
+                self.alerts.append((int(r["step"]), str(r.get("message", "alert"))))
                 changed = True
             elif kind == "step":
                 for k, v in r.items():

@@ -3,14 +3,22 @@
 - VAEs: test reconstruction, KL, negative ELBO, KL per latent dimension, active
   units (Burda et al. 2016: Cov_x(E_q[z_u]) > 0.01), and at evaluation the
   importance-weighted bound (IWAE, k samples).
-- VQ-VAE: usage over an epoch's assignments, perplexity exp(H(usage)), codes used, dead codes.
+- VQ-VAE: usage over an epoch's assignments, perplexity exp(H(usage)), codes used, dead codes;
+  test_* over the test split's code grids, and at full evaluations train_* over the training split's.
+- PixelCNN priors: test NLL in bits per code; at full evaluations the classifier's labels of
+  N_CONFIDENCE samples and the share it labels with confidence >= CONFIDENT (confident_share).
 - GANs on ring8/grid25 (VEEGAN and PacGAN's definitions, as in PacGAN's code):
   a sample is high quality within 3 standard deviations of its nearest mode; a
   mode is captured when at least one high-quality sample is nearest to it;
   reverse KL is KL(generated mode histogram || uniform) over the high-quality samples.
 - Image generators: the classifier's label histogram of generated samples, its
   entropy, and classes covered (a class counts when it gets at least a tenth
-  of its fair share n / C).
+  of its fair share n / C); diversity, the mean pairwise distance of generated
+  samples in the classifier's feature space (Classifier.features), against the
+  same for real test images; near-duplicates, the pairs of fixed-noise samples
+  closer in that space than all but 1% of real test images come to their
+  nearest real neighbour (DUPLICATE_QUANTILE). 64 real mnist5k digits have
+  0.35 such pairs on average (0 to 2), a collapsed generator up to 2,016.
 """
 from __future__ import annotations
 
@@ -19,11 +27,16 @@ import math
 import numpy as np
 import torch
 
-from models import (ADVERSARIAL, DISCRETE, ENCODE, GENERATE, POSTERIOR, GenerativeModel)
+from models import (ADVERSARIAL, AUTOREGRESSIVE, DISCRETE, ENCODE, GENERATE, POSTERIOR, GenerativeModel)
 
 from .datasets import Dataset
 
 EVAL_BATCH = 500
+N_REAL_REFERENCE = 1000   # real test images that set diversity_real and the duplicate threshold
+N_FIXED = 64              # fixed-noise samples searched for near-duplicates (the timeline's grid)
+DUPLICATE_QUANTILE = 0.01
+CONFIDENT = 0.8           # classifier confidence at which a generated image counts as recognisable
+N_CONFIDENCE = 1000       # samples an autoregressive prior draws for that share (full evaluations)
 
 
 # -- pure functions -------------------------------------------------------------
@@ -68,8 +81,35 @@ def label_metrics(labels, n_classes: int) -> dict:
     counts = np.bincount(labels, minlength=n_classes)
     n = max(1, len(labels))
     p = counts[counts > 0] / n
-    return {"label_hist": counts.tolist(), "label_entropy": float(-(p * np.log(p)).sum()),
+    return {"label_hist": counts.tolist(), "label_entropy": abs(float((p * np.log(p)).sum())),
             "classes_covered": int((counts >= 0.1 * n / n_classes).sum())}
+
+
+def mean_pairwise_distance(features: torch.Tensor) -> float:
+    """Mean Euclidean distance over all pairs of rows."""
+    return float(torch.pdist(features.float()).mean()) if len(features) > 1 else 0.0
+
+
+def nearest_neighbour_distances(features: torch.Tensor) -> torch.Tensor:
+    """Each row's distance to its nearest other row."""
+    d = torch.cdist(features.float(), features.float())
+    d.fill_diagonal_(math.inf)
+    return d.min(1).values
+
+
+def duplicate_threshold(real_features: torch.Tensor, quantile: float = DUPLICATE_QUANTILE) -> float:
+    """Closer than this is closer than all but `quantile` of real samples to their nearest neighbour."""
+    return float(torch.quantile(nearest_neighbour_distances(real_features), quantile))
+
+
+def near_duplicate_pairs(features: torch.Tensor, threshold: float) -> np.ndarray:
+    """(k, 2) index pairs i < j of rows closer than `threshold`."""
+    n = len(features)
+    if n < 2:
+        return np.zeros((0, 2), np.int64)
+    i, j = torch.triu_indices(n, n, 1)
+    close = torch.cdist(features.float(), features.float())[i, j] < threshold
+    return torch.stack([i[close], j[close]], 1).cpu().numpy()
 
 
 def active_units(mu: torch.Tensor, threshold: float = 0.01) -> int:
@@ -116,7 +156,7 @@ def test_loss_parts(model, x, y) -> dict:
     sums: dict = {}
     n = 0
     for xb, yb in _batches(x, y, model.device):
-        _, parts = model.loss((xb, yb))
+        _, parts = model.loss((model.prepare_inputs(xb), yb))
         for k, v in parts.items():
             sums[k] = sums.get(k, 0.0) + float(v) * len(xb)
         n += len(xb)
@@ -136,12 +176,25 @@ def generated(model: GenerativeModel, n: int, seed: int = 0) -> torch.Tensor:
     return torch.cat(out)
 
 
-class Evaluator:
-    """Computes the metrics that apply to a model, from its capabilities."""
+@torch.no_grad()
+def classifier_features(clf, x: torch.Tensor, batch: int = EVAL_BATCH) -> torch.Tensor:
+    return torch.cat([clf.features(x[i:i + batch]) for i in range(0, len(x), batch)])
 
-    def __init__(self, data: Dataset, n_samples: int = 2500, iwae_k: int = 50, classifier=None):
+
+class Evaluator:
+    """Computes the metrics that apply to a model, from its capabilities.
+
+    `fixed_noise` (z, y or None): the inputs among whose samples near-duplicates
+    are counted; the engine passes its timeline's, so the count is about the grid
+    the user sees. Without it, the first N_FIXED of the seed-0 samples.
+    """
+
+    def __init__(self, data: Dataset, n_samples: int = 2500, iwae_k: int = 50, classifier=None,
+                 fixed_noise: tuple | None = None):
         self.data, self.n_samples, self.iwae_k = data, n_samples, iwae_k
         self._classifier = classifier
+        self.fixed_noise = fixed_noise
+        self._real: dict | None = None
 
     def classifier(self, device):
         if self._classifier is None and self.data.kind == "image":
@@ -150,12 +203,16 @@ class Evaluator:
         return self._classifier
 
     def cheap(self, model: GenerativeModel) -> dict:
-        """Metrics of generated samples that are cheap enough for every few hundred steps."""
-        out: dict = {}
-        if GENERATE in model.capabilities and self.data.modes is not None and ADVERSARIAL in model.capabilities:
-            out.update(mode_metrics(generated(model, self.n_samples).cpu().numpy(),
-                                    self.data.modes, self.data.sigma))
-        return out
+        """Metrics of generated samples that are cheap enough for every few hundred steps:
+        a GAN's mode or class coverage and diversity (eval mode, as at an epoch's end)."""
+        if not (GENERATE in model.capabilities and ADVERSARIAL in model.capabilities):
+            return {}
+        was = model.training
+        model.eval()
+        try:
+            return self._gan(model)
+        finally:
+            model.train(was)
 
     def epoch(self, model: GenerativeModel, full: bool = False) -> dict:
         """Test-set metrics; `full` adds the expensive ones (IWAE)."""
@@ -167,6 +224,44 @@ class Evaluator:
             model.train(was)
         return out
 
+    def _gan(self, model) -> dict:
+        if self.data.modes is not None:
+            return mode_metrics(generated(model, self.n_samples).cpu().numpy(), self.data.modes, self.data.sigma)
+        if self.data.kind != "image":
+            return {}
+        clf = self.classifier(model.device)
+        if clf is None:
+            return {}
+        x = generated(model, min(self.n_samples, 1000))
+        labels, conf = clf.predict(x)
+        out = label_metrics(labels.cpu().numpy(), self.data.n_classes)
+        out["mean_confidence"] = float(conf.mean())
+        real = self.real_reference(clf)
+        div = mean_pairwise_distance(classifier_features(clf, x))
+        out.update(diversity=div, diversity_real=real["diversity"],
+                   diversity_ratio=div / real["diversity"] if real["diversity"] > 0 else None)
+        fixed = classifier_features(clf, self.fixed_samples(model, x))
+        out["near_duplicates"] = len(near_duplicate_pairs(fixed, real["duplicate_threshold"]))
+        return out
+
+    @torch.no_grad()
+    def fixed_samples(self, model, samples: torch.Tensor | None = None) -> torch.Tensor:
+        if self.fixed_noise is None:
+            return (samples if samples is not None else generated(model, N_FIXED))[:N_FIXED]
+        z, y = self.fixed_noise
+        return model.decode(z.to(model.device), None if y is None else y.to(model.device))
+
+    def real_reference(self, clf) -> dict:
+        """Real test images in the classifier's feature space: their diversity and the
+        near-duplicate threshold (computed once)."""
+        if self._real is None:
+            dev = next(clf.parameters()).device
+            # a seeded random subset: a test split can be sorted by class
+            idx = torch.randperm(len(self.data.test_x), generator=torch.Generator().manual_seed(0))
+            f = classifier_features(clf, self.data.test_x[idx[:N_REAL_REFERENCE]].to(dev))
+            self._real = {"diversity": mean_pairwise_distance(f), "duplicate_threshold": duplicate_threshold(f)}
+        return self._real
+
     def _epoch(self, model, full):
         x, y = self.data.test_x, self.data.test_y
         out: dict = {}
@@ -175,23 +270,35 @@ class Evaluator:
         elif ENCODE in model.capabilities:
             out.update(test_loss_parts(model, x, y))
             if DISCRETE in model.capabilities:
-                out.update(self._test_code_usage(model, x, y))
+                out.update(self._code_usage(model, x, y, "test"))
+                if full:
+                    out.update(self._code_usage(model, self.data.train_x, self.data.train_y, "train"))
+        elif AUTOREGRESSIVE in model.capabilities:
+            out.update(test_loss_parts(model, x, y))
+            if full:  # h*w network passes per batch of samples: too slow for every epoch
+                out.update(self._sample_confidence(model))
         if GENERATE in model.capabilities and ADVERSARIAL in model.capabilities:
-            if self.data.modes is not None:
-                out.update(self.cheap(model))
-            elif self.data.kind == "image":
-                clf = self.classifier(model.device)
-                if clf is not None:
-                    labels, conf = clf.predict(generated(model, min(self.n_samples, 1000)))
-                    out.update(label_metrics(labels.cpu().numpy(), self.data.n_classes))
-                    out["mean_confidence"] = float(conf.mean())
+            out.update(self._gan(model))
         return out
 
     @torch.no_grad()
-    def _test_code_usage(self, model, x, y) -> dict:
+    def _code_usage(self, model, x, y, split: str) -> dict:
+        """Perplexity and codes used over one split's code grids, named by the split."""
         K = model.latent.codebook_size
         counts = torch.zeros(K, dtype=torch.long)
         for xb, yb in _batches(x, y, model.device):
             counts += torch.bincount(model.encode(xb, yb).indices.flatten().cpu(), minlength=K)
         s = codebook_stats(counts.numpy())
-        return {"test_perplexity": s["perplexity"], "test_codes_used": s["codes_used"]}
+        return {f"{split}_perplexity": s["perplexity"], f"{split}_codes_used": s["codes_used"],
+                f"{split}_codes_used_fraction": s["codes_used_fraction"]}
+
+    def _sample_confidence(self, model) -> dict:
+        """The classifier on generated images: its labels, and the share it is confident of."""
+        clf = self.classifier(model.device)
+        if clf is None:
+            return {}
+        labels, conf = clf.predict(generated(model, min(self.n_samples, N_CONFIDENCE)))
+        out = label_metrics(labels.cpu().numpy(), self.data.n_classes)
+        out.update(mean_confidence=float(conf.mean()), confident_share=float((conf >= CONFIDENT).float().mean()),
+                   confident_threshold=CONFIDENT)
+        return out

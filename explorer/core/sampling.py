@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models import ADVERSARIAL, CONDITIONAL, GENERATE, POSTERIOR, GenerativeModel
+from models import ADVERSARIAL, AUTOREGRESSIVE, CONDITIONAL, GENERATE, POSTERIOR, GenerativeModel
 
 from .datasets import Dataset
 from .images import save_grid
@@ -21,7 +21,7 @@ def shows_generated(model: GenerativeModel) -> bool:
     """Generative families show samples; plain autoencoders (and VQ-VAEs without a
     trained prior) show test inputs above their reconstructions."""
     caps = model.capabilities
-    return GENERATE in caps and bool(caps & {POSTERIOR, ADVERSARIAL, CONDITIONAL})
+    return GENERATE in caps and bool(caps & {POSTERIOR, ADVERSARIAL, CONDITIONAL, AUTOREGRESSIVE})
 
 
 class Timeline:

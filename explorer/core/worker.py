@@ -25,6 +25,7 @@ class WorkerSpec:
     model_overrides: dict = field(default_factory=dict)
     train_overrides: dict = field(default_factory=dict)
     torch_threads: int | None = None
+    vq_run: str | None = None           # model "pixelcnn": the VQ-VAE run whose codes it models
 
 
 def make_engine(spec: WorkerSpec):
@@ -35,6 +36,11 @@ def make_engine(spec: WorkerSpec):
     if spec.resume:
         return TrainingEngine.open(spec.run_dir, **spec.train_overrides)
     t = spec.train_overrides
+    if spec.model == "pixelcnn":
+        from .prior_runs import create_prior_engine
+        if not spec.vq_run:
+            raise ValueError("a PixelCNN prior needs the VQ-VAE run it models")
+        return create_prior_engine(spec.vq_run, spec.run_dir, spec.model_overrides, t)
     data = load_dataset(spec.dataset, t.get("data_dir"), bool(t.get("download")), t.get("image_size") or 28)
     mc, tc = make_configs(spec.model, data, spec.model_overrides, {**t, "dataset": data.name})
     return TrainingEngine.create(spec.run_dir, mc, tc, data=data)
