@@ -95,6 +95,7 @@ def test_nan_from_a_huge_learning_rate_is_reported_and_window_keeps_working(qtbo
 
 def test_closing_during_training_saves_and_leaves_nothing_running(qtbot, tmp_path, settings):
     make_app()
+    before = set(threading.enumerate())  # other tests' windows may still hold theirs
     win = MainWindow(settings=settings, runs_root=tmp_path / "runs", restore=False)
     win.show()
     qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
@@ -104,8 +105,8 @@ def test_closing_during_training_saves_and_leaves_nothing_running(qtbot, tmp_pat
     win.close()
     assert multiprocessing.active_children() == []
     qtbot.wait(200)
-    alive = [t for t in threading.enumerate() if t is not threading.main_thread() and t.is_alive()
-             and not t.daemon or t.name.startswith(("latent-explorer", "QueueFeederThread"))]
+    alive = [t for t in set(threading.enumerate()) - before if t.is_alive()
+             and (not t.daemon or t.name.startswith(("latent-explorer", "QueueFeederThread")))]
     assert alive == [], alive
     run = runs.load_run(tmp_path / "runs" / "closing")
     records, _ = runs.read_metrics(tmp_path / "runs" / "closing" / runs.METRICS)
@@ -202,6 +203,7 @@ def test_snapshot_writes_pngs_of_window_and_panels(tmp_path):
     assert r.returncode == 0, r.stderr
     from PIL import Image
     files = sorted(p.name for p in (tmp_path / "shots").iterdir())
-    assert "window.png" in files and "panel-training.png" in files and "panel-loss-plots.png" in files
+    assert {"window.png", "panel-training.png", "view-losses.png", "view-latent-map.png",
+            "panel-traversal.png"} <= set(files)
     im = Image.open(tmp_path / "shots" / "window.png")
     assert im.size[0] >= 1000 and len(im.convert("L").getcolors(maxcolors=1 << 16)) > 20  # not a blank frame

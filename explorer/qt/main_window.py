@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .jobs import Jobs
 from .panels.loss_panel import LossPanel
 from .panels.runs_panel import RunsPanel
 from .panels.timeline_panel import TimelinePanel
@@ -20,9 +21,17 @@ from .training_worker import TrainingWorker
 from .widgets import NotificationBar
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LATENT_DOCKS = ("Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs")
 DEMO_RUN = "demo-vae"
 FOLLOW_MS = 150    # metrics.jsonl is read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
+
+
+def _placeholder(text: str) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setAlignment(QtCore.Qt.AlignCenter)
+    label.setStyleSheet("color: #777;")
+    return label
 
 
 def default_runs_root() -> Path:
@@ -31,11 +40,19 @@ def default_runs_root() -> Path:
 
 def preload_heavy_modules() -> None:
     """Everything the panels need that takes seconds to import."""
-    import torch  # noqa: F401
+    import torch
+    from threadpoolctl import threadpool_limits
 
     import explorer.core.follow  # noqa: F401
+    import explorer.core.latent_map  # noqa: F401
     import explorer.core.runs  # noqa: F401
     import models  # noqa: F401
+
+    # The window's own torch and BLAS work is small (one decode per click, a PCA); their
+    # worker threads would only compete with the trainer for the cores, and OpenBLAS
+    # threads stalled for seconds when the other core was busy (a 20x5000x20 product: 150 ms)
+    torch.set_num_threads(1)
+    threadpool_limits(1)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -44,7 +61,8 @@ class MainWindow(QtWidgets.QMainWindow):
     ready = QtCore.Signal()                  # heavy imports done, first run opened
 
     def __init__(self, settings: QtCore.QSettings | None = None, runs_root: Path | None = None,
-                 backend: str = "process", open_run: str | None = None, restore: bool = True):
+                 backend: str = "process", open_run: str | None = None, restore: bool = True,
+                 map_service: bool = True):
         super().__init__()
         self.settings = settings or QtCore.QSettings("LatentExplorer", "Latent Explorer")
         self.runs_root = Path(runs_root or default_runs_root()).resolve()
@@ -57,13 +75,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("Latent Explorer")
         self.setDockNestingEnabled(True)
 
+        self.want_map_service = map_service
+        self.map_service = None
+        self.latent_session = None
         self.notification = NotificationBar()
         self.loss_panel = LossPanel()
+        self.views = QtWidgets.QTabWidget()
+        self.views.addTab(self.loss_panel, "Losses")
+        self.views.addTab(_placeholder("The latent map appears once the run is loaded."), "Latent map")
+        self.views.addTab(_placeholder("The GAN monitor appears once the run is loaded."), "GAN monitor")
         central = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.notification)
-        lay.addWidget(self.loss_panel, 1)
+        lay.addWidget(self.views, 1)
         self.setCentralWidget(central)
 
         self.runs_panel = RunsPanel()
@@ -73,6 +98,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_panel("Runs", self.runs_panel, QtCore.Qt.LeftDockWidgetArea)
         self.add_panel("Training", self.training_panel, QtCore.Qt.LeftDockWidgetArea)
         self.add_panel("Sample timeline", self.timeline_panel, QtCore.Qt.RightDockWidgetArea)
+        # latent-space panels: placeholders now (so a saved layout restores them), content once
+        # torch has loaded
+        for title in LATENT_DOCKS:
+            self.add_panel(title, _placeholder(""), QtCore.Qt.RightDockWidgetArea, tabify_with="Sample timeline")
+        self.docks["Sample timeline"].raise_()
         self._build_menus()
         self._connect()
         self.status = self.statusBar()
@@ -156,7 +186,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _default_split(self):
         w = self.width()
         self.resizeDocks([self.docks["Runs"], self.docks["Sample timeline"]],
-                         [int(w * 0.28), int(w * 0.3)], QtCore.Qt.Horizontal)
+                         [int(w * 0.22), int(w * 0.24)], QtCore.Qt.Horizontal)
         self.resizeDocks([self.docks["Runs"], self.docks["Training"]], [300, 230], QtCore.Qt.Vertical)
 
     # -- start-up ------------------------------------------------------------------
@@ -173,6 +203,8 @@ class MainWindow(QtWidgets.QMainWindow):
         err = getattr(self, "_preload_error", None)
         if err:
             self.notify(f"Could not load the training libraries: {err}", "error")
+        else:
+            self._build_latent_panels()
         self.refresh_runs()
         target = self._initial_run or self.settings.value("lastRun") or str(self.runs_root / DEMO_RUN)
         if target and Path(target).is_dir():
@@ -182,6 +214,50 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status.showMessage("Ready", 3000)
         self.is_ready = True
         self.ready.emit()
+
+    def _build_latent_panels(self) -> None:
+        from .latent_session import LatentSession
+        from .panels.compare_panel import ComparePanel
+        from .panels.denoise_panel import DenoisePanel
+        from .panels.interpolation_panel import InterpolationPanel
+        from .panels.latent_map_panel import LatentMapPanel
+        from .panels.prior_panel import PriorPanel
+        from .panels.traversal_panel import TraversalPanel
+
+        if self.want_map_service:
+            from explorer.core.map_service import MapService
+            self.map_service = MapService()   # compiles UMAP in its own process, from now on
+            self.map_service.start()
+        self.jobs = Jobs(self)
+        s = self.latent_session = LatentSession(self.jobs, self.map_service, self)
+        self.latent_panel = LatentMapPanel(s)
+        self.views.removeTab(1)
+        self.views.insertTab(1, self.latent_panel, "Latent map")
+        from .panels.gan_panel import SNAPSHOT_MS, GanPanel
+        self.gan_panel = GanPanel()
+        self.views.removeTab(2)
+        self.views.insertTab(2, self.gan_panel, "GAN monitor")
+        self.gan_panel.step_requested.connect(self._step)
+        self.gan_panel.alert_clicked.connect(self._show_samples_at)
+        self.gan_panel.new_run_requested.connect(self._gan_fix_run)
+        self.snapshot_timer = QtCore.QTimer(self)
+        self.snapshot_timer.setInterval(SNAPSHOT_MS)
+        self.snapshot_timer.timeout.connect(self._request_weights)
+        self._awaiting_weights = False
+        self._stepping = False
+        self.views.setCurrentIndex(int(self.settings.value("view", 1)))
+        m = self.latent_panel.map
+        self.latent_docks = {
+            "Traversal": TraversalPanel(s), "Interpolation": InterpolationPanel(s, m),
+            "Sampling": PriorPanel(s, m), "Denoising": DenoisePanel(s, m),
+            "Compare runs": ComparePanel(s, m, self.known_runs, self.map_service),
+        }
+        for title, widget in self.latent_docks.items():
+            self.docks[title].setWidget(widget)
+        self.run_opened.connect(s.set_context)
+        self.run_opened.connect(self._gan_context)
+        self.checkpoint_updated.connect(lambda ctx: s.on_checkpoint())
+        self.checkpoint_updated.connect(lambda ctx: self.gan_panel.redraw_toy())
 
     # -- runs --------------------------------------------------------------------
     def known_runs(self) -> list[str]:
@@ -249,6 +325,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if ctx is None:
             return
         new = ctx.poll()
+        if new and getattr(self, "gan_panel", None) is not None:
+            self.gan_panel.refresh()
         if new and any(r.get("kind") in ("epoch", "samples", "resume") for r in new):
             self.timeline_panel.set_entries(ctx.follower.timeline())
             self.runs_panel.update_row(str(ctx.path), headline=ctx.headline())
@@ -353,6 +431,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self.refresh_runs()
         elif isinstance(ev, E.Notice):
             self.notify(f"{name}: {ev.message}", "warning")
+        elif isinstance(ev, E.AlertRaised):
+            self.notify(f"{name}: {ev.message} (step {ev.step})", "warning")
+        elif isinstance(ev, E.WeightsSnapshot):
+            self._on_weights(ev)
         elif isinstance(ev, E.LrChanged):
             self.training_panel.lr_current.setText(f"now {ev.lr:.3g}")
 
@@ -362,6 +444,8 @@ class MainWindow(QtWidgets.QMainWindow):
                         f"the last checkpoint is kept.", "error")
         self.worker = None
         self._update_training_state()
+        if getattr(self, "gan_panel", None) is not None:
+            self._update_live_views()
         self.refresh_runs()
         if self.context is not None:
             s = self.context.refresh_summary()
@@ -370,6 +454,8 @@ class MainWindow(QtWidgets.QMainWindow):
     def _set_worker_state(self, state: str) -> None:
         self._worker_state = state
         self._update_training_state()
+        if getattr(self, "gan_panel", None) is not None:
+            self._update_live_views()
 
     def _update_training_state(self) -> None:
         if self.context is None:
@@ -379,6 +465,94 @@ class MainWindow(QtWidgets.QMainWindow):
                                           if self._is_worker_run() else "other")
         else:
             self.training_panel.set_state("idle")
+
+    # -- GAN monitor ------------------------------------------------------------------
+    def _gan_context(self, ctx) -> None:
+        from explorer.core.follow import run_summary
+        from explorer.core.runs import CheckpointError
+
+        others = []
+        for path in self.known_runs():
+            try:
+                s = run_summary(path)
+            except CheckpointError:
+                continue
+            if s["dataset"] == ctx.summary["dataset"] and s["model"] in ("gan", "dcgan", "cgan"):
+                others.append((path, f"{s['name']} ({s['model']})"))
+        self.gan_panel.set_context(ctx, others)
+        self._update_live_views()
+
+    def _update_live_views(self) -> None:
+        """Fresh weights for the toy view while this run trains; nothing otherwise."""
+        live = (getattr(self, "gan_panel", None) is not None and self.gan_panel.toy is not None
+                and self.worker is not None and self.worker.running and self._is_worker_run())
+        if live and not self.snapshot_timer.isActive():
+            self.snapshot_timer.start()
+        elif not live:
+            self.snapshot_timer.stop()
+            self._awaiting_weights = False
+        self.gan_panel.set_stepping_enabled(live and getattr(self, "_worker_state", "") in ("training", "paused"))
+
+    def _request_weights(self) -> None:
+        if not self._awaiting_weights and self.views.currentWidget() is self.gan_panel:
+            self._awaiting_weights = True
+            self.send("weights")
+
+    def _on_weights(self, ev) -> None:
+        import copy
+
+        import torch
+        ctx = self.context
+        if ctx is None or ctx.loaded is None or not self._is_worker_run():
+            self._awaiting_weights = False
+            return
+        # a new model object, never an in-place load: background jobs may be using the old one
+        model = copy.deepcopy(ctx.loaded.model)
+        model.load_state_dict({k: torch.from_numpy(v) for k, v in ev.state.items()})
+        ctx.loaded.model, ctx.loaded.step = model, ev.step
+        self.gan_panel.redraw_toy(keep_before=self._stepping)
+        self._stepping = False
+        # the next request waits for this view to be drawn: the toy view paces the snapshots
+        QtCore.QTimer.singleShot(0, self._release_when_drawn)
+
+    def _release_when_drawn(self) -> None:
+        if self.gan_panel.busy:
+            QtCore.QTimer.singleShot(50, self._release_when_drawn)
+        else:
+            self._awaiting_weights = False
+
+    def _step(self, which: str) -> None:
+        self._stepping = True
+        self.send(("step", which))
+
+    def _show_samples_at(self, step: int) -> None:
+        entries = self.timeline_panel.entries
+        if not entries:
+            return
+        i = min(range(len(entries)), key=lambda k: (entries[k].step < step, abs(entries[k].step - step)))
+        self.timeline_panel.follow_latest = False
+        self.timeline_panel.slider.setValue(i)
+        self.docks["Sample timeline"].raise_()
+
+    def _gan_fix_run(self, over: dict) -> None:
+        from explorer.core.runs import read_config
+        from explorer.core.worker import WorkerSpec
+
+        if self.context is None:
+            return
+        mc, tc, _ = read_config(self.context.path)
+        model_over = {k: v for k, v in mc.to_dict().items()
+                      if k not in ("model", "data_shape", "n_classes", "data_kind")}
+        model_over.update(over["model"])
+        train_over = {k: v for k, v in tc.to_dict().items() if k != "dataset"}
+        train_over.update(over["train"])
+        stem = f"{self.context.path.name}-pack{model_over['pack']}"
+        name, i = stem, 1
+        while (self.runs_root / name).exists():
+            i += 1
+            name = f"{stem}-{i}"
+        self.start_run(WorkerSpec(run_dir=str(self.runs_root / name), model=mc.model, dataset=tc.dataset,
+                                  model_overrides=model_over, train_overrides=train_over))
 
     # -- messages and shutdown --------------------------------------------------------
     def notify(self, text: str, level: str = "info") -> None:
@@ -392,6 +566,15 @@ class MainWindow(QtWidgets.QMainWindow):
             self.worker.stop()
         self.follow_timer.stop()
         self.redraw_timer.stop()
+        if self.latent_session is not None:
+            self.settings.setValue("view", self.views.currentIndex())
+            self.latent_session.close()
+            other = self.latent_docks["Compare runs"].other
+            other.close()
+        for jobs in self.findChildren(Jobs):  # the window's, the compare panel's, the GAN panel's
+            jobs.shutdown()
+        if self.map_service is not None:
+            self.map_service.close()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         if self.context is not None:

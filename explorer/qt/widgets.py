@@ -64,7 +64,7 @@ class ScaledImage(QtWidgets.QLabel):
         super().__init__(parent)
         self._pix: QtGui.QPixmap | None = None
         self.setAlignment(QtCore.Qt.AlignCenter)
-        self.setMinimumSize(120, 120)
+        self.setMinimumSize(64, 64)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
         self.placeholder = placeholder
         self.setText(placeholder)

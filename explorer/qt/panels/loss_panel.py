@@ -68,6 +68,7 @@ class LossPanel(QtWidgets.QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         self.curves: dict[str, tuple] = {}
         self._stamps: dict[str, tuple] = {}
+        self._alert_marks: dict = {}
         self.steps_per_epoch = 0
 
         bar = QtWidgets.QHBoxLayout()
@@ -92,7 +93,7 @@ class LossPanel(QtWidgets.QWidget):
         bar.addStretch(1)
         self.empty = QtWidgets.QLabel("No losses yet: start a run, or open one.")
         self.empty.setStyleSheet("color: #777;")
-        bar.addWidget(self.empty)
+        self.empty.setWordWrap(True)
 
         self.canvas = TimedCanvas()
         self._last_draw = 0.0
@@ -100,6 +101,7 @@ class LossPanel(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
+        lay.addWidget(self.empty)
         lay.addWidget(self.canvas, 1)
         for w in (self.smoothing, ):
             w.valueChanged.connect(self._settings_changed)
@@ -186,9 +188,26 @@ class LossPanel(QtWidgets.QWidget):
                 plot.setTitle(text, size="9pt")
             if plot.getAxis("bottom").labelText != self.x_axis.currentText():
                 plot.setLabel("bottom", self.x_axis.currentText())
+            self._mark_alerts(plot)
             # settle the view's transform now; left to the paint, it schedules a second paint
             plot.getViewBox().prepareForPaint()
         return True
+
+    def _mark_alerts(self, plot) -> None:
+        """A red line at each collapse alert's step."""
+        marks = self._alert_marks.setdefault(id(plot), [])
+        alerts = self.history.alerts
+        if len(marks) == len(alerts) and self.x_axis.currentText() == "step":
+            return
+        for line in marks:
+            plot.removeItem(line)
+        marks.clear()
+        for step, message in alerts:
+            line = pg.InfiniteLine(pos=float(self._x(np.array([step]))[0]), angle=90,
+                                   pen=pg.mkPen("#b3261e", width=1.5, style=QtCore.Qt.DotLine))
+            line.setToolTip(f"step {step}: {message}")
+            plot.addItem(line, ignoreBounds=True)
+            marks.append(line)
 
     def _fit(self, plot, names, log: bool) -> None:
         """Set the view range ourselves, in the same pass as the data: pyqtgraph's deferred
@@ -247,7 +266,7 @@ class LossPanel(QtWidgets.QWidget):
 
     def _build(self, groups) -> None:
         self.canvas.clear()
-        self.plots, self.curves, self._stamps = {}, {}, {}
+        self.plots, self.curves, self._stamps, self._alert_marks = {}, {}, {}, {}
         cols = 1 if len(groups) <= 2 else 2
         for i, (title, names) in enumerate(groups):
             plot = self.canvas.addPlot(row=i // cols, col=i % cols)

@@ -1,0 +1,367 @@
+"""The state the latent-space panels share for the run on screen: the points on
+the map (encoded data, or a GAN's noise / feature space), the map itself and its
+lifter, the probe (the latent under the user's click) and the selected sample.
+
+Slow work happens elsewhere: encoding in a background thread (jobs.py), UMAP
+and t-SNE in the map service process. PCA is computed at once and shown first;
+the slower map replaces it, aligned onto it (Procrustes) so it does not jump.
+Decoding a probe runs on the GUI thread with the window's own copy of the
+weights: ~0.3 ms for the MLP models, a few ms for conv decoders.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from PySide6 import QtCore
+
+from models import ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, ENCODE, POSTERIOR
+
+SLOW_METHODS = ("umap", "tsne")
+FOLLOW_EVERY_S = 20.0   # while a run trains, re-map its data at most this often
+
+
+@dataclass
+class Coloring:
+    name: str
+    values: np.ndarray          # (n,) ints (categorical) or floats
+    categorical: bool
+    names: list = field(default_factory=list)   # category names
+
+
+@dataclass
+class PointSet:
+    """What the map shows: one row per point, the vectors that get projected."""
+    source: str                 # "latents" | "noise" | "features"
+    vectors: np.ndarray         # (n, d) float32
+    labels: np.ndarray
+    label_names: list
+    colorings: dict
+    encoded: object = None      # latents.EncodedData
+    noise: object = None        # gan_maps.NoiseMap
+    joint: object = None        # gan_maps.JointFeatures
+    step: int = 0
+
+    @property
+    def decodable(self) -> bool:
+        """A lifted point means something to the decoder (not so in classifier feature space)."""
+        return self.source in ("latents", "noise")
+
+
+def sources_for(model, data_kind: str) -> list[str]:
+    caps = model.capabilities
+    if ENCODE in caps:
+        return ["latents"]
+    out = ["noise"] if DECODE in caps else []
+    if ADVERSARIAL in caps and data_kind == "image":
+        out.append("features")
+    return out
+
+
+SOURCE_TITLES = {"latents": "encoder latents", "noise": "generator noise z",
+                 "features": "real vs generated (classifier features)"}
+
+
+def build_points(model, data, source: str, step: int, cancel: threading.Event | None = None,
+                 cap: int = 5000) -> PointSet:
+    """Runs off the GUI thread."""
+    from explorer.core.classifier import get_classifier
+
+    if source == "latents":
+        from explorer.core.latents import encode_data
+
+        enc = encode_data(model, data, cap=cap, step=step, cancel=cancel)
+        col = {"label": Coloring("label", enc.labels, True, list(enc.label_names)),
+               "reconstruction error": Coloring("reconstruction error", enc.recon_error, False)}
+        if enc.kl is not None:
+            col["KL"] = Coloring("KL", enc.kl, False)
+        for name, values in enc.factors.items():
+            categorical = name == "shape"
+            names = list(data.label_names) if categorical else []
+            col[f"factor: {name}"] = Coloring(f"factor: {name}", np.asarray(values), categorical, names)
+        col["split"] = Coloring("split", enc.split.astype(np.int64), True, ["train", "test"])
+        return PointSet("latents", enc.latents, enc.labels, list(enc.label_names), col, encoded=enc, step=step)
+    from explorer.core.gan_maps import joint_feature_map, noise_map
+
+    clf = get_classifier(data, model.device) if data.kind == "image" else None
+    if source == "noise":
+        nm = noise_map(model, data, clf, n=min(cap, 3000))
+        col = {"label of G(z)": Coloring("label of G(z)", nm.labels, True, list(nm.label_names)),
+               "classifier confidence": Coloring("classifier confidence", nm.confidence, False)}
+        return PointSet("noise", nm.z, nm.labels, list(nm.label_names), col, noise=nm, step=step)
+    jf = joint_feature_map(model, data, clf, n_real=min(cap, 2000), n_generated=min(cap, 2000))
+    col = {"real or generated": Coloring("real or generated", jf.source.astype(np.int64), True,
+                                         ["real", "generated"]),
+           "label": Coloring("label", jf.labels, True, list(jf.label_names))}
+    return PointSet("features", jf.features, jf.labels, list(jf.label_names), col, joint=jf, step=step)
+
+
+class LatentSession(QtCore.QObject):
+    points_changed = QtCore.Signal()     # a new PointSet (new run, checkpoint or source)
+    map_changed = QtCore.Signal()        # new coordinates and lifter
+    status = QtCore.Signal(str, float)   # message, progress 0..1 (-1: none)
+    probe_changed = QtCore.Signal()
+    selection_changed = QtCore.Signal()
+
+    def __init__(self, jobs, map_service=None, parent=None):
+        super().__init__(parent)
+        self.jobs = jobs
+        self.service = map_service
+        self.context = None
+        self.points: PointSet | None = None
+        self.map = None            # latent_map.LatentMap
+        self.lifter = None         # latent_map.MapLifter
+        self.method = "auto"       # what the user asked for; auto: raw for 2-D latents, else UMAP
+        self.source = None
+        self.probe_xy = None
+        self.probe_z = None
+        self.probe_off = 0.0
+        self.probe_row = -1        # nearest point to the probe
+        self.selected = -1         # a point the user clicked on
+        self._job_ids = itertools.count()
+        self._pending_job = None
+        self._last_follow = 0.0
+        self._cancel = None
+        self._service_timer = QtCore.QTimer(self)
+        self._service_timer.setInterval(100)
+        self._service_timer.timeout.connect(self._poll_service)
+        if self.service is not None:
+            self._service_timer.start()
+
+    # -- the run ---------------------------------------------------------------------
+    @property
+    def model(self):
+        return None if self.context is None or self.context.loaded is None else self.context.loaded.model
+
+    @property
+    def data(self):
+        return self.context.data()
+
+    def sources(self) -> list[str]:
+        m = self.model
+        return [] if m is None else sources_for(m, self.context.model_cfg.data_kind)
+
+    def set_context(self, context) -> None:
+        self.context = context
+        self.points = self.map = self.lifter = None
+        self.probe_xy = self.probe_z = None
+        self.selected = self.probe_row = -1
+        srcs = self.sources()
+        self.source = srcs[0] if srcs else None
+        self.points_changed.emit()
+        self.map_changed.emit()
+        self.refresh()
+
+    def set_source(self, source: str) -> None:
+        if source != self.source and source in self.sources():
+            self.source = source
+            self.refresh()
+
+    def set_method(self, method: str) -> None:
+        self.method = method
+        if self.points is not None:
+            self._project()
+
+    def on_checkpoint(self) -> None:
+        """A newer checkpoint: re-map, but not more often than FOLLOW_EVERY_S."""
+        import time
+        if time.monotonic() - self._last_follow >= FOLLOW_EVERY_S and not self.jobs.busy("points"):
+            self.refresh()
+
+    def refresh(self) -> None:
+        import time
+
+        self._last_follow = time.monotonic()
+        model = self.model
+        if model is None or self.source is None:
+            self.status.emit("No checkpoint yet: the map appears after the first one." if self.context
+                             else "", -1)
+            return
+        self.status.emit(f"Encoding the data ({SOURCE_TITLES[self.source]})…", 0.0)
+        step, source = self.context.loaded.step, self.source
+        data = self.data
+        cancel = threading.Event()
+        self.jobs.submit("points", lambda: build_points(model, data, source, step, cancel),
+                         self._points_ready, self._failed, cancel=cancel)
+
+    def _failed(self, message: str) -> None:
+        self.status.emit(f"Could not map this run: {message}", -1)
+
+    def _points_ready(self, points: PointSet) -> None:
+        previous = self.map
+        self.points = points
+        self.points_changed.emit()
+        self._project(previous)
+
+    # -- projecting ----------------------------------------------------------------------
+    def available_methods(self) -> list[str]:
+        d = 0 if self.points is None else self.points.vectors.shape[1]
+        return (["raw"] if d == 2 else []) + ["pca", "umap", "tsne"]
+
+    def resolved_method(self) -> str:
+        methods = self.available_methods()
+        if self.method == "auto":
+            return "raw" if "raw" in methods else "umap"
+        return self.method if self.method in methods else "pca"
+
+    def _project(self, previous=None) -> None:
+        from explorer.core.latent_map import MapCache, project
+
+        pts = self.points
+        method = self.resolved_method()
+        quick = "raw" if method == "raw" else "pca"
+        self._install(project(pts.vectors, quick), previous)
+        if method not in SLOW_METHODS:
+            self.status.emit(f"{quick.upper() if quick == 'pca' else 'Raw'} map of {len(pts.vectors)} points.", -1)
+            return
+        cache = MapCache(self.context.path) if pts.source == "latents" else None
+        cached = cache.load(pts.encoded, method) if cache is not None else None
+        if cached is not None:
+            self._install(cached, self.map, rebuild_async=True)
+            self.status.emit(f"{method.upper()} map (cached) of {len(pts.vectors)} points.", -1)
+            return
+        if self.service is None:
+            self.status.emit(f"{method.upper()} needs the map service, which is not running; showing PCA.", -1)
+            return
+        if self._pending_job is not None:
+            self.service.cancel(self._pending_job)
+        self._pending_job = f"{method}-{next(self._job_ids)}"
+        self._pending_points = pts
+        self.service.submit(self._pending_job, pts.vectors, method)
+        self.status.emit(f"Computing the {method.upper()} map; PCA is shown meanwhile.", 0.0)
+
+    def _poll_service(self) -> None:
+        from explorer.core import map_service as ms
+        from explorer.core.latent_map import MapCache
+
+        for msg in self.service.poll():
+            if isinstance(msg, ms.ServiceError):
+                self.status.emit(f"Map service: {msg.message}", -1)
+            job = getattr(msg, "job_id", None)
+            if job is None or job != self._pending_job:
+                continue
+            if isinstance(msg, ms.JobProgress):
+                stage = ("compiling UMAP (first use in this session, about a minute)"
+                         if msg.stage == ms.COMPILING else msg.stage)
+                self.status.emit(f"{job.split('-')[0].upper()}: {stage}… (PCA shown meanwhile)", msg.fraction)
+            elif isinstance(msg, ms.JobResult):
+                self._pending_job = None
+                if self._pending_points is not self.points:
+                    continue  # the points changed while it was computed
+                if self.points.source == "latents":
+                    try:
+                        MapCache(self.context.path).save(self.points.encoded, msg.map)
+                    except OSError:
+                        pass
+                self._install(msg.map, self.map, rebuild_async=True)
+                self.status.emit(f"{msg.map.method.upper()} map of {len(self.points.vectors)} points "
+                                 f"({msg.map.seconds:.1f} s).", -1)
+            elif isinstance(msg, ms.JobError):
+                self._pending_job = None
+                self.status.emit(f"{job.split('-')[0].upper()} failed: {msg.message}; showing PCA.", -1)
+
+    def _install(self, latent_map, previous=None, rebuild_async: bool = False) -> None:
+        from explorer.core.latent_map import MapError, MapLifter
+
+        if previous is not None and len(previous.coords) == len(latent_map.coords):
+            try:
+                latent_map = latent_map.aligned_to(previous)
+            except MapError:
+                pass
+        vectors = self.points.vectors
+        if rebuild_async and not latent_map.exact:
+            # the Delaunay triangulation takes ~15 ms at 5k points, ~0.2 s at 70k: off the GUI thread
+            self.jobs.submit("lifter", lambda: MapLifter(latent_map, vectors),
+                             lambda lifter: self._set_map(latent_map, lifter), self._failed)
+        else:
+            self._set_map(latent_map, MapLifter(latent_map, vectors))
+
+    def _set_map(self, latent_map, lifter) -> None:
+        self.map, self.lifter = latent_map, lifter
+        self.map_changed.emit()
+        if self.probe_z is not None and self.points is not None:
+            self.probe_xy = tuple(lifter.place(self.probe_z)[0])
+
+    # -- probing and decoding ------------------------------------------------------------
+    def probe(self, x: float, y: float) -> None:
+        """Lift a map point to a latent (the click path: tens of microseconds)."""
+        if self.lifter is None:
+            return
+        lifted = self.lifter.lift((x, y))
+        self.probe_xy, self.probe_z, self.probe_off, self.probe_row = (x, y), lifted.z, lifted.off_manifold, lifted.nearest
+        self.probe_changed.emit()
+
+    def set_latent(self, z, row: int = -1) -> None:
+        """Probe a latent given directly (traversal sliders, prior samples): placed on the map."""
+        if self.lifter is None:
+            return
+        z = np.asarray(z, np.float64).reshape(-1)
+        xy = self.lifter.place(z)[0]
+        dist, nearest = self.lifter.tree.query(xy)
+        self.probe_xy = (float(xy[0]), float(xy[1]))
+        self.probe_z, self.probe_off = z, float(dist) / self.lifter.spacing
+        self.probe_row = int(nearest) if row < 0 else row
+        self.probe_changed.emit()
+
+    def select(self, row: int) -> None:
+        self.selected = row
+        self.selection_changed.emit()
+
+    def condition_for(self, row: int):
+        """Class for conditional decoders: the label of the nearest data point."""
+        if self.model is None or CONDITIONAL not in self.model.capabilities or self.points is None:
+            return None
+        return torch.tensor([int(self.points.labels[max(row, 0)])], device=self.model.device)
+
+    @torch.no_grad()
+    def decode(self, z: np.ndarray, row: int = -1) -> torch.Tensor:
+        """Latents (m, d) or (d,) -> decoded samples on the CPU, (m, C, H, W) or (m, D)."""
+        model = self.model
+        z = torch.as_tensor(np.atleast_2d(z), dtype=torch.float32, device=model.device)
+        cond = self.condition_for(row)
+        if cond is not None:
+            cond = cond.expand(len(z))
+        return model.decode(z, cond).cpu()
+
+    def sample_image(self, row: int) -> torch.Tensor | None:
+        """The sample behind a map point: its dataset image, or G(z) for generated points."""
+        pts = self.points
+        if pts is None or row < 0:
+            return None
+        if pts.source == "latents":
+            return pts.encoded.inputs(self.data, [row])[0]
+        if pts.source == "noise":
+            return self.decode(pts.noise.z[row], row)[0]
+        jf = pts.joint
+        if jf.source[row] == 0:
+            return self.data.test_x[int(jf.index[row])]
+        return self.decode(jf.z[row - int((jf.source == 0).sum())], -1)[0]
+
+    @torch.no_grad()
+    def reconstruction(self, row: int) -> torch.Tensor | None:
+        pts = self.points
+        if pts is None or row < 0 or pts.source != "latents":
+            return None
+        return self.decode(pts.vectors[row], row)[0]
+
+    def capabilities(self) -> frozenset:
+        return frozenset() if self.model is None else self.model.capabilities
+
+    @property
+    def is_vae(self) -> bool:
+        return POSTERIOR in self.capabilities()
+
+    @property
+    def is_denoising(self) -> bool:
+        return DENOISING in self.capabilities()
+
+    def latent_of(self, row: int) -> np.ndarray | None:
+        if self.points is None or row < 0 or not self.points.decodable:
+            return None
+        return self.points.vectors[row].astype(np.float64)
+
+    def close(self) -> None:
+        self._service_timer.stop()

@@ -1,0 +1,86 @@
+"""Denoising autoencoders: a noise slider on a chosen input shows the noisy
+input, its reconstruction, and an arrow on the map from where the noise pushed
+the latent to where the clean input sits."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from .latent_map_panel import SampleView
+
+
+class DenoisePanel(QtWidgets.QWidget):
+    def __init__(self, session, map_view, parent=None):
+        super().__init__(parent)
+        self.session, self.map_view = session, map_view
+        self.view = None
+        self.level = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.level.setRange(0, 100)
+        self.level_label = QtWidgets.QLabel("")
+        self.message = QtWidgets.QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555;")
+        self.clean = SampleView("input")
+        self.noisy = SampleView("noisy")
+        self.recon = SampleView("reconstruction")
+        titles = QtWidgets.QHBoxLayout()
+        images = QtWidgets.QHBoxLayout()
+        for title, w in (("clean", self.clean), ("noisy", self.noisy), ("reconstructed", self.recon)):
+            t = QtWidgets.QLabel(title)
+            t.setAlignment(QtCore.Qt.AlignCenter)
+            titles.addWidget(t)
+            images.addWidget(w)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("Noise level"))
+        row.addWidget(self.level, 1)
+        row.addWidget(self.level_label)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.message)
+        lay.addLayout(row)
+        lay.addLayout(titles)
+        lay.addLayout(images, 1)
+        self.level.valueChanged.connect(self.update_view)
+        session.selection_changed.connect(self.update_view)
+        session.points_changed.connect(self._reset)
+        session.map_changed.connect(self.update_view)
+        self._reset()
+
+    def _reset(self) -> None:
+        s = self.session
+        ok = s.model is not None and s.is_denoising
+        self.setEnabled(ok)
+        self.map_view.set_arrow(None, None)
+        if not ok:
+            self.message.setText("For denoising autoencoders (dae): open one to see what it does to noise.")
+            return
+        kind = s.model.cfg.noise
+        self.top = 1.0 if kind in ("masking", "saltpepper") else max(1.0, 2 * s.model.cfg.noise_level)
+        self.level.blockSignals(True)
+        self.level.setValue(int(round(100 * s.model.cfg.noise_level / self.top)))
+        self.level.blockSignals(False)
+        self.message.setText(f"{kind} noise; trained at level {s.model.cfg.noise_level:g}. Click a data point on "
+                             f"the map to choose the input; the arrow goes from the noisy latent to the clean one.")
+        points_mode = s.data.test_x[:3000].numpy() if s.context.model_cfg.data_kind == "points" else None
+        for v in (self.clean, self.noisy, self.recon):
+            v.set_points_mode(points_mode)
+        self.update_view()
+
+    @property
+    def noise_level(self) -> float:
+        return self.top * self.level.value() / 100.0
+
+    def update_view(self) -> None:
+        from explorer.core.denoising import denoising_view
+
+        s = self.session
+        if not self.isEnabled() or s.points is None or s.points.encoded is None or s.lifter is None:
+            return
+        row = s.selected if s.selected >= 0 else 0
+        x = s.points.encoded.inputs(s.data, [row])[0]
+        self.view = denoising_view(s.model, x, self.noise_level, seed=row)
+        self.level_label.setText(f"{self.noise_level:.2f}  (latent moved {self.view.latent_shift:.2f})")
+        self.clean.display(self.view.clean)
+        self.noisy.display(self.view.noisy)
+        self.recon.display(self.view.reconstruction)
+        a, b = s.lifter.place(self.view.z_noisy)[0], s.lifter.place(self.view.z_clean)[0]
+        self.map_view.set_arrow(a, b)

@@ -1,0 +1,209 @@
+"""Interpolation paths: waypoints (probe points or dataset samples) or a freehand
+path drawn on the map; linear or spherical interpolation in latent space; a
+strip of decoded frames, exported as PNG or an animated GIF."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from ..widgets import ScaledImage, rgb_pixmap
+
+
+class InterpolationPanel(QtWidgets.QWidget):
+    def __init__(self, session, map_view, parent=None):
+        super().__init__(parent)
+        self.session, self.map_view = session, map_view
+        self.waypoints: list[tuple[str, np.ndarray, int]] = []   # (description, latent, row)
+        self.drawn: np.ndarray | None = None                    # a freehand path in map coordinates
+        self.frames = None                                       # decoded frames (torch)
+        self.latents = None
+
+        self.list = QtWidgets.QListWidget()
+        self.list.setMaximumHeight(110)
+        add_probe = QtWidgets.QPushButton("Add probe")
+        add_probe.setToolTip("The point you last clicked on the map")
+        add_sample = QtWidgets.QPushButton("Add sample")
+        add_sample.setToolTip("The data point you last clicked on (its own latent)")
+        remove = QtWidgets.QPushButton("Remove")
+        clear = QtWidgets.QPushButton("Clear")
+        self.draw = QtWidgets.QPushButton("Draw path")
+        self.draw.setCheckable(True)
+        self.draw.setToolTip("While on, drag on the map to draw a path; its points are lifted to latents")
+        self.mode = QtWidgets.QComboBox()
+        self.mode.addItem("linear", "linear")
+        self.mode.addItem("slerp", "slerp")
+        self.mode.setToolTip("Spherical interpolation keeps the norm of Gaussian latents typical along the way")
+        self.steps = QtWidgets.QSpinBox()
+        self.steps.setRange(2, 64)
+        self.steps.setValue(10)
+        self.steps.setSuffix(" frames")
+        self.strip = ScaledImage("Add two or more waypoints, or draw a path.")
+        self.strip.setMinimumHeight(80)
+        self.save_png = QtWidgets.QPushButton("Save PNG…")
+        self.save_gif = QtWidgets.QPushButton("Save GIF…")
+        self.message = QtWidgets.QLabel("")
+        self.message.setStyleSheet("color: #555;")
+        self.message.setWordWrap(True)
+
+        row1 = QtWidgets.QHBoxLayout()
+        for w in (add_probe, add_sample, remove, clear):
+            row1.addWidget(w)
+        row2 = QtWidgets.QHBoxLayout()
+        row2.addWidget(self.draw)
+        row2.addWidget(self.mode)
+        row2.addWidget(self.steps)
+        row2.addStretch(1)
+        row3 = QtWidgets.QHBoxLayout()
+        row3.addWidget(self.message, 1)
+        row3.addWidget(self.save_png)
+        row3.addWidget(self.save_gif)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(row1)
+        lay.addWidget(self.list)
+        lay.addLayout(row2)
+        lay.addWidget(self.strip, 1)
+        lay.addLayout(row3)
+
+        add_probe.clicked.connect(self.add_probe)
+        add_sample.clicked.connect(self.add_selected)
+        remove.clicked.connect(self._remove)
+        clear.clicked.connect(self.clear)
+        self.draw.toggled.connect(self._draw_mode)
+        self.mode.currentIndexChanged.connect(self.update_path)
+        self.steps.valueChanged.connect(self.update_path)
+        self.save_png.clicked.connect(lambda: self._save("png"))
+        self.save_gif.clicked.connect(lambda: self._save("gif"))
+        map_view.path_drawn.connect(self._path_drawn)
+        session.points_changed.connect(self.clear)
+        session.map_changed.connect(self._redraw_on_map)
+        self._enable_exports()
+
+    # -- waypoints ------------------------------------------------------------------------
+    def add_probe(self) -> None:
+        s = self.session
+        if s.probe_z is None:
+            self.message.setText("Click the map first: the probe is where you clicked.")
+            return
+        x, y = s.probe_xy
+        self._add(f"probe at ({x:.2f}, {y:.2f})", np.asarray(s.probe_z, np.float64), s.probe_row)
+
+    def add_selected(self) -> None:
+        s = self.session
+        z = s.latent_of(s.selected)
+        if z is None:
+            self.message.setText("Click on a data point first: it becomes the selected sample.")
+            return
+        label = s.points.label_names[int(s.points.labels[s.selected])]
+        self._add(f"sample {s.selected} (label {label})", z, s.selected)
+
+    def add_latent(self, description: str, z: np.ndarray, row: int = -1) -> None:
+        self._add(description, np.asarray(z, np.float64), row)
+
+    def _add(self, text: str, z: np.ndarray, row: int) -> None:
+        self.drawn = None
+        self.waypoints.append((text, z, row))
+        self.list.addItem(text)
+        self.update_path()
+
+    def _remove(self) -> None:
+        i = self.list.currentRow()
+        if i >= 0:
+            self.list.takeItem(i)
+            del self.waypoints[i]
+            self.update_path()
+
+    def clear(self) -> None:
+        self.waypoints, self.drawn, self.frames, self.latents = [], None, None, None
+        self.list.clear()
+        self.strip.set_pixmap(None)
+        self.map_view.set_path(None)
+        self._enable_exports()
+
+    def _draw_mode(self, on: bool) -> None:
+        self.map_view.draw_mode = on
+        self.message.setText("Drag on the map to draw a path." if on else "")
+
+    def _path_drawn(self, points: np.ndarray) -> None:
+        if len(points) < 2:
+            return
+        self.waypoints = []
+        self.list.clear()
+        self.list.addItem(f"freehand path ({len(points)} points)")
+        self.drawn = points
+        self.draw.setChecked(False)
+        self.update_path()
+
+    # -- the path ----------------------------------------------------------------------------
+    def update_path(self) -> None:
+        from explorer.core.interpolation import lift_path, path_through
+
+        s = self.session
+        n = self.steps.value()
+        if s.model is None or s.lifter is None:
+            return
+        if self.drawn is not None:
+            _, latents, _ = lift_path(s.lifter, self.drawn, n)
+            rows = [s.lifter.lift(self.drawn[0]).nearest]
+        elif len(self.waypoints) >= 2:
+            latents = path_through([w[1] for w in self.waypoints], n, self.mode.currentData())
+            rows = [w[2] for w in self.waypoints]
+        else:
+            self.frames = self.latents = None
+            self.strip.set_pixmap(None)
+            self._redraw_on_map()
+            self._enable_exports()
+            return
+        self.latents = latents
+        self.frames = s.decode(latents, rows[0])
+        self._show_strip()
+        self._redraw_on_map()
+        self._enable_exports()
+        self.message.setText(f"{len(latents)} frames, {self.mode.currentText() if self.drawn is None else 'along the drawn path'}.")
+
+    def _show_strip(self) -> None:
+        from explorer.core.interpolation import strip_image
+
+        if self.frames is None or self.frames.dim() != 4:
+            self.strip.set_pixmap(None)
+            self.strip.setText("2-D data: the path's decoded points are shown on the map.")
+            return
+        self.strip.set_pixmap(rgb_pixmap(strip_image(self.frames)))
+
+    def _redraw_on_map(self) -> None:
+        s = self.session
+        if s.lifter is None or self.latents is None:
+            self.map_view.set_path(None)
+            return
+        line = s.lifter.place(self.latents)
+        points = (s.lifter.place(np.stack([w[1] for w in self.waypoints])) if self.waypoints
+                  else (self.drawn[[0, -1]] if self.drawn is not None else None))
+        self.map_view.set_path(line, points)
+
+    # -- export ---------------------------------------------------------------------------
+    def _enable_exports(self) -> None:
+        images = self.frames is not None and self.frames.dim() == 4
+        self.save_png.setEnabled(images)
+        self.save_gif.setEnabled(images)
+
+    def _save(self, kind: str) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, f"Save the strip as {kind.upper()}",
+                                                        f"interpolation.{kind}", f"{kind.upper()} (*.{kind})")
+        if path:
+            self.export(path)
+
+    def export(self, path) -> Path:
+        """Write the current frames as a PNG strip or an animated GIF, by the file's extension."""
+        from explorer.core.interpolation import save_gif, save_strip_png
+
+        if self.frames is None or self.frames.dim() != 4:
+            raise ValueError("no image frames to export: add waypoints first")
+        path = Path(path)
+        if path.suffix.lower() == ".gif":
+            out = save_gif(self.frames, path, frame_ms=100)
+        else:
+            out = save_strip_png(self.frames, path)
+        self.message.setText(f"Saved {out}")
+        return out

@@ -1,0 +1,340 @@
+"""Latent map: a 2-D map of the run's latent space; click or drag anywhere to decode.
+
+The map is drawn by PointMap (rasterised points, fluid at 70k). A click is lifted
+to a latent (exactly for raw and PCA maps, by local interpolation for UMAP and
+t-SNE) and decoded at once with the window's copy of the model. The distance to
+the nearest data point is shown as an off-manifold cue: far from the data the
+decoder is extrapolating.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6 import QtCore, QtWidgets
+
+from explorer.core.images import to_uint8
+
+from ..point_map import PointMap
+from ..widgets import ScaledImage, rgb_pixmap
+
+TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+         "#bcbd22", "#17becf"]
+METHOD_TITLES = {"raw": "raw (2-D latents)", "pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
+HINT = "Click or drag on the map to decode · Shift+drag or right-drag to pan · wheel to zoom"
+
+
+def category_colours(n: int) -> np.ndarray:
+    if n <= len(TAB10):
+        cols = [pg.mkColor(c) for c in TAB10[:n]]
+    else:
+        cols = [pg.intColor(i, n, maxValue=220) for i in range(n)]
+    return np.array([c.getRgb() for c in cols], np.uint8)
+
+
+def colour_points(coloring) -> tuple[np.ndarray, dict]:
+    """(n, 4) uint8 colours and what the legend needs."""
+    v = np.asarray(coloring.values)
+    if coloring.categorical:
+        k = max(int(v.max()) + 1 if len(v) else 1, len(coloring.names))
+        pal = category_colours(k)
+        return pal[v.astype(np.int64)], {"categorical": True, "names": coloring.names or [str(i) for i in range(k)],
+                                         "colours": pal}
+    finite = v[np.isfinite(v)]
+    lo, hi = (np.percentile(finite, [2, 98]) if len(finite) else (0.0, 1.0))
+    if hi <= lo:
+        hi = lo + 1e-9
+    t = np.clip((np.nan_to_num(v, nan=lo) - lo) / (hi - lo), 0, 1)
+    cmap = pg.colormap.get("viridis")
+    return cmap.map(t, mode="byte"), {"categorical": False, "lo": float(lo), "hi": float(hi), "cmap": cmap}
+
+
+def image_pixmap(x: torch.Tensor):
+    return rgb_pixmap(to_uint8(x.unsqueeze(0))[0].squeeze(-1) if x.shape[0] == 1 else to_uint8(x.unsqueeze(0))[0])
+
+
+class Legend(QtWidgets.QLabel):
+    def __init__(self):
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextFormat(QtCore.Qt.RichText)
+
+    def show_legend(self, title: str, info: dict) -> None:
+        if info.get("categorical"):
+            names, cols = info["names"], info["colours"]
+            items = [f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>■</span>&nbsp;{n}"
+                     for n, c in zip(names[:30], cols[:30])]
+            more = " …" if len(names) > 30 else ""
+            self.setText(f"<b>{title}:</b> " + " &nbsp; ".join(items) + more)
+        else:
+            stops = [info["cmap"].map(t, mode="byte") for t in np.linspace(0, 1, 8)]
+            bar = "".join(f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>█</span>" for c in stops)
+            self.setText(f"<b>{title}:</b> {info['lo']:.3g} {bar} {info['hi']:.3g}")
+
+
+class DataSpaceView(pg.PlotWidget):
+    """For 2-D toy data a decoded 'image' is a point: show it over the data."""
+
+    def __init__(self):
+        super().__init__(background="w")
+        self.setAspectLocked(True)
+        self.data_item = pg.ScatterPlotItem(size=2, pen=None, brush=pg.mkBrush(120, 120, 120, 60))
+        self.point = pg.ScatterPlotItem(size=14, symbol="+", pen=pg.mkPen("#d62728", width=2.5))
+        self.addItem(self.data_item)
+        self.addItem(self.point)
+        self.setMinimumSize(80, 80)
+
+    def set_data(self, xy: np.ndarray) -> None:
+        self.data_item.setData(xy[:, 0], xy[:, 1])
+
+    def show_point(self, p) -> None:
+        self.point.setData([] if p is None else [float(p[0])], [] if p is None else [float(p[1])])
+
+
+class SampleView(QtWidgets.QStackedWidget):
+    """Shows a decoded sample: an image, or a point in data space for 2-D data."""
+
+    def __init__(self, placeholder: str):
+        super().__init__()
+        self.image = ScaledImage(placeholder)
+        self.points = DataSpaceView()
+        self.addWidget(self.image)
+        self.addWidget(self.points)
+        self.last = None
+
+    def set_points_mode(self, data_xy: np.ndarray | None) -> None:
+        if data_xy is None:
+            self.setCurrentWidget(self.image)
+        else:
+            self.points.set_data(data_xy)
+            self.setCurrentWidget(self.points)
+
+    def display(self, x: torch.Tensor | None) -> None:
+        self.last = x
+        if self.currentWidget() is self.points:
+            self.points.show_point(None if x is None else x.numpy())
+        else:
+            self.image.set_pixmap(None if x is None else image_pixmap(x))
+
+
+class LatentMapPanel(QtWidgets.QWidget):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.method = QtWidgets.QComboBox()
+        self.method.setToolTip("How the latents are laid out in 2-D. PCA is exact and instant; UMAP and t-SNE "
+                               "keep neighbours together and replace PCA when ready.")
+        self.colour_by = QtWidgets.QComboBox()
+        self.colour_by.setToolTip("What the colour of each point shows")
+        self.source = QtWidgets.QComboBox()
+        self.source.setToolTip("GANs have no encoder: map the generator's noise, or real and generated "
+                               "images in the classifier's feature space")
+        self.source_label = QtWidgets.QLabel("Show")
+        self.progress = QtWidgets.QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(120)
+        self.progress.setTextVisible(False)
+        self.status = QtWidgets.QLabel("")
+        self.status.setStyleSheet("color: #555;")
+        self.status.setWordWrap(True)
+        controls = QtWidgets.QHBoxLayout()
+        for w in (self.source_label, self.source, QtWidgets.QLabel("Map"), self.method,
+                  QtWidgets.QLabel("Colour by"), self.colour_by):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        state = QtWidgets.QHBoxLayout()
+        state.addWidget(self.progress)
+        state.addWidget(self.status, 1)
+        top = QtWidgets.QVBoxLayout()
+        top.addLayout(controls)
+        top.addLayout(state)
+
+        self.map = PointMap()
+        self.legend = Legend()
+        self.hint = QtWidgets.QLabel(HINT)
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #777;")
+        left = QtWidgets.QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.map, 1)
+        left.addWidget(self.legend)
+        left.addWidget(self.hint)
+        left_w = QtWidgets.QWidget()
+        left_w.setLayout(left)
+
+        self.decoded = SampleView("Click the map\nto decode a point.")
+        self.decoded_title = QtWidgets.QLabel("<b>Decoded at the probe</b>")
+        self.cue = QtWidgets.QLabel("")
+        self.cue.setWordWrap(True)
+        self.hover_title = QtWidgets.QLabel("<b>Sample under the cursor</b>")
+        self.hover_title.setWordWrap(True)
+        self.hover_input = SampleView("Hover over\na point.")
+        self.hover_recon = SampleView("")
+        self.hover_caption = QtWidgets.QLabel("")
+        self.hover_caption.setWordWrap(True)
+        self.hover_caption.setStyleSheet("color: #555;")
+        pair = QtWidgets.QHBoxLayout()
+        pair.addWidget(self.hover_input)
+        pair.addWidget(self.hover_recon)
+        right = QtWidgets.QVBoxLayout()
+        right.addWidget(self.decoded_title)
+        right.addWidget(self.decoded, 3)
+        right.addWidget(self.cue)
+        right.addSpacing(8)
+        right.addWidget(self.hover_title)
+        right.addLayout(pair, 2)
+        right.addWidget(self.hover_caption)
+        right_w = QtWidgets.QWidget()
+        right_w.setLayout(right)
+        right_w.setMinimumWidth(180)
+
+        split = QtWidgets.QSplitter()
+        split.addWidget(left_w)
+        split.addWidget(right_w)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([600, 220])
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        self.method.currentIndexChanged.connect(self._method_chosen)
+        self.colour_by.currentIndexChanged.connect(self._recolour)
+        self.source.currentIndexChanged.connect(self._source_chosen)
+        self.map.probed.connect(self._probed)
+        self.map.hovered.connect(self._hovered)
+        session.points_changed.connect(self._points_changed)
+        session.map_changed.connect(self._map_changed)
+        session.status.connect(self._status)
+        session.probe_changed.connect(self._show_probe)
+        self._points_changed()
+
+    # -- session -> view ----------------------------------------------------------------
+    def _status(self, text: str, fraction: float) -> None:
+        self.status.setText(text)
+        self.progress.setVisible(fraction >= 0)
+        if fraction > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        elif fraction == 0:
+            self.progress.setRange(0, 0)   # busy: no fraction known yet
+
+    def _points_changed(self) -> None:
+        s = self.session
+        from ..latent_session import SOURCE_TITLES
+        self.source.blockSignals(True)
+        self.source.clear()
+        for src in s.sources():
+            self.source.addItem(SOURCE_TITLES[src], src)
+        self.source.setCurrentIndex(max(0, self.source.findData(s.source)))
+        self.source.blockSignals(False)
+        multi = self.source.count() > 1
+        self.source.setVisible(multi)
+        self.source_label.setVisible(multi)
+        pts = s.points
+        self.colour_by.blockSignals(True)
+        current = self.colour_by.currentText()
+        self.colour_by.clear()
+        if pts is not None:
+            self.colour_by.addItems(list(pts.colorings))
+            if current in pts.colorings:
+                self.colour_by.setCurrentText(current)
+        self.colour_by.blockSignals(False)
+        self.method.blockSignals(True)
+        self.method.clear()
+        for m in (s.available_methods() if pts is not None else ["pca", "umap", "tsne"]):
+            self.method.addItem(METHOD_TITLES[m], m)
+        self.method.setCurrentIndex(max(0, self.method.findData(s.resolved_method() if pts is not None
+                                                                 else s.method)))
+        self.method.blockSignals(False)
+        points_mode = None
+        if s.context is not None and s.model is not None and s.context.model_cfg.data_kind == "points" \
+                and pts is not None and pts.decodable:
+            points_mode = s.data.test_x[:3000].numpy()
+        for view in (self.decoded, self.hover_input, self.hover_recon):
+            view.set_points_mode(points_mode)
+        self.hover_title.setText("<b>Sample under the cursor</b>" + (
+            "<br>input | reconstruction" if pts is not None and pts.source == "latents" else ""))
+        if pts is None:
+            self.map.set_points(np.zeros((0, 2), np.float32), np.zeros((0, 4), np.uint8))
+            self.legend.setText("")
+
+    def _map_changed(self) -> None:
+        s = self.session
+        if s.map is None or s.points is None:
+            return
+        rgba, info = self._colours()
+        self.map.set_points(s.map.coords, rgba, fit=True)
+        self.legend.show_legend(self.colour_by.currentText(), info)
+        if s.probe_xy is not None:
+            self.map.set_probe(*s.probe_xy)
+
+    def _colours(self):
+        s = self.session
+        name = self.colour_by.currentText() or next(iter(s.points.colorings))
+        return colour_points(s.points.colorings[name])
+
+    def _recolour(self) -> None:
+        if self.session.points is None or self.session.map is None:
+            return
+        rgba, info = self._colours()
+        self.map.set_colors(rgba)
+        self.legend.show_legend(self.colour_by.currentText(), info)
+
+    def _method_chosen(self) -> None:
+        m = self.method.currentData()
+        if m:
+            self.session.set_method(m)
+
+    def _source_chosen(self) -> None:
+        src = self.source.currentData()
+        if src:
+            self.session.set_source(src)
+
+    # -- mouse ---------------------------------------------------------------------------
+    def _probed(self, x: float, y: float, final: bool) -> None:
+        s = self.session
+        if s.points is None or s.lifter is None:
+            return
+        if not s.points.decodable:  # feature space: show the nearest sample instead
+            row = self.map.nearest(x, y, max_pixels=1e9)
+            s.select(row)
+            self.decoded.display(s.sample_image(row))
+            self.cue.setText("Classifier feature space cannot be decoded: the nearest sample is shown.")
+            return
+        s.probe(x, y)
+        if final:
+            row = self.map.nearest(x, y)
+            if row >= 0:
+                s.select(row)
+
+    def _show_probe(self) -> None:
+        s = self.session
+        if s.probe_z is None:
+            return
+        x = s.decode(s.probe_z, s.probe_row)[0]
+        self.decoded.display(x)
+        far = s.probe_off > s.lifter.FAR_FROM_DATA
+        colour = "#b3261e" if far else "#2e7d32"
+        words = ("far from the data: the decoder is extrapolating" if far
+                 else "near the data")
+        self.cue.setText(f"<span style='color:{colour}'>● {words}</span> "
+                         f"(distance to nearest point: {s.probe_off:.1f}× the usual spacing)")
+        if s.probe_xy is not None:
+            self.map.set_probe(*s.probe_xy)
+
+    def _hovered(self, row: int) -> None:
+        s = self.session
+        if row < 0 or s.points is None:
+            return
+        self.hover_input.display(s.sample_image(row))
+        self.hover_recon.display(s.reconstruction(row))
+        label = s.points.label_names[int(s.points.labels[row])] if len(s.points.label_names) else ""
+        extra = ""
+        if s.points.source == "latents":
+            enc = s.points.encoded
+            extra = f", reconstruction error {enc.recon_error[row]:.4f}"
+            if enc.kl is not None:
+                extra += f", KL {enc.kl[row]:.1f} nats"
+        self.hover_caption.setText(f"label {label}{extra}")

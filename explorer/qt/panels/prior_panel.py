@@ -1,0 +1,135 @@
+"""Sampling from a prior: the model's N(0, I), or a Gaussian mixture fitted on the
+training latents (which gives plain autoencoders a way to sample too); the
+mixture's components are marked on the map."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtWidgets
+
+from ..widgets import ScaledImage, rgb_pixmap
+
+N_SAMPLES = 16
+
+
+class PriorPanel(QtWidgets.QWidget):
+    def __init__(self, session, map_view, parent=None):
+        super().__init__(parent)
+        self.session, self.map_view = session, map_view
+        self.prior = None
+        self.samples = None
+        self.kind = QtWidgets.QComboBox()
+        self.k = QtWidgets.QSpinBox()
+        self.k.setRange(1, 50)
+        self.k.setValue(10)
+        self.k.setPrefix("k = ")
+        self.k.setToolTip("Mixture components")
+        self.seed = QtWidgets.QSpinBox()
+        self.seed.setRange(0, 10_000)
+        self.seed.setPrefix("seed ")
+        self.fit = QtWidgets.QPushButton("Fit mixture")
+        self.sample = QtWidgets.QPushButton(f"Sample {N_SAMPLES}")
+        self.grid = ScaledImage("Samples appear here.")
+        self.message = QtWidgets.QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555;")
+        self.marks = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen("k", width=1),
+                                        brush=pg.mkBrush("#ffeb3b"))
+        self.marks.setZValue(14)
+        map_view.addItem(self.marks)
+        row = QtWidgets.QHBoxLayout()
+        for w in (self.k, self.fit, self.seed, self.sample):
+            row.addWidget(w)
+        row.addStretch(1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.kind)
+        lay.addLayout(row)
+        lay.addWidget(self.message)
+        lay.addWidget(self.grid, 1)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.fit.clicked.connect(self.fit_mixture)
+        self.sample.clicked.connect(self.draw_samples)
+        session.points_changed.connect(self._reset)
+        session.map_changed.connect(self._mark_components)
+        self._reset()
+
+    def _reset(self) -> None:
+        s = self.session
+        self.prior = None
+        self.marks.setData([], [])
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        model = s.model
+        if model is not None and s.points is not None and s.points.decodable:
+            if model.latent.prior == "normal":
+                self.kind.addItem("N(0, I): the model's prior", "normal")
+            if s.points.source == "latents":
+                self.kind.addItem("Gaussian mixture fitted on training latents", "mixture")
+        self.kind.blockSignals(False)
+        self._kind_changed()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentData()
+        self.k.setEnabled(kind == "mixture")
+        self.fit.setEnabled(kind == "mixture")
+        self.sample.setEnabled(kind is not None)
+        if kind is None:
+            self.message.setText("Open a run with a decoder to sample.")
+        elif kind == "normal":
+            from explorer.core.priors import StandardNormalPrior
+            self.prior = StandardNormalPrior(self.session.model.latent.dim)
+            self.marks.setData([], [])
+            self.message.setText("z ~ N(0, I): what the model was trained to decode.")
+        else:
+            self.prior = None
+            self.message.setText("Fit a mixture on the training latents; then sample from it. For a plain "
+                                 "autoencoder this is the only way to sample: it has no prior.")
+
+    def fit_mixture(self) -> None:
+        from explorer.core.priors import GaussianMixturePrior
+
+        s = self.session
+        if s.points is None or s.points.encoded is None:
+            return
+        enc = s.points.encoded
+        train = enc.latents[enc.rows_of("train")]
+        k, seed = self.k.value(), self.seed.value()
+        self.message.setText(f"Fitting a {k}-component mixture on {len(train)} training latents…")
+        self.fit.setEnabled(False)
+        s.jobs.submit("mixture", lambda: GaussianMixturePrior(train, k, seed), self._fitted, self._failed)
+
+    def _fitted(self, prior) -> None:
+        self.prior = prior
+        self.fit.setEnabled(True)
+        self.message.setText(f"Mixture of {prior.k} components fitted; stars mark their means on the map.")
+        self._mark_components()
+
+    def _failed(self, message: str) -> None:
+        self.fit.setEnabled(True)
+        self.message.setText(f"Could not fit the mixture: {message}")
+
+    def _mark_components(self) -> None:
+        s = self.session
+        from explorer.core.priors import GaussianMixturePrior
+
+        if not isinstance(self.prior, GaussianMixturePrior) or s.lifter is None:
+            self.marks.setData([], [])
+            return
+        xy = s.lifter.place(self.prior.means)
+        self.marks.setData(xy[:, 0], xy[:, 1])
+
+    def draw_samples(self) -> None:
+        s = self.session
+        if self.prior is None:
+            self.message.setText("Fit the mixture first.")
+            return
+        z = self.prior.sample(N_SAMPLES, seed=self.seed.value())
+        self.samples = s.decode(z)
+        if self.samples.dim() == 4:
+            from explorer.core.images import grid
+            self.grid.set_pixmap(rgb_pixmap(grid(self.samples, nrow=8)))
+        else:
+            self.grid.set_pixmap(None)
+            self.grid.setText("2-D data: the samples are marked on the map as the probe moves.")
+        s.set_latent(z[0])

@@ -1,0 +1,154 @@
+"""Traversal: one slider per latent direction, decoded live.
+
+For VAEs the directions are the latent axes ordered by KL (the units the model
+actually uses first; inactive units are greyed, and moving them changes
+nothing); or the principal axes of the latents, for any encoder.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+STEPS = 1000
+
+
+class TraversalPanel(QtWidgets.QWidget):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.directions = None
+        self.z = None
+        self.kind = QtWidgets.QComboBox()
+        self.kind.addItem("latent axes (by KL)", "axes")
+        self.kind.addItem("principal axes (PCA)", "pca")
+        self.reset = QtWidgets.QPushButton("Reset to probe")
+        self.reset.setToolTip("Set every slider to the coordinates of the last clicked point")
+        from .latent_map_panel import SampleView
+
+        self.preview = SampleView("Click the map or drag a slider.")
+        self.preview.setMaximumHeight(140)
+        self.info = QtWidgets.QLabel("Open a run with an encoder, then click the map.")
+        self.info.setWordWrap(True)
+        self.info.setStyleSheet("color: #555;")
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(QtWidgets.QLabel("Directions"))
+        top.addWidget(self.kind, 1)
+        top.addWidget(self.reset)
+        self.rows = QtWidgets.QWidget()
+        self.grid = QtWidgets.QGridLayout(self.rows)
+        self.grid.setColumnStretch(1, 1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.rows)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.preview)
+        lay.addWidget(self.info)
+        lay.addWidget(scroll, 1)
+        self.sliders: list[QtWidgets.QSlider] = []
+        self.values: list[QtWidgets.QLabel] = []
+        self.kind.currentIndexChanged.connect(self.rebuild)
+        self.reset.clicked.connect(self.reset_to_probe)
+        session.points_changed.connect(self.rebuild)
+        session.probe_changed.connect(self._follow_probe)
+
+    def rebuild(self) -> None:
+        from explorer.core.traversal import axis_directions, pca_directions
+
+        for i in reversed(range(self.grid.count())):
+            self.grid.itemAt(i).widget().deleteLater()
+        self.sliders, self.values = [], []
+        pts = self.session.points
+        s = self.session
+        points_mode = (s.data.test_x[:3000].numpy() if pts is not None and s.context.model_cfg.data_kind == "points"
+                       else None)
+        self.preview.set_points_mode(points_mode)
+        if pts is None or not pts.decodable:
+            self.directions = None
+            self.info.setText("Traversal needs a decodable latent space: open a run with an encoder or a "
+                              "generator.")
+            return
+        if self.kind.currentData() == "axes" and pts.encoded is not None:
+            self.directions = axis_directions(pts.encoded)
+        elif self.kind.currentData() == "axes":
+            self.directions = _noise_axes(pts.vectors)
+        else:
+            self.directions = pca_directions(pts.vectors, k=min(10, pts.vectors.shape[1]))
+        d = self.directions
+        n_active = int(d.active.sum())
+        self.info.setText(f"{len(d)} directions, {n_active} active. Drag a slider: the decoded sample and the "
+                          f"probe on the map follow." + (" Grey: inactive units (posterior = prior; the decoder "
+                                                         "ignores them)." if n_active < len(d) else ""))
+        for j in range(len(d)):
+            name = QtWidgets.QLabel(d.names[j])
+            slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+            slider.setRange(0, STEPS)
+            value = QtWidgets.QLabel("")
+            value.setMinimumWidth(48)
+            if not d.active[j]:
+                name.setStyleSheet("color: #999;")
+                name.setToolTip("inactive: Var(E[z|x]) < 0.01")
+            slider.valueChanged.connect(lambda v, j=j: self._moved(j, v))
+            self.grid.addWidget(name, j, 0)
+            self.grid.addWidget(slider, j, 1)
+            self.grid.addWidget(value, j, 2)
+            self.sliders.append(slider)
+            self.values.append(value)
+        self.z = None
+        self.reset_to_probe()
+
+    def _origin(self) -> np.ndarray | None:
+        s = self.session
+        if s.probe_z is not None:
+            return np.asarray(s.probe_z, np.float64)
+        if s.points is not None and s.points.decodable:
+            return s.points.vectors.mean(0).astype(np.float64)
+        return None
+
+    def reset_to_probe(self) -> None:
+        z = self._origin()
+        if z is None or self.directions is None:
+            return
+        self.z = z
+        self._set_sliders(z)
+
+    def _set_sliders(self, z) -> None:
+        d = self.directions
+        coords = d.coordinates(z)
+        for j, slider in enumerate(self.sliders):
+            lo, hi = d.ranges[j]
+            slider.blockSignals(True)
+            slider.setValue(int(round(np.clip((coords[j] - lo) / (hi - lo), 0, 1) * STEPS)))
+            slider.blockSignals(False)
+            self.values[j].setText(f"{coords[j]:+.2f}")
+
+    def _moved(self, j: int, v: int) -> None:
+        if self.z is None or self.directions is None:
+            return
+        lo, hi = self.directions.ranges[j]
+        value = lo + (hi - lo) * v / STEPS
+        self.z = self.directions.with_value(self.z, j, value)
+        self.values[j].setText(f"{value:+.2f}")
+        self._driving = True
+        try:
+            self.session.set_latent(self.z)
+        finally:
+            self._driving = False
+
+    def _follow_probe(self) -> None:
+        s = self.session
+        if s.probe_z is not None and s.model is not None:
+            self.preview.display(s.decode(s.probe_z, s.probe_row)[0])
+        if getattr(self, "_driving", False) or self.directions is None:
+            return
+        self.reset_to_probe()
+
+
+def _noise_axes(z: np.ndarray):
+    """A GAN's noise axes: each coordinate of z, ranges of its N(0, 1) prior."""
+    from explorer.core.traversal import Directions
+
+    d = z.shape[1]
+    return Directions("axes", np.eye(d), np.zeros(d), [f"z{j}" for j in range(d)], np.ones(d),
+                      np.ones(d, bool), np.tile([-3.0, 3.0], (d, 1)), dims=np.arange(d))
