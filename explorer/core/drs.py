@@ -42,6 +42,8 @@ class DRSResult:
     accepted: int                   # of those, accepted (the last batch's surplus included)
     logit_max: float                # D~_M at the end
     percentile: float
+    rejected: torch.Tensor | None = None     # with record=True: every candidate turned down (CPU)
+    candidates: torch.Tensor | None = None   # with record=True: every candidate judged, in order (CPU)
 
     @property
     def acceptance_rate(self) -> float:
@@ -73,9 +75,10 @@ class PackPartners:
 @torch.no_grad()
 def drs_sample(model, n: int, data=None, percentile: float = DEFAULT_PERCENTILE, partners: str = "copies",
                burn_in: int = 10_000, batch: int = 1000, seed: int = 0, condition=None,
-               max_proposals: int | None = None) -> DRSResult:
+               max_proposals: int | None = None, record: bool = False) -> DRSResult:
     """n samples of a GAN, filtered by its discriminator; `data` gives pack partners for
-    partners="real" (a packed D only)."""
+    partners="real" (a packed D only). `record` also returns the candidates judged after the
+    burn-in and those turned down (to show kept and rejected side by side)."""
     if ADVERSARIAL not in model.capabilities:
         raise ValueError(f"{model.cfg.model} has no discriminator: rejection sampling needs a GAN")
     if not 0 <= percentile < 100:
@@ -91,12 +94,12 @@ def drs_sample(model, n: int, data=None, percentile: float = DEFAULT_PERCENTILE,
     model.eval()
     try:
         return _drs(model, n, PackPartners(model, data, partners, seed), percentile, burn_in, batch, seed,
-                    condition, max_proposals or max(100 * n, 10 * batch))
+                    condition, max_proposals or max(100 * n, 10 * batch), record)
     finally:
         model.train(was)
 
 
-def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_proposals) -> DRSResult:
+def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_proposals, record=False) -> DRSResult:
     dev = model.device
     g = torch.Generator(device=dev).manual_seed(seed)
     accept_gen = torch.Generator().manual_seed(seed + 1)
@@ -109,7 +112,7 @@ def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_propos
     logit_max = -math.inf
     for i in range(0, burn_in, batch):
         logit_max = max(logit_max, float(propose(min(batch, burn_in - i))[2].max()))
-    kept_x, kept_y = [], []
+    kept_x, kept_y, seen, turned_down = [], [], [], []
     accepted = proposed = 0
     while accepted < n:
         if proposed >= max_proposals:
@@ -123,9 +126,13 @@ def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_propos
         keep = torch.rand(batch, generator=accept_gen) < torch.sigmoid(f - gamma)
         keep_dev = keep.to(dev)
         kept_x.append(x[keep_dev])
+        if record:
+            seen.append(x.detach().cpu())
+            turned_down.append(seen[-1][~keep])
         if y is not None:
             kept_y.append(y[keep_dev])
         accepted += int(keep.sum())
     samples = torch.cat(kept_x)[:n]
     labels = torch.cat(kept_y)[:n] if kept_y else None
-    return DRSResult(samples, labels, proposed, accepted, logit_max, percentile)
+    return DRSResult(samples, labels, proposed, accepted, logit_max, percentile,
+                     torch.cat(turned_down) if record else None, torch.cat(seen) if record else None)

@@ -1,0 +1,467 @@
+"""Rejection sampling at sampling time: draw a pool from the generator, keep what passes.
+
+Two filters. The dataset's classifier (any generator of images): a sample is kept when
+the classifier labels it with confidence at or above a threshold; the pool is drawn once
+and the threshold slider only re-splits the stored confidences, so moving it costs no
+model work. A GAN's own discriminator (DRS, Azadi et al. 2019; explorer.core.drs): kept
+or rejected at random by how real D finds each candidate, for images and for 2-D toy data.
+All model work runs in the window's background jobs.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6 import QtCore, QtWidgets
+
+from models import ADVERSARIAL, CONDITIONAL, GENERATE
+
+from ..widgets import ScaledImage, rgb_pixmap
+
+JOB = "rejection"
+SHOWN = 64                 # images per grid
+GRID_COLUMNS = 8
+DEFAULT_N = 256
+DEFAULT_THRESHOLD = 0.80
+CLASSIFIER, DRS = "classifier", "drs"
+BURN_IN = 10_000           # DRS candidates scored first to estimate D's largest logit (the paper's setting)
+KEPT_COLOUR, REJECTED_COLOUR = "#2ca02c", "#d62728"
+
+
+@dataclass
+class DRSDraw:
+    """drs_sample's result with the candidates it turned down."""
+    kept: torch.Tensor                 # (n, ...) the samples DRS returned
+    rejected: torch.Tensor             # candidates it judged and did not keep
+    candidates: torch.Tensor           # every candidate judged after the burn-in
+    acceptance_rate: float
+    accepted: int
+    proposed: int
+    percentile: float
+    kept_modes: dict | None = None     # toy data: mode_metrics of the kept samples
+    all_modes: dict | None = None      # ... and of every candidate, for comparison
+
+
+def draw_drs(model, n: int, data, percentile: float, seed: int) -> DRSDraw:
+    """Runs off the GUI thread."""
+    from explorer.core.drs import drs_sample
+    from explorer.core.metrics import mode_metrics
+
+    r = drs_sample(model, n, percentile=percentile, seed=seed, burn_in=BURN_IN, batch=min(max(n, 100), 1000),
+                   record=True)
+    out = DRSDraw(r.samples.cpu(), r.rejected, r.candidates, r.acceptance_rate, r.accepted, r.proposed, percentile)
+    if data.modes is not None:
+        out.kept_modes = mode_metrics(out.kept.numpy(), data.modes, data.sigma)
+        out.all_modes = mode_metrics(out.candidates.numpy(), data.modes, data.sigma)
+    return out
+
+
+def _title(text: str) -> QtWidgets.QLabel:
+    label = QtWidgets.QLabel(text)
+    label.setAlignment(QtCore.Qt.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
+class PointsView(pg.PlotWidget):
+    """2-D samples over the training data (grey)."""
+
+    def __init__(self, colour: str, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(120, 120)
+        self.setAspectLocked(True)
+        self.hideButtons()
+        self.setMenuEnabled(False)
+        self.data_item = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(150, 150, 150, 50))
+        self.samples = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(colour))
+        self.addItem(self.data_item)
+        self.addItem(self.samples)
+
+    def show_points(self, data_xy: np.ndarray | None, xy: np.ndarray | None) -> None:
+        if data_xy is None:
+            self.data_item.setData([], [])
+        else:
+            self.data_item.setData(data_xy[:, 0], data_xy[:, 1])
+        xy = np.zeros((0, 2)) if xy is None else np.asarray(xy)
+        self.samples.setData(xy[:, 0], xy[:, 1])
+
+
+class RejectionPanel(QtWidgets.QWidget):
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.pool = None            # rejection.SamplePool (classifier)
+        self.split = None           # its split at the slider's threshold
+        self.drs = None             # DRSDraw
+        self.drawn_step = None
+        self._context = None
+        self._classifier = None
+        self._data_xy = None
+        self._progress = None       # (done, total), written by the job's thread, read by a timer
+        self._kind = ""             # the run's data kind: "image" or "points"
+        self._conditional = False
+        self._had_model = False
+
+        self.message = QtWidgets.QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #555;")
+        self.method = QtWidgets.QComboBox()
+        self.method.setToolTip("What decides which samples are kept")
+        self.n = QtWidgets.QSpinBox()
+        self.n.setRange(16, 20_000)
+        self.n.setSingleStep(64)
+        self.n.setValue(DEFAULT_N)
+        self.n.setPrefix("N = ")
+        self.seed = QtWidgets.QSpinBox()
+        self.seed.setRange(0, 10_000)
+        self.seed.setPrefix("seed ")
+        self.draw = QtWidgets.QPushButton(f"Draw {DEFAULT_N} samples")
+        self.percentile = QtWidgets.QDoubleSpinBox()
+        self.percentile.setRange(0.0, 99.0)
+        self.percentile.setDecimals(0)
+        self.percentile.setSingleStep(5)
+        self.percentile.setValue(80.0)
+        self.percentile.setPrefix("γ percentile ")
+        self.percentile.setToolTip("DRS shifts each batch's scores by their percentile γ: "
+                                   "higher keeps fewer, more realistic samples")
+        self.match = QtWidgets.QCheckBox("label must be the class asked for")
+        self.match.setToolTip("Conditional models: also reject a sample the classifier gives another label")
+        self.slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
+        self.slider.setRange(0, 100)
+        self.slider.setValue(int(round(100 * DEFAULT_THRESHOLD)))
+        self.slider_label = QtWidgets.QLabel(f"{DEFAULT_THRESHOLD:.2f}")
+        self.slider_label.setMinimumWidth(32)
+        self.acceptance = QtWidgets.QLabel("")
+        self.acceptance.setWordWrap(True)
+        self.acceptance.setStyleSheet("font-weight: bold;")
+        self.curve = pg.PlotWidget()
+        self.curve.setFixedHeight(120)
+        self.curve.setMenuEnabled(False)
+        self.curve.hideButtons()
+        self.curve.setMouseEnabled(False, False)
+        self.curve.setLabel("bottom", "confidence threshold")
+        self.curve.setLabel("left", "kept")
+        self.curve.setXRange(0, 1, padding=0.02)
+        self.curve.setYRange(0, 1, padding=0.05)
+        self.curve.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
+        self.curve_line = self.curve.plot(pen=pg.mkPen("#1f77b4", width=2))
+        self.curve_marker = pg.InfiniteLine(pos=DEFAULT_THRESHOLD, angle=90, pen=pg.mkPen("#b3261e", width=1.5))
+        self.curve.addItem(self.curve_marker)
+
+        self.kept_title, self.rejected_title = _title("kept"), _title("rejected")
+        self.kept_title.setStyleSheet(f"color: {KEPT_COLOUR}; font-weight: bold;")
+        self.rejected_title.setStyleSheet(f"color: {REJECTED_COLOUR}; font-weight: bold;")
+        self.kept_grid, self.rejected_grid = ScaledImage(""), ScaledImage("")
+        for g in (self.kept_grid, self.rejected_grid):
+            g.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignHCenter)
+        self.kept_points, self.rejected_points = PointsView(KEPT_COLOUR), PointsView(REJECTED_COLOUR)
+        self.rejected_points.setXLink(self.kept_points)
+        self.rejected_points.setYLink(self.kept_points)
+        self.views = QtWidgets.QStackedWidget()
+        for kept, rejected in ((self.kept_grid, self.rejected_grid), (self.kept_points, self.rejected_points)):
+            page = QtWidgets.QWidget()
+            row = QtWidgets.QHBoxLayout(page)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(kept)
+            row.addWidget(rejected)
+            self.views.addWidget(page)
+
+        controls = QtWidgets.QHBoxLayout()
+        for w in (self.method, self.n, self.seed, self.percentile, self.draw):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        self.threshold_row = QtWidgets.QWidget()
+        threshold = QtWidgets.QHBoxLayout(self.threshold_row)
+        threshold.setContentsMargins(0, 0, 0, 0)
+        threshold.addWidget(QtWidgets.QLabel("Keep confidence ≥"))
+        threshold.addWidget(self.slider, 1)
+        threshold.addWidget(self.slider_label)
+        threshold.addWidget(self.match)
+        titles = QtWidgets.QHBoxLayout()
+        titles.addWidget(self.kept_title, 1)
+        titles.addWidget(self.rejected_title, 1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.message)
+        lay.addLayout(controls)
+        lay.addWidget(self.threshold_row)
+        lay.addWidget(self.acceptance)
+        lay.addWidget(self.curve)
+        self.caption = QtWidgets.QLabel("")
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("color: #555;")
+        lay.addWidget(self.caption)
+        lay.addLayout(titles)
+        lay.addWidget(self.views, 1)
+
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._show_progress)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self.n.valueChanged.connect(self._n_changed)
+        self.draw.clicked.connect(self.draw_samples)
+        self.slider.valueChanged.connect(self._threshold_changed)
+        self.match.toggled.connect(self.resplit)
+        session.points_changed.connect(self._maybe_reset)
+        self._reset()
+
+    # -- the run -------------------------------------------------------------------
+    @property
+    def threshold(self) -> float:
+        return self.slider.value() / 100.0
+
+    def _maybe_reset(self) -> None:
+        """New points: a new run, or its first checkpoint, resets; a newer checkpoint keeps the pool."""
+        if self.session.context is not self._context or (self.session.model is not None) != self._had_model:
+            self._reset()
+
+    def _reset(self) -> None:
+        """A new run: drop the pool and offer what this model can do."""
+        s = self.session
+        s.jobs.cancel(JOB)
+        self._context = s.context
+        self._had_model = s.model is not None
+        self._kind = self._read_data_kind()
+        self.pool = self.split = self.drs = self.drawn_step = None
+        self._classifier = self._data_xy = self._progress = None
+        self._timer.stop()
+        self.method.blockSignals(True)
+        self.method.clear()
+        model = s.model
+        if model is not None and GENERATE in model.capabilities:
+            self.method.addItem("classifier confidence", CLASSIFIER)
+            if ADVERSARIAL in model.capabilities:
+                self.method.addItem("discriminator (DRS)", DRS)
+                if self._kind == "points":
+                    self.method.setCurrentIndex(1)   # no classifier for 2-D data
+        self.method.blockSignals(False)
+        self.method.setVisible(self.method.count() > 1)
+        self._conditional = model is not None and CONDITIONAL in model.capabilities
+        self.match.setVisible(self._conditional)
+        self._method_changed()
+
+    def _read_data_kind(self) -> str:
+        from explorer.core.runs import CheckpointError
+
+        if self.session.context is None:
+            return ""
+        try:
+            return self.session.context.model_cfg.data_kind
+        except (CheckpointError, OSError, ValueError):   # the run directory went from under us
+            return ""
+
+    def _dataset_name(self) -> str:
+        loaded = self.session.context.loaded
+        return loaded.train_cfg.dataset if loaded is not None else "this dataset"
+
+    def _why_not(self) -> str | None:
+        """One line when the chosen method cannot work on this run, else None."""
+        s = self.session
+        if s.context is None:
+            return "Open a run to rejection-sample from it."
+        model = s.model
+        if model is None:
+            return "No checkpoint yet: rejection sampling works once the run has saved one."
+        if GENERATE not in model.capabilities:
+            return (f"{model.cfg.model} cannot generate new samples (it has no prior), so there is nothing to "
+                    f"reject: open a VAE, GAN, VQ-VAE or PixelCNN run.")
+        if self.method.currentData() == CLASSIFIER and self._kind != "image":
+            return (f"No classifier for {self._dataset_name()}: it holds 2-D points, not images. "
+                    + ("Use the discriminator (DRS) instead." if self.method.count() > 1 else
+                       "Classifier rejection sampling needs an image dataset (mnist5k, digits, shapes)."))
+        return None
+
+    def _method_changed(self) -> None:
+        self.session.jobs.cancel(JOB)
+        self._timer.stop()
+        method = self.method.currentData()
+        is_classifier = method != DRS
+        self.threshold_row.setVisible(is_classifier)
+        self.curve.setVisible(is_classifier)
+        self.percentile.setVisible(method == DRS)
+        self.pool = self.split = self.drs = None
+        self._n_changed()
+        self.draw.setEnabled(self._why_not() is None)
+        self._explain()
+        points = self._kind == "points"
+        self.views.setCurrentIndex(1 if points else 0)
+        self.caption.setText("Grey: the training data. A sample is of high quality within 3 standard "
+                             "deviations of a mode's centre; a mode is captured when one lands there." if points
+                             else f"Each side shows up to {SHOWN} of its samples, in the order they were drawn.")
+        self._show()
+
+    def _explain(self) -> None:
+        why = self._why_not()
+        if why is not None:
+            self.message.setText(why)
+        elif self.method.currentData() != DRS:
+            self.message.setText(f"Draw N samples; the {self._dataset_name()} classifier labels each one. "
+                                 f"Samples it labels with confidence at or above the threshold are kept: "
+                                 f"blurry or ambiguous ones fall below it.")
+        else:
+            self.message.setText("Discriminator rejection sampling (Azadi et al. 2019): D scores each candidate, "
+                                 "and it is kept with a probability that grows with how real D finds it. "
+                                 "Candidates are drawn in batches until N are kept; a higher γ percentile "
+                                 "keeps fewer, more realistic ones.")
+
+    def _n_changed(self) -> None:
+        n = self.n.value()
+        self.draw.setText(f"Keep {n} samples" if self.method.currentData() == DRS else f"Draw {n} samples")
+
+    # -- drawing (background) ----------------------------------------------------------
+    def draw_samples(self) -> None:
+        why = self._why_not()
+        if why is not None:
+            self.message.setText(why)
+            return
+        s = self.session
+        model, context, n, seed = s.model, s.context, self.n.value(), self.seed.value()
+        step = context.loaded.step
+        self.draw.setEnabled(False)
+        self._progress = None
+        if self.method.currentData() == DRS:
+            pct = self.percentile.value()
+            cancel = None                       # drs_sample cannot be interrupted; a stale result is dropped
+            self.acceptance.setText(f"drawing… (DRS scores a burn-in of {BURN_IN:,} candidates first, "
+                                    f"then keeps {n})")
+
+            def work():
+                data = context.data()
+                return draw_drs(model, n, data, pct, seed), None
+        else:
+            self.acceptance.setText(f"drawing… 0 of {n}")
+            cancel = threading.Event()
+            known = self._classifier
+
+            def work():
+                from explorer.core.rejection import classifier_for, draw_pool
+                clf = known or classifier_for(context.data(), model.device)
+                pool = draw_pool(model, n, clf, seed=seed, progress=self._note_progress, cancel=cancel)
+                return pool, clf
+        self._timer.start()
+        s.jobs.submit(JOB, work, lambda result: self._drawn(context, step, result),
+                      lambda msg: self._failed(context, msg), cancel=cancel)
+
+    def _note_progress(self, done: int, total: int) -> None:
+        self._progress = (done, total)      # job thread: a plain tuple, read by the GUI timer
+
+    def _show_progress(self) -> None:
+        if self._progress is not None and self.pool is None and self.drs is None:
+            done, total = self._progress
+            self.acceptance.setText(f"drawing… {done} of {total}")
+
+    def _drawn(self, context, step, result) -> None:
+        if context is not self._context:
+            return
+        self._timer.stop()
+        self.draw.setEnabled(True)
+        self.drawn_step = step
+        self._explain()
+        if isinstance(result[0], DRSDraw):
+            self.drs, self.pool = result[0], None
+        else:
+            self.pool, self._classifier = result
+            self.drs = None
+        if self._kind == "points" and self._data_xy is None:
+            self._data_xy = context.data().train_x[:3000].numpy()
+        self.resplit()
+
+    def _failed(self, context, message: str) -> None:
+        if context is not self._context:
+            return
+        self._timer.stop()
+        self.draw.setEnabled(self._why_not() is None)
+        self.acceptance.setText("")
+        self.message.setText(f"Could not draw samples: {message}")
+
+    # -- showing -----------------------------------------------------------------------
+    def _threshold_changed(self) -> None:
+        self.slider_label.setText(f"{self.threshold:.2f}")
+        self.curve_marker.setValue(self.threshold)
+        self.resplit()
+
+    def resplit(self) -> None:
+        """Re-split the stored pool at the slider's threshold: no model work."""
+        if self.pool is not None:
+            self.split = self.pool.split(self.threshold, self._conditional and self.match.isChecked())
+        self._show()
+
+    def _stale_note(self) -> str:
+        loaded = self.session.context.loaded if self.session.context is not None else None
+        if self.drawn_step is not None and loaded is not None and loaded.step != self.drawn_step:
+            return f" (drawn at step {self.drawn_step}; the run is at step {loaded.step}: draw again)"
+        return ""
+
+    def _show(self) -> None:
+        if self.pool is not None and self.split is not None:
+            self._show_classifier()
+        elif self.drs is not None:
+            self._show_drs()
+        else:
+            if not self.session.jobs.busy(JOB):
+                self.acceptance.setText("")
+            self.curve_line.setData([], [])
+            self.kept_title.setText("kept")
+            self.rejected_title.setText("rejected")
+            for grid in (self.kept_grid, self.rejected_grid):
+                grid.placeholder = "Samples appear here after drawing." if self._why_not() is None else ""
+                grid.set_pixmap(None)
+            for view in (self.kept_points, self.rejected_points):
+                view.show_points(None, None)
+
+    def _show_classifier(self) -> None:
+        sp, t = self.split, self.threshold
+        n = len(self.pool)
+        self.acceptance.setText(f"acceptance rate {sp.acceptance_rate:.0%} ({len(sp.kept)} of {n} kept)"
+                                + self._stale_note())
+        ts = np.linspace(0, 1, 101)
+        self.curve_line.setData(ts, self.pool.acceptance(ts))
+        rule = f"confidence ≥ {t:.2f}" + (" and the class asked for" if self._conditional and
+                                           self.match.isChecked() else "")
+        self.kept_title.setText(f"kept ({rule}): {len(sp.kept)}")
+        self.rejected_title.setText(f"rejected: {len(sp.rejected)}")
+        x = self.pool.samples
+        self._show_sides(x[sp.kept], x[sp.rejected], "none kept: lower the threshold", "none rejected")
+
+    def _show_drs(self) -> None:
+        d = self.drs
+        text = (f"acceptance rate {d.acceptance_rate:.0%} ({d.accepted} of {d.proposed} candidates accepted; "
+                f"γ at the {d.percentile:.0f}th percentile)")
+        if d.kept_modes is not None:
+            k, a = d.kept_modes, d.all_modes
+            text += (f"\nkept: {k['hq_fraction']:.0%} high quality, {k['modes_captured']} of {k['n_modes']} modes"
+                     f" · all candidates: {a['hq_fraction']:.0%} high quality, {a['modes_captured']} of "
+                     f"{a['n_modes']} modes")
+        self.acceptance.setText(text + self._stale_note())
+        self.kept_title.setText(f"kept by the discriminator: the first {len(d.kept)} accepted")
+        self.rejected_title.setText(f"rejected: {len(d.rejected)}")
+        self._show_sides(d.kept, d.rejected, "none kept", "none rejected")
+
+    def _show_sides(self, kept: torch.Tensor, rejected: torch.Tensor, kept_empty: str, rejected_empty: str) -> None:
+        if self._kind == "points":
+            self.kept_points.show_points(self._data_xy, kept.numpy())
+            self.rejected_points.show_points(self._data_xy, rejected.numpy())
+            return
+        # both grids get the same number of rows, so a sample is the same size on either side
+        rows = max(1, -(-min(SHOWN, max(len(kept), len(rejected))) // GRID_COLUMNS))
+        for view, x, empty in ((self.kept_grid, kept, kept_empty), (self.rejected_grid, rejected, rejected_empty)):
+            view.placeholder = empty
+            view.set_pixmap(rgb_pixmap(_grid(x[:SHOWN], rows)) if len(x) else None)
+
+
+def _grid(x: torch.Tensor, rows: int) -> np.ndarray:
+    """An image grid GRID_COLUMNS wide and `rows` tall; cells past the last image are blank."""
+    from explorer.core.images import grid
+
+    blank = 235
+    tiles = grid(x, nrow=GRID_COLUMNS)
+    cell = (tiles.shape[0] - 2) // max(1, -(-len(x) // GRID_COLUMNS))
+    r, c = divmod(len(x), GRID_COLUMNS)
+    if c:
+        tiles[r * cell + 2:, c * cell + 2:] = blank
+    out = np.full((rows * cell + 2, tiles.shape[1], 3), blank, np.uint8)
+    out[:tiles.shape[0]] = tiles
+    return out
