@@ -3,6 +3,7 @@
     python benchmarks/codebook.py queries --run VQRUN        code grids, queries, one-cell re-decode, codebook map
     python benchmarks/codebook.py sampling --run PRIORRUN    PixelCNN sampling against a full pass per position
     python benchmarks/codebook.py record --codes 8192        size of a usage line in metrics.jsonl
+    python benchmarks/codebook.py histogram --codes 8192     the panel's usage histogram redraw (offscreen Qt)
 
 Each timing is the median of repeated calls, beside a baseline measured in the same
 process (this machine is shared: ratios are what count).
@@ -106,9 +107,63 @@ def record(K: int) -> dict:
     return out
 
 
+def histogram(K: int, repeat: int = 30) -> dict:
+    """Redraw of the codebook panel's usage histogram (new counts, sorted, dead codes marked,
+    repainted) against the same bars with a brush per bar (red for the dead), in the same
+    process; the frame budget is 16.7 ms."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import pyqtgraph as pg
+
+    from explorer.qt.app import make_app
+    from explorer.qt.panels.codebook_panel import UsageHistogram
+
+    app = make_app()
+    rng = np.random.default_rng(0)
+    frames = []
+    for _ in range(repeat + 1):   # usage as training writes it: a long tail, a tenth dead
+        c = rng.zipf(1.3, K).astype(np.int64)
+        c[rng.random(K) < 0.1] = 0
+        frames.append(c)
+    hist = UsageHistogram()
+    hist.resize(640, 360)
+    hist.show()
+    bars = pg.PlotWidget(background="w")
+    bars.resize(640, 360)
+    bars.show()
+    item = pg.BarGraphItem(x0=np.arange(K), height=np.zeros(K), width=1.0, brush=(31, 119, 180))
+    live, dead = pg.mkBrush(31, 119, 180), pg.mkBrush(214, 39, 40)
+    bars.addItem(item)
+    app.processEvents()
+
+    def ours(c):
+        hist.set_usage(c)
+        app.processEvents()
+
+    def baseline(c):
+        s = np.sort(c)[::-1]
+        item.setOpts(height=np.maximum(s, 0.02 * s.max()), brushes=[live if v else dead for v in s])
+        bars.repaint()
+        app.processEvents()
+
+    out = {"codes": K}
+    for name, fn in (("histogram", ours), ("brush_per_bar", baseline)):
+        fn(frames[0])
+        times = []
+        for c in frames[1:]:
+            t0 = time.perf_counter()
+            fn(c)
+            times.append(1000 * (time.perf_counter() - t0))
+        out[f"{name}_redraw_ms_p50"] = round(statistics.median(times), 2)
+        out[f"{name}_redraw_ms_max"] = round(max(times), 2)
+    out["speedup"] = round(out["brush_per_bar_redraw_ms_p50"] / out["histogram_redraw_ms_p50"], 1)
+    out["within_one_frame"] = out["histogram_redraw_ms_p50"] <= 16.7
+    return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["queries", "sampling", "record"])
+    p.add_argument("what", choices=["queries", "sampling", "record", "histogram"])
     p.add_argument("--run")
     p.add_argument("--n", type=int, default=500)
     p.add_argument("--codes", type=int, default=8192)
@@ -116,7 +171,7 @@ def main() -> None:
     if a.what in ("queries", "sampling") and not a.run:
         p.error(f"{a.what} needs --run")
     result = {"queries": lambda: queries(a.run), "sampling": lambda: sampling(a.run, a.n),
-              "record": lambda: record(a.codes)}[a.what]()
+              "record": lambda: record(a.codes), "histogram": lambda: histogram(a.codes)}[a.what]()
     print(json.dumps(result, indent=2))
 
 

@@ -1,6 +1,6 @@
 """The training engine: a plain generator that yields progress events and takes
 commands through send() (pause, resume, stop, set_lr, evaluate, save, step,
-restart_codes).
+restart_codes, set_restarts).
 
     engine = TrainingEngine.create("checkpoints/vae1", model_cfg, train_cfg)
     events = engine.run()
@@ -30,7 +30,7 @@ from .config import TrainConfig
 from .alerts import AlertRules, CollapseMonitor, alert_record
 from .codebook import usage_record
 from .events import (AlertRaised, Checkpointed, CodebookUsage, CodesRestarted, EpochEnd, Evaluated, Failed, Finished, LrChanged, Notice,
-                     Paused, Progress, Resumed, SamplesSaved, Started, WeightsSnapshot)
+                     Paused, Progress, Resumed, SamplesSaved, SettingChanged, Started, WeightsSnapshot)
 from .datasets import Dataset, load_dataset
 from .metrics import Evaluator, codebook_stats
 from .sampling import Timeline
@@ -394,6 +394,13 @@ class TrainingEngine:
             codes = self.model.restart_codes().cpu().tolist()
             self.log.write({"kind": "restart", "step": self.step, "epoch": self.epoch, "codes": len(codes)})
             return CodesRestarted(self.step, self.epoch, codes, self.model.code_restarts)
+        elif name == "set_restarts":  # automatic dead-code restarts on or off, for the rest of this session
+            if self.model.code_usage() is None or not hasattr(self.model.cfg, "restarts"):
+                raise ValueError(f"{self.model.cfg.model} has no codebook: dead-code restarts do not apply")
+            on = bool(args[0]) if args else True
+            self.model.cfg.restarts = on
+            self.log.write({"kind": "setting", "step": self.step, "restarts": on})
+            return SettingChanged(self.step, "restarts", on)
         elif name == "step":  # step mode: one step of the named phases, then pause again
             which = args[0] if args else "all"
             only = tuple(self.model.phases) if which in ("all", "both") else (which,)

@@ -76,6 +76,14 @@ class LrChanged:
 
 
 @dataclass
+class SettingChanged:
+    """A live setting changed by a command (e.g. automatic dead-code restarts)."""
+    step: int
+    name: str
+    value: object
+
+
+@dataclass
 class Notice:
     step: int
     message: str
