@@ -36,6 +36,15 @@ def mnist_small():
     return subset(load_dataset("mnist5k"), 512, 128)
 
 
+def train_cli(out, *args):
+    """`main.py train ... --out OUT` in a fresh process, as a user would; returns OUT."""
+    import subprocess
+
+    subprocess.run([sys.executable, "main.py", "train", *args, "--out", str(out), "--quiet"], cwd=ROOT,
+                   check=True, capture_output=True)
+    return out
+
+
 def drive(engine, commands: dict | None = None, limit: int = 100_000):
     """Run an engine's generator to the end, sending commands at given event indices
     (or when a predicate on the event is true); returns the list of events."""

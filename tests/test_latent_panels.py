@@ -1,7 +1,5 @@
 """The latent-space panels in the real window, offscreen: click-to-decode, traversal,
 interpolation export, prior sampling, side-by-side runs, denoising, GAN maps."""
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -11,15 +9,11 @@ from PIL import Image
 pytest.importorskip("pytestqt")
 from PySide6 import QtCore  # noqa: E402
 
-from conftest import ROOT  # noqa: E402
+from conftest import train_cli as train  # noqa: E402
 from explorer.qt.app import make_app  # noqa: E402
 from explorer.qt.main_window import MainWindow  # noqa: E402
 
 
-def train(out, *args):
-    subprocess.run([sys.executable, "main.py", "train", *args, "--out", str(out), "--quiet"], cwd=ROOT,
-                   check=True, capture_output=True)
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@ import multiprocessing
 import subprocess
 import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 

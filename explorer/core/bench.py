@@ -13,7 +13,6 @@ rounds so that a noisy machine hurts them alike; the median of each is kept.
 """
 from __future__ import annotations
 
-import gzip
 import statistics
 import struct
 import tempfile

@@ -18,20 +18,13 @@ from .panels.runs_panel import RunsPanel
 from .panels.timeline_panel import TimelinePanel
 from .panels.training_panel import TrainingPanel
 from .training_worker import TrainingWorker
-from .widgets import NotificationBar
+from .widgets import NotificationBar, placeholder as _placeholder
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-LATENT_DOCKS = ("Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs")
+LATENT_DOCKS = ("Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs", "Rejection sampling")
 DEMO_RUN = "demo-vae"
 FOLLOW_MS = 150    # metrics.jsonl is read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
-
-
-def _placeholder(text: str) -> QtWidgets.QLabel:
-    label = QtWidgets.QLabel(text)
-    label.setAlignment(QtCore.Qt.AlignCenter)
-    label.setStyleSheet("color: #777;")
-    return label
 
 
 def default_runs_root() -> Path:
@@ -84,6 +77,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.addTab(self.loss_panel, "Losses")
         self.views.addTab(_placeholder("The latent map appears once the run is loaded."), "Latent map")
         self.views.addTab(_placeholder("The GAN monitor appears once the run is loaded."), "GAN monitor")
+        self.views.addTab(_placeholder("The codebook appears once the run is loaded."), "Codebook")
         central = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -222,6 +216,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from .panels.interpolation_panel import InterpolationPanel
         from .panels.latent_map_panel import LatentMapPanel
         from .panels.prior_panel import PriorPanel
+        from .panels.rejection_panel import RejectionPanel
         from .panels.traversal_panel import TraversalPanel
 
         if self.want_map_service:
@@ -240,10 +235,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.gan_panel.step_requested.connect(self._step)
         self.gan_panel.alert_clicked.connect(self._show_samples_at)
         self.gan_panel.new_run_requested.connect(self._gan_fix_run)
+        from .panels.codebook_panel import CodebookPanel
+        self.codebook_panel = CodebookPanel()
+        self.views.removeTab(3)
+        self.views.insertTab(3, self.codebook_panel, "Codebook")
+        self.codebook_panel.restart_requested.connect(lambda: self.send("restart_codes"))
+        self.codebook_panel.auto_restart_changed.connect(lambda on: self.send(("set_restarts", on)))
+        self.codebook_panel.train_prior_requested.connect(self._train_prior)
         self.snapshot_timer = QtCore.QTimer(self)
         self.snapshot_timer.setInterval(SNAPSHOT_MS)
         self.snapshot_timer.timeout.connect(self._request_weights)
-        self._awaiting_weights = False
         self._stepping = False
         self.views.setCurrentIndex(int(self.settings.value("view", 1)))
         m = self.latent_panel.map
@@ -251,11 +252,14 @@ class MainWindow(QtWidgets.QMainWindow):
             "Traversal": TraversalPanel(s), "Interpolation": InterpolationPanel(s, m),
             "Sampling": PriorPanel(s, m), "Denoising": DenoisePanel(s, m),
             "Compare runs": ComparePanel(s, m, self.known_runs, self.map_service),
+            "Rejection sampling": RejectionPanel(s),
         }
         for title, widget in self.latent_docks.items():
             self.docks[title].setWidget(widget)
         self.run_opened.connect(s.set_context)
         self.run_opened.connect(self._gan_context)
+        self.run_opened.connect(self.codebook_panel.set_context)
+        self.checkpoint_updated.connect(lambda ctx: self.codebook_panel.on_checkpoint())
         self.checkpoint_updated.connect(lambda ctx: s.on_checkpoint())
         self.checkpoint_updated.connect(lambda ctx: self.gan_panel.redraw_toy())
 
@@ -327,6 +331,7 @@ class MainWindow(QtWidgets.QMainWindow):
         new = ctx.poll()
         if new and getattr(self, "gan_panel", None) is not None:
             self.gan_panel.refresh()
+            self.codebook_panel.refresh()
         if new and any(r.get("kind") in ("epoch", "samples", "resume") for r in new):
             self.timeline_panel.set_entries(ctx.follower.timeline())
             self.runs_panel.update_row(str(ctx.path), headline=ctx.headline())
@@ -435,6 +440,12 @@ class MainWindow(QtWidgets.QMainWindow):
             self.notify(f"{name}: {ev.message} (step {ev.step})", "warning")
         elif isinstance(ev, E.WeightsSnapshot):
             self._on_weights(ev)
+        elif isinstance(ev, E.CodesRestarted):
+            self.codebook_panel.on_codes_restarted(ev)
+            self.status.showMessage(f"{name}: re-seeded {len(ev.codes)} dead codes at step {ev.step}", 8000)
+        elif isinstance(ev, E.SettingChanged):
+            state = "on" if ev.value else "off"
+            self.status.showMessage(f"{name}: automatic dead-code restarts {state} from step {ev.step}", 8000)
         elif isinstance(ev, E.LrChanged):
             self.training_panel.lr_current.setText(f"now {ev.lr:.3g}")
 
@@ -458,6 +469,10 @@ class MainWindow(QtWidgets.QMainWindow):
             self._update_live_views()
 
     def _update_training_state(self) -> None:
+        live = self.worker is not None and self.worker.running and self._is_worker_run()
+        self.timeline_panel.sample_button.setEnabled(live and getattr(self, "_worker_state", "") in ("training", "paused"))
+        if getattr(self, "codebook_panel", None) is not None:
+            self.codebook_panel.set_live(live)
         if self.context is None:
             self.training_panel.set_state("none")
         elif self.worker is not None and self.worker.running:
@@ -465,6 +480,21 @@ class MainWindow(QtWidgets.QMainWindow):
                                           if self._is_worker_run() else "other")
         else:
             self.training_panel.set_state("idle")
+
+    def _train_prior(self, opts: dict) -> None:
+        """A PixelCNN prior over the codes of the VQ-VAE run shown: a new run beside it."""
+        from explorer.core.worker import WorkerSpec
+
+        if self.context is None:
+            return
+        stem = f"{self.context.path.name}-pixelcnn"
+        name, i = stem, 1
+        while (self.runs_root / name).exists():
+            i += 1
+            name = f"{stem}-{i}"
+        self.start_run(WorkerSpec(run_dir=str(self.runs_root / name), model="pixelcnn", vq_run=str(self.context.path),
+                                  model_overrides={"pixelcnn_conditional": bool(opts.get("conditional"))},
+                                  train_overrides={"epochs": int(opts.get("epochs", 10))}))
 
     # -- GAN monitor ------------------------------------------------------------------
     def _gan_context(self, ctx) -> None:
@@ -480,59 +510,94 @@ class MainWindow(QtWidgets.QMainWindow):
             if s["dataset"] == ctx.summary["dataset"] and s["model"] in ("gan", "dcgan", "cgan"):
                 others.append((path, f"{s['name']} ({s['model']})"))
         self.gan_panel.set_context(ctx, others)
+        self._paused_fresh = False   # a new view of the run: it needs a snapshot even if paused
         self._update_live_views()
 
     def _update_live_views(self) -> None:
-        """Fresh weights for the toy view while this run trains; nothing otherwise."""
-        live = (getattr(self, "gan_panel", None) is not None and self.gan_panel.toy is not None
-                and self.worker is not None and self.worker.running and self._is_worker_run())
-        if live and not self.snapshot_timer.isActive():
+        """While this window trains the GAN shown: step mode, and fresh weights for its toy view."""
+        panel = getattr(self, "gan_panel", None)
+        if panel is None:
+            return
+        state = getattr(self, "_worker_state", "")
+        live = panel.is_gan and self.worker is not None and self.worker.running and self._is_worker_run()
+        if live and panel.wants_weights and not self.snapshot_timer.isActive():
             self.snapshot_timer.start()
-        elif not live:
+        elif not (live and panel.wants_weights):
             self.snapshot_timer.stop()
-            self._awaiting_weights = False
-        self.gan_panel.set_stepping_enabled(live and getattr(self, "_worker_state", "") in ("training", "paused"))
+        if state != "paused":
+            self._paused_fresh = False   # see _request_weights
+        stepping = live and "after" in self._gan_requests()
+        panel.set_stepping_enabled(live and state in ("training", "paused") and not stepping)
+
+    def _gan_requests(self) -> list:
+        """What each "weights" command sent to the current worker and not answered yet is for:
+        "view" (the timer), "before" or "after" (a step). The engine answers them in order."""
+        if getattr(self, "_weights_worker", None) is not self.worker:
+            self._weights_worker, self._weights_pending = self.worker, []
+        return self._weights_pending
 
     def _request_weights(self) -> None:
-        if not self._awaiting_weights and self.views.currentWidget() is self.gan_panel:
-            self._awaiting_weights = True
-            self.send("weights")
+        """One request at a time, and none while the last answer is being drawn: the toy view
+        paces the snapshots. A paused run's weights do not change: one snapshot is enough."""
+        pending = self._gan_requests()
+        if (pending or self.gan_panel.busy or self.views.currentWidget() is not self.gan_panel
+                or (getattr(self, "_worker_state", "") == "paused" and getattr(self, "_paused_fresh", False))):
+            return
+        pending.append("view")
+        self.send("weights")
 
     def _on_weights(self, ev) -> None:
-        import copy
-
-        import torch
-        ctx = self.context
-        if ctx is None or ctx.loaded is None or not self._is_worker_run():
-            self._awaiting_weights = False
+        pending = self._gan_requests()
+        why = pending.pop(0) if pending else "view"
+        ctx, panel = self.context, self.gan_panel
+        if ctx is None or not self._is_worker_run() or panel.context is not ctx or not panel.wants_weights:
             return
-        # a new model object, never an in-place load: background jobs may be using the old one
-        model = copy.deepcopy(ctx.loaded.model)
-        model.load_state_dict({k: torch.from_numpy(v) for k, v in ev.state.items()})
-        ctx.loaded.model, ctx.loaded.step = model, ev.step
-        self.gan_panel.redraw_toy(keep_before=self._stepping)
-        self._stepping = False
-        # the next request waits for this view to be drawn: the toy view paces the snapshots
-        QtCore.QTimer.singleShot(0, self._release_when_drawn)
-
-    def _release_when_drawn(self) -> None:
-        if self.gan_panel.busy:
-            QtCore.QTimer.singleShot(50, self._release_when_drawn)
+        self._paused_fresh = getattr(self, "_worker_state", "") == "paused"
+        model = panel.model_from_state(ev.state)
+        if ctx.loaded is not None:  # the window's copy follows the trainer (the latent map decodes with it)
+            ctx.loaded.model, ctx.loaded.step = model, ev.step
+        if why == "before":
+            self._step_from = ev.step
+            panel.show_weights(model, ev.step)
+        elif why == "after" and ev.step == getattr(self, "_step_from", None):
+            # answered before the step ran (an evaluation was due first): ask again
+            pending.append("after")
+            self.send("weights")
+        elif why == "after":
+            panel.show_weights(model, ev.step, stepped=self._stepping or "all")
+            self._stepping = False
+            self._update_live_views()
         else:
-            self._awaiting_weights = False
+            panel.show_weights(model, ev.step)
 
     def _step(self, which: str) -> None:
-        self._stepping = True
+        """One step of D ("d"), G ("g") or both ("all"), then pause; the weights just before
+        and just after it are drawn, the earlier samples faintly."""
+        pending = self._gan_requests()
+        if not (self.worker is not None and self.worker.running and self._is_worker_run()) or "after" in pending:
+            return
+        if not self.gan_panel.wants_weights:   # an image GAN: no toy view to draw before and after
+            self.send(("step", which))
+            return
+        self._stepping = which
+        pending += ["before", "after"]
+        self.send("weights")
         self.send(("step", which))
+        self.send("weights")
+        self._update_live_views()
 
     def _show_samples_at(self, step: int) -> None:
+        """The sample timeline at the entry nearest `step` (the later one of two as near)."""
         entries = self.timeline_panel.entries
         if not entries:
+            self.status.showMessage("No samples saved yet: the sample timeline fills at each epoch's end.", 8000)
             return
-        i = min(range(len(entries)), key=lambda k: (entries[k].step < step, abs(entries[k].step - step)))
+        i = min(range(len(entries)), key=lambda k: (abs(entries[k].step - step), -entries[k].step))
         self.timeline_panel.follow_latest = False
         self.timeline_panel.slider.setValue(i)
-        self.docks["Sample timeline"].raise_()
+        dock = self.docks["Sample timeline"]
+        dock.show()
+        dock.raise_()
 
     def _gan_fix_run(self, over: dict) -> None:
         from explorer.core.runs import read_config

@@ -55,6 +55,8 @@ def snapshot(out_dir: str, run: str | None = None, size=(1400, 900), slow_map: b
                 if win.latent_docks["Sampling"].kind.count():
                     win.latent_docks["Sampling"].draw_samples()
                 session.probe(*session.map.coords[row])
+        from .jobs import Jobs
+        wait_until(app, lambda: not any(j.busy() for j in win.findChildren(Jobs)), 60)  # codebook, toy view
         wait_until(app, lambda: False, 0.5)   # let timers draw the plots
         win.loss_panel.refresh()
         app.processEvents()

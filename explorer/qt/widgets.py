@@ -45,6 +45,23 @@ class NotificationBar(QtWidgets.QFrame):
         return self.label.text() if self.isVisible() else ""
 
 
+def placeholder(text: str) -> QtWidgets.QLabel:
+    """Grey centred text where a panel has nothing to show for this run."""
+    label = QtWidgets.QLabel(text)
+    label.setAlignment(QtCore.Qt.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #777;")
+    return label
+
+
+def placeholder_stack(text: str, content: QtWidgets.QWidget) -> QtWidgets.QStackedWidget:
+    """Page 0: `text`; page 1: `content` (setCurrentIndex(1) once the run suits the panel)."""
+    stack = QtWidgets.QStackedWidget()
+    stack.addWidget(placeholder(text))
+    stack.addWidget(content)
+    return stack
+
+
 def rgb_pixmap(arr: np.ndarray) -> QtGui.QPixmap:
     """(H, W, 3) or (H, W) uint8 -> QPixmap (copied, so the array may go)."""
     arr = np.ascontiguousarray(arr)

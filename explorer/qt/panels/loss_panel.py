@@ -27,6 +27,7 @@ FALLBACK = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#
 LABELS = {
     "recon": "reconstruction", "kl": "KL divergence", "d_loss": "D loss", "g_loss": "G loss",
     "d_real": "mean D(x)", "d_fake": "mean D(G(z))", "commit": "commitment", "codebook": "codebook",
+    "grad_norm_d": "gradient norm of D", "grad_norm_g": "gradient norm of G", "bits_per_code": "bits per code",
 }
 
 

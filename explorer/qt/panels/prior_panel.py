@@ -3,7 +3,6 @@ training latents (which gives plain autoencoders a way to sample too); the
 mixture's components are marked on the map."""
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 

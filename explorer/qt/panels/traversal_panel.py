@@ -48,6 +48,7 @@ class TraversalPanel(QtWidgets.QWidget):
         lay.addWidget(scroll, 1)
         self.sliders: list[QtWidgets.QSlider] = []
         self.values: list[QtWidgets.QLabel] = []
+        self._row_widgets: list[QtWidgets.QWidget] = []
         self.kind.currentIndexChanged.connect(self.rebuild)
         self.reset.clicked.connect(self.reset_to_probe)
         session.points_changed.connect(self.rebuild)
@@ -56,8 +57,13 @@ class TraversalPanel(QtWidgets.QWidget):
     def rebuild(self) -> None:
         from explorer.core.traversal import axis_directions, pca_directions
 
-        for i in reversed(range(self.grid.count())):
-            self.grid.itemAt(i).widget().deleteLater()
+        # remove the rows through the widgets themselves: a Python wrapper of a layout item
+        # (itemAt) outlives the item, and shiboken may hand that stale wrapper back for a new
+        # object later allocated at the same address (seen as "QWidgetItem has no addAction")
+        for w in self._row_widgets:
+            self.grid.removeWidget(w)
+            w.deleteLater()
+        self._row_widgets = []
         self.sliders, self.values = [], []
         pts = self.session.points
         s = self.session
@@ -95,6 +101,7 @@ class TraversalPanel(QtWidgets.QWidget):
             self.grid.addWidget(value, j, 2)
             self.sliders.append(slider)
             self.values.append(value)
+            self._row_widgets += [name, slider, value]
         self.z = None
         self.reset_to_probe()
 
