@@ -155,6 +155,22 @@ class CodeGridView(pg.GraphicsLayoutWidget):
             t.setText("" if small else str(int(grid[i, j])))
             t.setPos(j + 0.5, i + 0.5)
         self.vb.setRange(QtCore.QRectF(0, 0, w, h), padding=0.02)
+        self._fit_labels()
+
+    def _fit_labels(self) -> None:
+        """Indices are written in the cells only while a cell is wide enough to hold one."""
+        if getattr(self, "grid", None) is None:   # resizeEvent comes before __init__ ends
+            return
+        h, w = self.grid.shape
+        cell = min(self.width() / max(w, 1), self.height() / max(h, 1))
+        digits = len(str(int(self.grid.max(initial=0))))
+        show = cell >= 7 * digits + 4
+        for t in self.texts:
+            t.setVisible(show)
+
+    def resizeEvent(self, e):
+        super().resizeEvent(e)
+        self._fit_labels()
 
     def select(self, row: int | None, col: int | None = None) -> None:
         if row is None:
