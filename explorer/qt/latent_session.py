@@ -124,6 +124,8 @@ class LatentSession(QtCore.QObject):
         self._job_ids = itertools.count()
         self._pending_job = None
         self._last_follow = 0.0
+        self.training = False      # this window trains the run shown: slow maps wait (set_training)
+        self._deferred = False     # a slow map was put off while training
         self._cancel = None
         self._service_timer = QtCore.QTimer(self)
         self._service_timer.setInterval(100)
@@ -164,6 +166,12 @@ class LatentSession(QtCore.QObject):
         self.method = method
         if self.points is not None:
             self._project()
+
+    def set_training(self, on: bool) -> None:
+        """Whether this window is training the run shown (its process needs the cores)."""
+        self.training = bool(on)
+        if not self.training and self._deferred and self.points is not None:
+            self._project(self.map)
 
     def on_checkpoint(self) -> None:
         """A newer checkpoint: re-map, but not more often than FOLLOW_EVERY_S."""
@@ -226,6 +234,14 @@ class LatentSession(QtCore.QObject):
         if self.service is None:
             self.status.emit(f"{method.upper()} needs the map service, which is not running; showing PCA.", -1)
             return
+        if self.training:
+            # seconds of CPU per checkpoint would come out of the trainer's share: follow the run
+            # with PCA and compute the slow map once training pauses or stops
+            self._deferred = True
+            self.status.emit(f"PCA map of {len(pts.vectors)} points, following the training run; the "
+                             f"{method.upper()} map is computed when training pauses or stops.", -1)
+            return
+        self._deferred = False
         if self._pending_job is not None:
             self.service.cancel(self._pending_job)
         self._pending_job = f"{method}-{next(self._job_ids)}"

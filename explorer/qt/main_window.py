@@ -473,6 +473,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.timeline_panel.sample_button.setEnabled(live and getattr(self, "_worker_state", "") in ("training", "paused"))
         if getattr(self, "codebook_panel", None) is not None:
             self.codebook_panel.set_live(live)
+        if self.latent_session is not None:
+            training = self.worker is not None and self.worker.running  # any run: it needs the cores
+            self.latent_session.set_training(training and getattr(self, "_worker_state", "") in ("starting", "training"))
         if self.context is None:
             self.training_panel.set_state("none")
         elif self.worker is not None and self.worker.running:
