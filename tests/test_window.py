@@ -54,7 +54,9 @@ def test_start_pause_resume_stop_and_plots_gain_points(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: win.loss_panel.point_count("recon") >= 3, timeout=30_000)
     curve = win.loss_panel.curves["recon"][1]
     qtbot.waitUntil(lambda: curve.getData()[0] is not None and len(curve.getData()[0]) >= 3, timeout=5_000)
-    assert "step" in win.training_panel.status.text() and "samples/s" in win.training_panel.status.text()
+    # the first progress lines carry no rate yet ("–"): wait for one that does
+    qtbot.waitUntil(lambda: "samples/s" in win.training_panel.status.text(), timeout=10_000)
+    assert "step" in win.training_panel.status.text()
 
     qtbot.mouseClick(win.training_panel.pause_button, QtCore.Qt.LeftButton)
     wait_state(qtbot, win, "paused")

@@ -54,10 +54,10 @@ def placeholder(text: str) -> QtWidgets.QLabel:
     return label
 
 
-def placeholder_stack(text: str, content: QtWidgets.QWidget) -> QtWidgets.QStackedWidget:
-    """Page 0: `text`; page 1: `content` (setCurrentIndex(1) once the run suits the panel)."""
+def placeholder_stack(label: QtWidgets.QLabel, content: QtWidgets.QWidget) -> QtWidgets.QStackedWidget:
+    """Page 0: `label` (a placeholder); page 1: `content` (setCurrentIndex(1) once the run suits the panel)."""
     stack = QtWidgets.QStackedWidget()
-    stack.addWidget(placeholder(text))
+    stack.addWidget(label)
     stack.addWidget(content)
     return stack
 

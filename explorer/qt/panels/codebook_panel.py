@@ -25,7 +25,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..widgets import ScaledImage, placeholder_stack, rgb_pixmap
+from ..widgets import ScaledImage, placeholder, placeholder_stack, rgb_pixmap
 
 TOP_IMAGES = 16
 PRIOR_SAMPLES = 36
@@ -353,8 +353,9 @@ class CodebookPanel(QtWidgets.QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([520, 480])
-        self.stack = placeholder_stack("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
-                                       "over them.", split)
+        self.placeholder = placeholder("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
+                                       "over them.")
+        self.stack = placeholder_stack(self.placeholder, split)
         self.message = QtWidgets.QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #555;")

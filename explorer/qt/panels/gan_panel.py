@@ -21,7 +21,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..widgets import placeholder_stack
+from ..widgets import placeholder, placeholder_stack
 
 COVERAGE_KEYS = {
     "points": (("modes_captured", "modes captured"),
@@ -279,7 +279,8 @@ class GanPanel(QtWidgets.QWidget):
         split.addWidget(left_w)
         split.addWidget(right_w)
         split.setSizes([500, 400])
-        self.stack = placeholder_stack("The GAN monitor is for adversarial runs (gan, dcgan, cgan).", split)
+        self.placeholder = placeholder("The GAN monitor is for adversarial runs (gan, dcgan, cgan).")
+        self.stack = placeholder_stack(self.placeholder, split)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.stack)
