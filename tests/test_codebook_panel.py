@@ -88,9 +88,15 @@ def test_histogram_shows_the_runs_latest_usage_with_dead_codes_marked(qtbot, win
     x, y = p.perplexity_curve.getData()
     assert len(x) == len(epochs) == 2
     np.testing.assert_allclose(y, [r["perplexity"] for r in epochs])
-    # a click on the tallest bar picks the most used code
-    scene_click(qtbot, p.hist, p.hist.getPlotItem().vb, 0.5, 1.0)
-    assert p.code == int(np.argmax(counts))
+    # a click on a bar picks the code drawn there: the tallest, then one in the middle
+    order = np.argsort(-counts, kind="stable")
+    vb = p.hist.getPlotItem().vb
+    used = K - dead
+    for x in (0, used // 2):
+        scene_click(qtbot, p.hist, vb, x + 0.5, 0.5)
+        assert p.code == int(order[x])
+        assert p.hist.selected.value() == x + 0.5
+        assert f"code {p.code}:" in p.cell_info.text()
 
 
 def test_code_map_click_a_cell_change_it_and_decode_again(qtbot, window):
@@ -136,13 +142,14 @@ def test_codebook_map_sizes_by_use_and_a_click_shows_a_codes_uses(qtbot, window)
     assert sizes[np.argmax(used)] == sizes.max()
     if (used == 0).any():
         assert sizes[used == 0].max() == sizes.min()
-    k = int(np.argsort(used)[K // 2])
-    x, y = p.cb_map.coords[k]
-    scene_click(qtbot, p.cb_plot, p.cb_plot.getPlotItem().vb, float(x), float(y))
-    # the click lands on code k or on a code drawn over it at the same spot
-    assert p.code is not None
-    assert np.allclose(p.cb_map.coords[p.code], p.cb_map.coords[k], atol=0.05 * np.ptp(p.cb_map.coords))
-    assert f"code {p.code}" in p.cell_info.text()
+    # the most isolated used code: nothing else is drawn where the click lands
+    c = p.cb_map.coords
+    gaps = np.linalg.norm(c[:, None] - c[None], axis=-1) + np.eye(K) * 1e9
+    k = int(np.argmax(np.where(used > 0, gaps.min(1), -1)))
+    scene_click(qtbot, p.cb_plot, p.cb_plot.getPlotItem().vb, float(c[k, 0]), float(c[k, 1]))
+    assert p.code == k
+    u = p.grids.uses(k)
+    assert f"code {k}: {u.share:.2%} of all grid cells, in {u.images:,}" in p.cell_info.text()
 
 
 def test_live_run_updates_usage_and_restart_now_reseeds(qtbot, tmp_path, runs):

@@ -42,8 +42,8 @@ class DRSResult:
     accepted: int                   # of those, accepted (the last batch's surplus included)
     logit_max: float                # D~_M at the end
     percentile: float
-    rejected: torch.Tensor | None = None     # with record=True: every candidate turned down (CPU)
-    candidates: torch.Tensor | None = None   # with record=True: every candidate judged, in order (CPU)
+    rejected: torch.Tensor | None = None     # with record=k: the first k candidates turned down (CPU)
+    candidates: torch.Tensor | None = None   # with record=k: the first k candidates judged, in order (CPU)
 
     @property
     def acceptance_rate(self) -> float:
@@ -75,10 +75,12 @@ class PackPartners:
 @torch.no_grad()
 def drs_sample(model, n: int, data=None, percentile: float = DEFAULT_PERCENTILE, partners: str = "copies",
                burn_in: int = 10_000, batch: int = 1000, seed: int = 0, condition=None,
-               max_proposals: int | None = None, record: bool = False) -> DRSResult:
+               max_proposals: int | None = None, record: int = 0, cancel=None) -> DRSResult:
     """n samples of a GAN, filtered by its discriminator; `data` gives pack partners for
-    partners="real" (a packed D only). `record` also returns the candidates judged after the
-    burn-in and those turned down (to show kept and rejected side by side)."""
+    partners="real" (a packed D only). `record` also returns up to that many of the candidates
+    judged after the burn-in and of those turned down (to show kept and rejected side by side;
+    memory stays bounded however low the acceptance). `cancel` (a threading.Event) stops it
+    between batches with latents.Cancelled."""
     if ADVERSARIAL not in model.capabilities:
         raise ValueError(f"{model.cfg.model} has no discriminator: rejection sampling needs a GAN")
     if not 0 <= percentile < 100:
@@ -94,13 +96,21 @@ def drs_sample(model, n: int, data=None, percentile: float = DEFAULT_PERCENTILE,
     model.eval()
     try:
         return _drs(model, n, PackPartners(model, data, partners, seed), percentile, burn_in, batch, seed,
-                    condition, max_proposals or max(100 * n, 10 * batch), record)
+                    condition, max_proposals or max(100 * n, 10 * batch), int(record), cancel)
     finally:
         model.train(was)
 
 
-def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_proposals, record=False) -> DRSResult:
+def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_proposals, record=0,
+         cancel=None) -> DRSResult:
+    from .latents import Cancelled
+
     dev = model.device
+
+    def check():
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("rejection sampling cancelled")
+
     g = torch.Generator(device=dev).manual_seed(seed)
     accept_gen = torch.Generator().manual_seed(seed + 1)
 
@@ -111,10 +121,12 @@ def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_propos
 
     logit_max = -math.inf
     for i in range(0, burn_in, batch):
+        check()
         logit_max = max(logit_max, float(propose(min(batch, burn_in - i))[2].max()))
     kept_x, kept_y, seen, turned_down = [], [], [], []
-    accepted = proposed = 0
+    accepted = proposed = n_seen = n_down = 0
     while accepted < n:
+        check()
         if proposed >= max_proposals:
             raise ValueError(f"rejection sampling kept only {accepted} of {n} samples in {proposed} proposals "
                              f"(acceptance {accepted / proposed:.2%}); lower the percentile")
@@ -126,9 +138,12 @@ def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_propos
         keep = torch.rand(batch, generator=accept_gen) < torch.sigmoid(f - gamma)
         keep_dev = keep.to(dev)
         kept_x.append(x[keep_dev])
-        if record:
-            seen.append(x.detach().cpu())
-            turned_down.append(seen[-1][~keep])
+        if n_seen < record:
+            seen.append(x.detach().cpu()[:record - n_seen])
+            n_seen += len(seen[-1])
+        if n_down < record:
+            turned_down.append(x.detach().cpu()[~keep][:record - n_down])
+            n_down += len(turned_down[-1])
         if y is not None:
             kept_y.append(y[keep_dev])
         accepted += int(keep.sum())

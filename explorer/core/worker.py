@@ -50,7 +50,7 @@ def _parent_alive(ppid: int) -> bool:
     return os.getppid() == ppid
 
 
-def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.1,
+def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.25,
                 check_parent: bool = True) -> None:
     """Run until the engine finishes, fails or is stopped; then put EXIT."""
     from .engine import Failed, Paused, Progress

@@ -148,6 +148,7 @@ class LatentSession(QtCore.QObject):
 
     def set_context(self, context) -> None:
         self.context = context
+        self._deferred = False
         self.points = self.map = self.lifter = None
         self.probe_xy = self.probe_z = None
         self.selected = self.probe_row = -1
@@ -168,7 +169,7 @@ class LatentSession(QtCore.QObject):
             self._project()
 
     def set_training(self, on: bool) -> None:
-        """Whether this window is training the run shown (its process needs the cores)."""
+        """Whether this window is training a run (its process needs the cores)."""
         self.training = bool(on)
         if not self.training and self._deferred and self.points is not None:
             self._project(self.map)
@@ -218,6 +219,7 @@ class LatentSession(QtCore.QObject):
     def _project(self, previous=None) -> None:
         from explorer.core.latent_map import MapCache, project
 
+        self._deferred = False
         pts = self.points
         method = self.resolved_method()
         quick = "raw" if method == "raw" else "pca"
@@ -235,13 +237,12 @@ class LatentSession(QtCore.QObject):
             self.status.emit(f"{method.upper()} needs the map service, which is not running; showing PCA.", -1)
             return
         if self.training:
-            # seconds of CPU per checkpoint would come out of the trainer's share: follow the run
-            # with PCA and compute the slow map once training pauses or stops
+            # seconds of CPU per checkpoint would come out of the trainer's share: show PCA and
+            # compute the slow map once training pauses or stops
             self._deferred = True
-            self.status.emit(f"PCA map of {len(pts.vectors)} points, following the training run; the "
+            self.status.emit(f"PCA map of {len(pts.vectors)} points while a run trains in this window; the "
                              f"{method.upper()} map is computed when training pauses or stops.", -1)
             return
-        self._deferred = False
         if self._pending_job is not None:
             self.service.cancel(self._pending_job)
         self._pending_job = f"{method}-{next(self._job_ids)}"

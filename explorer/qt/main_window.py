@@ -441,7 +441,8 @@ class MainWindow(QtWidgets.QMainWindow):
         elif isinstance(ev, E.WeightsSnapshot):
             self._on_weights(ev)
         elif isinstance(ev, E.CodesRestarted):
-            self.codebook_panel.on_codes_restarted(ev)
+            if self._is_worker_run():
+                self.codebook_panel.on_codes_restarted(ev)
             self.status.showMessage(f"{name}: re-seeded {len(ev.codes)} dead codes at step {ev.step}", 8000)
         elif isinstance(ev, E.SettingChanged):
             state = "on" if ev.value else "off"

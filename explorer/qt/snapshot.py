@@ -73,6 +73,7 @@ def snapshot(out_dir: str, run: str | None = None, size=(1400, 900), slow_map: b
         for i in range(win.views.count()):   # the central views: losses, latent map
             win.views.setCurrentIndex(i)
             app.processEvents()
+            wait_until(app, lambda: not any(j.busy() for j in win.findChildren(Jobs)), 60)  # e.g. the codebook
             win.loss_panel.refresh(force=True)
             name = re.sub(r'[^a-z0-9]+', '-', win.views.tabText(i).lower()).strip('-')
             path = out / f"view-{name}.png"

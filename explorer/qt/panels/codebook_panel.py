@@ -19,6 +19,7 @@ background jobs; re-decoding one edited grid is about a millisecond and runs at 
 """
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -65,7 +66,7 @@ class UsageHistogram(pg.PlotWidget):
         self.redraw_ms = 0.0
         self.scene().sigMouseClicked.connect(self._clicked)
 
-    def set_usage(self, counts, log: bool | None = None) -> None:
+    def set_usage(self, counts, log: bool | None = None, dead_word: str = "dead") -> None:
         t = time.perf_counter()
         if log is not None:
             self.log = log
@@ -82,7 +83,7 @@ class UsageHistogram(pg.PlotWidget):
         top = float(ys.max()) if K and ys.max() > 0 else 1.0
         if used < K:
             self.dead.setData([used, K], [0, 0])
-            self.dead_label.setText(f"{K - used} dead")
+            self.dead_label.setText(f"{K - used} {dead_word}")
             self.dead_label.setPos(K, 0.12 * top)
             self.dead_label.show()
         else:
@@ -408,7 +409,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.new_code.setRange(0, K - 1)
         self.k_line.setPos(K)
         self.auto_restart.blockSignals(True)
-        self.auto_restart.setChecked(bool(self.vq.cfg.restarts))
+        self.auto_restart.setChecked(self._restarts_setting(context))
         self.auto_restart.blockSignals(False)
         data = context.data()
         self.index.blockSignals(True)
@@ -419,11 +420,28 @@ class CodebookPanel(QtWidgets.QWidget):
         self.refresh(force=True)
         self.on_checkpoint()
 
+    @staticmethod
+    def _restarts_setting(context) -> bool:
+        """Automatic restarts as the run has them now: the last live change since it (re)started,
+        else its config."""
+        for r in reversed(context.follower.records):
+            if r.get("kind") == "setting" and "restarts" in r:
+                return bool(r["restarts"])
+            if r.get("kind") in ("start", "resume"):
+                break
+        return bool(context.model_cfg.restarts)
+
     def on_checkpoint(self) -> None:
-        """A new checkpoint: encode the training split again, map the codebook, redraw."""
+        """A new checkpoint: encode the training split again, map the codebook, redraw. Put off
+        while the tab is hidden (showEvent catches up): it is seconds of CPU beside training."""
         ctx = self.context
         if ctx is None or self.vq is None or ctx.loaded is None:
             return
+        self._enable_prior_buttons()
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         from explorer.core.codebook import codebook_map, encode_grids, vq_model
 
         model = ctx.loaded.model
@@ -431,14 +449,22 @@ class CodebookPanel(QtWidgets.QWidget):
         if self.prior is not None:
             self.prior = model
             self.draw_prior_samples()
+            if self.grids is not None and self.grids.step == ctx.loaded.step:
+                return
         vq, data, step = self.vq, ctx.data(), ctx.loaded.step
+        cancel = threading.Event()
 
         def work():
-            grids = encode_grids(vq, data, "train", step=step)
+            grids = encode_grids(vq, data, "train", step=step, cancel=cancel)
             return grids, codebook_map(vq, grids.counts, "pca")
 
         self.message.setText("Encoding the training images into code grids…")
-        self.jobs.submit("grids", work, lambda r: self._grids_ready(vq, *r), self._failed)
+        self.jobs.submit("grids", work, lambda r: self._grids_ready(vq, *r), self._failed, cancel=cancel)
+
+    def showEvent(self, e):
+        super().showEvent(e)
+        if getattr(self, "_stale", False):
+            self.on_checkpoint()
 
     def _grids_ready(self, vq, grids, cb_map) -> None:
         if vq is not self.vq:
@@ -448,7 +474,16 @@ class CodebookPanel(QtWidgets.QWidget):
                              f"({grids.grid_shape[0]}×{grids.grid_shape[1]} codes each).")
         self._draw_codebook_map()
         self._draw_usage(force=True)
+        # the same input under the new weights, with the user's edits and chosen cell kept
+        old, cell = self.editor, self.cell
         self.choose_input(self.index.value())
+        if old is not None and self.editor is not None and old.changed.any():
+            for r, c in zip(*np.nonzero(old.changed)):
+                self.editor.set_cell(int(r), int(c), int(old.grid[r, c]))
+            self._show_edited()
+        if cell is not None and self.editor is not None:
+            self.cell = cell
+            self.grid_view.select(*cell)
         if self.code is not None:
             self.show_code(self.code)
 
@@ -518,7 +553,8 @@ class CodebookPanel(QtWidgets.QWidget):
         if not force and key == self._usage_step:
             return
         self._usage_step = key
-        self.hist.set_usage(counts, self.log_scale.isChecked())
+        partial = record is not None and record["kind"] == "usage"
+        self.hist.set_usage(counts, self.log_scale.isChecked(), dead_word="unused so far" if partial else "dead")
         self.hist.mark(self.code)
         K, used = len(counts), int((counts > 0).sum())
         from explorer.core.metrics import perplexity
@@ -531,7 +567,8 @@ class CodebookPanel(QtWidgets.QWidget):
             where = f"so far in epoch {record['epoch'] + 1} (step {record['step']:,})"
         self.usage_title.setText(
             f"<b>{used:,} of {K:,} codes used</b> ({100 * used / K:.0f}%), "
-            f"<span style='color:{DEAD}'>{K - used:,} dead</span>, perplexity {ppl:.1f} {where}. "
+            f"<span style='color:{DEAD}'>{K - used:,} {'unused so far' if partial else 'dead'}</span>, "
+            f"perplexity {ppl:.1f} {where}. "
             f"Perplexity is exp(entropy of use): K if every code were used equally, 1 for a single code.")
 
     # -- code map ---------------------------------------------------------------------------
@@ -652,6 +689,12 @@ class CodebookPanel(QtWidgets.QWidget):
             self.show_code(code)
 
     # -- PixelCNN prior ---------------------------------------------------------------------
+    def _enable_prior_buttons(self) -> None:
+        ready = self.context is not None and self.context.loaded is not None
+        for b in (self.train_prior, self.sample_prior):
+            b.setEnabled(ready)
+            b.setToolTip(b.toolTip() if ready else "Waits for the run's first checkpoint")
+
     def _setup_prior(self, context, model) -> None:
         from models import CONDITIONAL
 
@@ -661,6 +704,7 @@ class CodebookPanel(QtWidgets.QWidget):
         for w in (self.prior_class, self.prior_seed, self.sample_prior, self.prior_img):
             w.setVisible(is_prior)
         self.prior_img.set_pixmap(None)
+        self._enable_prior_buttons()
         if not is_prior:
             self.prior_info.setText("Train a PixelCNN over this VQ-VAE's code grids to sample new images: it "
                                     "predicts each code from the ones above and to the left. The prior is a new "

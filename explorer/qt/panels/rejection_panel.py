@@ -45,13 +45,17 @@ class DRSDraw:
     all_modes: dict | None = None      # ... and of every candidate, for comparison
 
 
-def draw_drs(model, n: int, data, percentile: float, seed: int) -> DRSDraw:
+RECORD_POINTS = 10_000    # DRS candidates kept for the scatters and the "all candidates" figures (2-D data)
+
+
+def draw_drs(model, n: int, data, percentile: float, seed: int, cancel=None) -> DRSDraw:
     """Runs off the GUI thread."""
     from explorer.core.drs import drs_sample
     from explorer.core.metrics import mode_metrics
 
+    record = RECORD_POINTS if data.modes is not None else SHOWN   # images: only SHOWN are drawn
     r = drs_sample(model, n, percentile=percentile, seed=seed, burn_in=BURN_IN, batch=min(max(n, 100), 1000),
-                   record=True)
+                   record=record, cancel=cancel)
     out = DRSDraw(r.samples.cpu(), r.rejected, r.candidates, r.acceptance_rate, r.accepted, r.proposed, percentile)
     if data.modes is not None:
         out.kept_modes = mode_metrics(out.kept.numpy(), data.modes, data.sigma)
@@ -324,13 +328,13 @@ class RejectionPanel(QtWidgets.QWidget):
         self._progress = None
         if self.method.currentData() == DRS:
             pct = self.percentile.value()
-            cancel = None                       # drs_sample cannot be interrupted; a stale result is dropped
+            cancel = threading.Event()          # set when the run changes or a newer draw starts
             self.acceptance.setText(f"drawing… (DRS scores a burn-in of {BURN_IN:,} candidates first, "
                                     f"then keeps {n})")
 
             def work():
                 data = context.data()
-                return draw_drs(model, n, data, pct, seed), None
+                return draw_drs(model, n, data, pct, seed, cancel), None
         else:
             self.acceptance.setText(f"drawing… 0 of {n}")
             cancel = threading.Event()
@@ -437,7 +441,9 @@ class RejectionPanel(QtWidgets.QWidget):
                      f"{a['n_modes']} modes")
         self.acceptance.setText(text + self._stale_note())
         self.kept_title.setText(f"kept by the discriminator: the first {len(d.kept)} accepted")
-        self.rejected_title.setText(f"rejected: {len(d.rejected)}")
+        total = d.proposed - d.accepted
+        shown = "" if len(d.rejected) >= total else f" (the first {len(d.rejected):,} shown)"
+        self.rejected_title.setText(f"rejected: {total:,}{shown}")
         self._show_sides(d.kept, d.rejected, "none kept", "none rejected")
 
     def _show_sides(self, kept: torch.Tensor, rejected: torch.Tensor, kept_empty: str, rejected_empty: str) -> None:
