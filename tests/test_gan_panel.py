@@ -82,7 +82,8 @@ def test_the_toy_view_and_coverage_follow_the_live_run(live):
     wait_until(lambda: panel.drawn_step is not None and panel.drawn_step >= first_step + 30,
                what="a later snapshot")
     assert not np.allclose(samples_xy(panel), first)
-    assert panel.model_step == panel.drawn_step
+    # the newest weights it holds (a snapshot, or a checkpoint that just landed) get drawn
+    wait_until(lambda: panel.model_step == panel.drawn_step and not panel.busy, what="the newest weights drawn")
 
     # the coverage curves gain a point for each evaluation the run logs
     curve = panel.curves["modes_captured"][1]

@@ -60,9 +60,10 @@ def test_start_pause_resume_stop_and_plots_gain_points(qtbot, window, tmp_path):
 
     qtbot.mouseClick(win.training_panel.pause_button, QtCore.Qt.LeftButton)
     wait_state(qtbot, win, "paused")
+    qtbot.wait(800)   # the lines written before the pause are still being followed and drawn
     frozen = win.loss_panel.point_count("recon")
-    qtbot.wait(600)
-    assert win.loss_panel.point_count("recon") <= frozen + 1  # at most the record in flight
+    qtbot.wait(800)
+    assert win.loss_panel.point_count("recon") <= frozen + 1  # paused: nothing new (one in flight at most)
 
     qtbot.mouseClick(win.training_panel.resume_button, QtCore.Qt.LeftButton)
     wait_state(qtbot, win, "training")
