@@ -84,6 +84,7 @@ class ScaledImage(QtWidgets.QLabel):
         self.setMinimumSize(64, 64)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
         self.placeholder = placeholder
+        self.setWordWrap(True)   # a placeholder in a narrow column wraps instead of being cut
         self.setText(placeholder)
         self.setStyleSheet("color: #777;")
 
