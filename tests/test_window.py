@@ -32,6 +32,7 @@ def window(qtbot, tmp_path, settings):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    win.views.setCurrentWidget(win.loss_panel)   # the plots these tests watch are drawn while in front
     yield win
     if win.worker is not None and win.worker.running:
         win.worker.stop(timeout=30)
@@ -52,6 +53,7 @@ def test_start_pause_resume_stop_and_plots_gain_points(qtbot, window, tmp_path):
     wait_state(qtbot, win, "training")
     assert win.context is not None and win.context.path.name == "run"
     qtbot.waitUntil(lambda: win.loss_panel.point_count("recon") >= 3, timeout=30_000)
+    qtbot.waitUntil(lambda: "recon" in win.loss_panel.curves, timeout=5_000)   # the next redraw tick
     curve = win.loss_panel.curves["recon"][1]
     qtbot.waitUntil(lambda: curve.getData()[0] is not None and len(curve.getData()[0]) >= 3, timeout=5_000)
     # the first progress lines carry no rate yet ("–"): wait for one that does

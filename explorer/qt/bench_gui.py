@@ -62,6 +62,7 @@ def bench_gui(seconds: float = 20.0, backend: str = "process", startup: bool = T
         win.resize(1400, 900)
         win.show()
         wait_until(app, lambda: win.is_ready, 120)
+        win.views.setCurrentWidget(win.loss_panel)   # the live plots in front: that is what is measured
         spec = WorkerSpec(run_dir=str(tmp / "runs" / "bench"), model="vae", dataset="mnist5k",
                           torch_threads=int(os.environ.get("BENCH_WORKER_THREADS", "0")) or None,
                           model_overrides={"hidden": (400,), "latent_dim": 20, "arch": "mlp"},

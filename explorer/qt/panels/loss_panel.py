@@ -134,6 +134,8 @@ class LossPanel(QtWidgets.QWidget):
     def refresh(self, force: bool = False) -> bool:
         """Redraw if anything changed since the last call and the paint budget allows;
         returns whether it drew."""
+        if not force and not self.isVisible():
+            return False   # another tab is in front: drawn when it comes back (the next tick)
         h = self.history
         key = None if h is None else (h.version, self.alpha, self.log_scale.isChecked(), self.x_axis.currentIndex())
         if key == self._drawn:

@@ -3,6 +3,8 @@ test images) at each epoch, with a slider over the past so a user can watch
 samples form, or collapse."""
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,9 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..widgets import ScaledImage
+
+FOLLOW_HZ = 2.0
+PIXMAP_CACHE = 64
 
 HELP = {
     "generated": "Samples from the same fixed noise at every epoch.",
@@ -25,8 +30,16 @@ class TimelinePanel(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries: list = []
-        self._pixmaps: dict[Path, QtGui.QPixmap] = {}
+        # the last pictures shown, for dragging the slider back and forth (bounded: a long run
+        # has thousands of epochs)
+        self._pixmaps: OrderedDict[Path, QtGui.QPixmap] = OrderedDict()
         self.follow_latest = True
+        # following a run whose epochs take a fraction of a second: the newest picture is shown
+        # at most FOLLOW_HZ times a second (each is a PNG read, decoded and scaled)
+        self._last_follow_show = 0.0
+        self._follow_timer = QtCore.QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.timeout.connect(lambda: self._show(self.slider.value()))
 
         self.caption = QtWidgets.QLabel("No samples yet.")
         self.caption.setStyleSheet("color: #555;")
@@ -80,6 +93,13 @@ class TimelinePanel(QtWidgets.QWidget):
             self.follow_latest = True
         self.slider.blockSignals(False)
         self.slider.setEnabled(len(entries) > 1)
+        if at_end:
+            wait = self._last_follow_show + 1.0 / FOLLOW_HZ - time.monotonic()
+            if wait > 0:
+                if not self._follow_timer.isActive():
+                    self._follow_timer.start(int(wait * 1000) + 1)
+                return
+            self._last_follow_show = time.monotonic()
         self._show(self.slider.value())
 
     def _show(self, i: int) -> None:
@@ -102,6 +122,10 @@ class TimelinePanel(QtWidgets.QWidget):
             if pix is None:
                 pix = QtGui.QPixmap(str(e.path))
                 self._pixmaps[e.path] = pix
+                while len(self._pixmaps) > PIXMAP_CACHE:
+                    self._pixmaps.popitem(last=False)
+            else:
+                self._pixmaps.move_to_end(e.path)
             self.stack.setCurrentWidget(self.image)
             self.image.set_pixmap(pix)
 
