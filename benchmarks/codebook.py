@@ -24,18 +24,9 @@ import torch  # noqa: E402
 
 from explorer.core.codebook import (CodeEditor, codebook_map, encode_grids, encode_usage,  # noqa: E402
                                     usage_record)
+from explorer.core.bench import median_ms  # noqa: E402
 from explorer.core.datasets import load_dataset  # noqa: E402
 from explorer.core.runs import load_run  # noqa: E402
-
-
-def median_ms(fn, repeat: int = 50) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return round(1000 * statistics.median(times), 4)
 
 
 def queries(run_dir: str) -> dict:

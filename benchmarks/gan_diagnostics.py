@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from explorer.core.alerts import alerts_in  # noqa: E402
+from explorer.core.bench import median_ms  # noqa: E402
 from explorer.core.config import make_configs  # noqa: E402
 from explorer.core.datasets import load_dataset  # noqa: E402
 from explorer.core.drs import drs_sample  # noqa: E402
@@ -29,18 +29,6 @@ from explorer.core.metrics import mode_metrics  # noqa: E402
 from explorer.core.runs import METRICS, history, load_run, read_metrics  # noqa: E402
 from explorer.core.toy_view import ToyView  # noqa: E402
 from models import build_model  # noqa: E402
-
-
-def timed(fn, repeat: int = 30) -> float:
-    """Median milliseconds of `repeat` calls after two warm-up calls."""
-    fn()
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return round(statistics.median(times) * 1e3, 3)
 
 
 def _model_and_data(run: str | None, dataset: str, pack: int):
@@ -59,20 +47,20 @@ def bench_toyview(args) -> dict:
            "bare_d_ms": {}}
     for res in (32, 48, 64, 96):
         view = ToyView(data, resolution=res)
-        out["heatmap_ms"][res] = timed(lambda: view.heatmap(model))
+        out["heatmap_ms"][res] = median_ms(lambda: view.heatmap(model))
         packed = torch.randn(res * res * model.cfg.pack, 2)
         with torch.no_grad():
-            out["bare_d_ms"][res] = timed(lambda: model.D(packed))
+            out["bare_d_ms"][res] = median_ms(lambda: model.D(packed))
     view = ToyView(data, resolution=64, noise_lines=21)
-    out["samples_2500_ms"] = timed(lambda: view.samples(model))
+    out["samples_2500_ms"] = median_ms(lambda: view.samples(model))
     z = torch.randn(2500, model.latent.dim)
     with torch.no_grad():
-        out["bare_g_2500_ms"] = timed(lambda: model.G(z))
-    out["noise_grid_21x21_ms"] = timed(lambda: view.noise_grid(model))
+        out["bare_g_2500_ms"] = median_ms(lambda: model.G(z))
+    out["noise_grid_21x21_ms"] = median_ms(lambda: view.noise_grid(model))
     t = time.perf_counter()
     view.density()
     out["density_first_ms"] = round((time.perf_counter() - t) * 1e3, 3)
-    out["density_cached_ms"] = timed(view.density)
+    out["density_cached_ms"] = median_ms(view.density)
     return out
 
 

@@ -30,54 +30,27 @@ def _hidden(text: str) -> tuple:
     return sizes
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {v}")
-    return v
+def _checked(convert, ok, need: str):
+    """An argparse type: `convert` the text (int or float), then refuse a value failing `ok`
+    with "must be <need>"."""
+    what = "a whole number" if convert is int else "a number"
+
+    def parse(text: str):
+        try:
+            v = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        if not ok(v):
+            raise argparse.ArgumentTypeError(f"must be {need}, got {text}")
+        return v
+    return parse
 
 
-def _nonneg_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
-    return v
-
-
-def _confidence(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    if not 0 <= v <= 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1], got {text}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    if not v > 0 or v != v or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
-    return v
-
-
-def _fraction(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}")
-    if not 0 <= v < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return v
+_positive_int = _checked(int, lambda v: v > 0, "positive")
+_nonneg_int = _checked(int, lambda v: v >= 0, "0 or more")
+_confidence = _checked(float, lambda v: 0 <= v <= 1, "in [0, 1]")
+_positive_float = _checked(float, lambda v: 0 < v < float("inf"), "positive")   # NaN fails both comparisons
+_fraction = _checked(float, lambda v: 0 <= v < 1, "in [0, 1)")
 
 
 # flag -> (ModelConfig field, argparse kwargs); None default = the model's own default

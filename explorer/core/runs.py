@@ -216,6 +216,18 @@ def load_run(run_dir, device: str | torch.device = "cpu") -> LoadedRun:
     return LoadedRun(run_dir, model, model_cfg, train_cfg, state, int(meta.get("step", state.get("step", 0))))
 
 
+def free_run_name(root, stem: str, numbered: bool = False) -> str:
+    """The first name not taken under `root`: stem, stem-2, stem-3, ... or, `numbered`,
+    stem-1, stem-2, ..."""
+    root = Path(root)
+    i = 1
+    name = f"{stem}-1" if numbered else stem
+    while (root / name).exists():
+        i += 1
+        name = f"{stem}-{i}"
+    return name
+
+
 def has_checkpoint(run_dir: Path) -> bool:
     return (Path(run_dir) / WEIGHTS).exists()
 

@@ -487,15 +487,12 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _train_prior(self, opts: dict) -> None:
         """A PixelCNN prior over the codes of the VQ-VAE run shown: a new run beside it."""
+        from explorer.core.runs import free_run_name
         from explorer.core.worker import WorkerSpec
 
         if self.context is None:
             return
-        stem = f"{self.context.path.name}-pixelcnn"
-        name, i = stem, 1
-        while (self.runs_root / name).exists():
-            i += 1
-            name = f"{stem}-{i}"
+        name = free_run_name(self.runs_root, f"{self.context.path.name}-pixelcnn")
         self.start_run(WorkerSpec(run_dir=str(self.runs_root / name), model="pixelcnn", vq_run=str(self.context.path),
                                   model_overrides={"pixelcnn_conditional": bool(opts.get("conditional"))},
                                   train_overrides={"epochs": int(opts.get("epochs", 10))}))
@@ -604,7 +601,7 @@ class MainWindow(QtWidgets.QMainWindow):
         dock.raise_()
 
     def _gan_fix_run(self, over: dict) -> None:
-        from explorer.core.runs import read_config
+        from explorer.core.runs import free_run_name, read_config
         from explorer.core.worker import WorkerSpec
 
         if self.context is None:
@@ -615,11 +612,7 @@ class MainWindow(QtWidgets.QMainWindow):
         model_over.update(over["model"])
         train_over = {k: v for k, v in tc.to_dict().items() if k != "dataset"}
         train_over.update(over["train"])
-        stem = f"{self.context.path.name}-pack{model_over['pack']}"
-        name, i = stem, 1
-        while (self.runs_root / name).exists():
-            i += 1
-            name = f"{stem}-{i}"
+        name = free_run_name(self.runs_root, f"{self.context.path.name}-pack{model_over['pack']}")
         self.start_run(WorkerSpec(run_dir=str(self.runs_root / name), model=mc.model, dataset=tc.dataset,
                                   model_overrides=model_over, train_overrides=train_over))
 

@@ -45,6 +45,14 @@ class NotificationBar(QtWidgets.QFrame):
         return self.label.text() if self.isVisible() else ""
 
 
+def caption(text: str = "") -> QtWidgets.QLabel:
+    """Grey, wrapping explanatory text under a title or beside a control."""
+    label = QtWidgets.QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #555;")
+    return label
+
+
 def placeholder(text: str) -> QtWidgets.QLabel:
     """Grey centred text where a panel has nothing to show for this run."""
     label = QtWidgets.QLabel(text)

@@ -26,7 +26,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ..widgets import ScaledImage, placeholder, placeholder_stack, rgb_pixmap
+from ..widgets import ScaledImage, caption, placeholder, placeholder_stack, rgb_pixmap
 
 TOP_IMAGES = 16
 PRIOR_SAMPLES = 36
@@ -357,9 +357,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.placeholder = placeholder("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
                                        "over them.")
         self.stack = placeholder_stack(self.placeholder, split)
-        self.message = QtWidgets.QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #555;")
+        self.message = caption("")
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.stack, 1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtWidgets
 
+from ..widgets import caption
+
 from ..jobs import Jobs
 from ..latent_session import LatentSession
 from ..point_map import PointMap
@@ -25,9 +27,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.other.method = session.method
         self.choice = QtWidgets.QComboBox()
         self.choice.setToolTip("Another run on the same dataset")
-        self.status = QtWidgets.QLabel("")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("color: #555;")
+        self.status = caption("")
         self.map = PointMap()
         self.caption = QtWidgets.QLabel("Click a data point on either map: the same sample is ringed on both.")
         self.caption.setWordWrap(True)

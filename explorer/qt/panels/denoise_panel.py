@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from ..widgets import caption
+
 from .latent_map_panel import SampleView
 
 
@@ -16,9 +18,7 @@ class DenoisePanel(QtWidgets.QWidget):
         self.level = QtWidgets.QSlider(QtCore.Qt.Horizontal)
         self.level.setRange(0, 100)
         self.level_label = QtWidgets.QLabel("")
-        self.message = QtWidgets.QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #555;")
+        self.message = caption("")
         self.clean = SampleView("input")
         self.noisy = SampleView("noisy")
         self.recon = SampleView("reconstruction")

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from ..widgets import ScaledImage, rgb_pixmap
+from ..widgets import ScaledImage, caption, rgb_pixmap
 
 
 class InterpolationPanel(QtWidgets.QWidget):
@@ -43,9 +43,7 @@ class InterpolationPanel(QtWidgets.QWidget):
         self.strip.setMinimumHeight(80)
         self.save_png = QtWidgets.QPushButton("Save PNG…")
         self.save_gif = QtWidgets.QPushButton("Save GIF…")
-        self.message = QtWidgets.QLabel("")
-        self.message.setStyleSheet("color: #555;")
-        self.message.setWordWrap(True)
+        self.message = caption("")
 
         row1 = QtWidgets.QHBoxLayout()
         for w in (add_probe, add_sample, remove, clear):

@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtWidgets
 from explorer.core.images import to_uint8
 
 from ..point_map import PointMap
-from ..widgets import ScaledImage, rgb_pixmap
+from ..widgets import ScaledImage, caption, rgb_pixmap
 
 TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
          "#bcbd22", "#17becf"]
@@ -134,9 +134,7 @@ class LatentMapPanel(QtWidgets.QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(120)
         self.progress.setTextVisible(False)
-        self.status = QtWidgets.QLabel("")
-        self.status.setStyleSheet("color: #555;")
-        self.status.setWordWrap(True)
+        self.status = caption("")
         controls = QtWidgets.QHBoxLayout()
         for w in (self.source_label, self.source, QtWidgets.QLabel("Map"), self.method,
                   QtWidgets.QLabel("Colour by"), self.colour_by):
@@ -170,9 +168,7 @@ class LatentMapPanel(QtWidgets.QWidget):
         self.hover_title.setWordWrap(True)
         self.hover_input = SampleView("Hover over\na point.")
         self.hover_recon = SampleView("")
-        self.hover_caption = QtWidgets.QLabel("")
-        self.hover_caption.setWordWrap(True)
-        self.hover_caption.setStyleSheet("color: #555;")
+        self.hover_caption = caption("")
         pair = QtWidgets.QHBoxLayout()
         pair.addWidget(self.hover_input)
         pair.addWidget(self.hover_recon)

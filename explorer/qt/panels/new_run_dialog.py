@@ -191,10 +191,8 @@ class NewRunDialog(QtWidgets.QDialog):
             self.name.setText(self._free_name(f"{self.model_name}-{re.sub(r'[^A-Za-z0-9_-]+', '-', self.dataset_name.split(':')[0])}"))
 
     def _free_name(self, stem: str) -> str:
-        i = 1
-        while (self.runs_root / f"{stem}-{i}").exists():
-            i += 1
-        return f"{stem}-{i}"
+        from explorer.core.runs import free_run_name
+        return free_run_name(self.runs_root, stem, numbered=True)
 
     def _fill(self, mc, tc):
         if tc.steps is not None:

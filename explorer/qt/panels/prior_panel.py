@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtWidgets
 
-from ..widgets import ScaledImage, rgb_pixmap
+from ..widgets import ScaledImage, caption, rgb_pixmap
 
 N_SAMPLES = 16
 
@@ -29,9 +29,7 @@ class PriorPanel(QtWidgets.QWidget):
         self.fit = QtWidgets.QPushButton("Fit mixture")
         self.sample = QtWidgets.QPushButton(f"Sample {N_SAMPLES}")
         self.grid = ScaledImage("Samples appear here.")
-        self.message = QtWidgets.QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #555;")
+        self.message = caption("")
         self.marks = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen("k", width=1),
                                         brush=pg.mkBrush("#ffeb3b"))
         self.marks.setZValue(14)

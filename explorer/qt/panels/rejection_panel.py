@@ -19,7 +19,7 @@ from PySide6 import QtCore, QtWidgets
 
 from models import ADVERSARIAL, CONDITIONAL, GENERATE
 
-from ..widgets import ScaledImage, rgb_pixmap
+from ..widgets import ScaledImage, caption, rgb_pixmap
 
 JOB = "rejection"
 SHOWN = 64                 # images per grid
@@ -109,9 +109,7 @@ class RejectionPanel(QtWidgets.QWidget):
         self._conditional = False
         self._had_model = False
 
-        self.message = QtWidgets.QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #555;")
+        self.message = caption("")
         self.method = QtWidgets.QComboBox()
         self.method.setToolTip("What decides which samples are kept")
         self.n = QtWidgets.QSpinBox()
@@ -194,9 +192,7 @@ class RejectionPanel(QtWidgets.QWidget):
         lay.addWidget(self.threshold_row)
         lay.addWidget(self.acceptance)
         lay.addWidget(self.curve)
-        self.caption = QtWidgets.QLabel("")
-        self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #555;")
+        self.caption = caption("")
         lay.addWidget(self.caption)
         lay.addLayout(titles)
         lay.addWidget(self.views, 1)

@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..widgets import ScaledImage
+from ..widgets import ScaledImage, caption
 
 FOLLOW_HZ = 2.0
 PIXMAP_CACHE = 64
@@ -41,9 +41,7 @@ class TimelinePanel(QtWidgets.QWidget):
         self._follow_timer.setSingleShot(True)
         self._follow_timer.timeout.connect(lambda: self._show(self.slider.value()))
 
-        self.caption = QtWidgets.QLabel("No samples yet.")
-        self.caption.setStyleSheet("color: #555;")
-        self.caption.setWordWrap(True)
+        self.caption = caption("No samples yet.")
         self.image = ScaledImage("Samples appear here after each epoch.")
         self.scatter_view = pg.PlotWidget(background="w")
         self.scatter_view.setAspectLocked(True)

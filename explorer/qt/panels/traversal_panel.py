@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ..widgets import caption
+
 STEPS = 1000
 
 
@@ -27,9 +29,7 @@ class TraversalPanel(QtWidgets.QWidget):
 
         self.preview = SampleView("Click the map or drag a slider.")
         self.preview.setMaximumHeight(140)
-        self.info = QtWidgets.QLabel("Open a run with an encoder, then click the map.")
-        self.info.setWordWrap(True)
-        self.info.setStyleSheet("color: #555;")
+        self.info = caption("Open a run with an encoder, then click the map.")
         top = QtWidgets.QHBoxLayout()
         top.addWidget(QtWidgets.QLabel("Directions"))
         top.addWidget(self.kind, 1)
