@@ -216,6 +216,8 @@ class CodebookPanel(QtWidgets.QWidget):
         # -- usage --------------------------------------------------------------------------
         self.usage_title = QtWidgets.QLabel("")
         self.usage_title.setWordWrap(True)
+        # three lines kept: with the curves hidden (a prior's run) the layout gave it one, cut off
+        self.usage_title.setMinimumHeight(3 * self.usage_title.fontMetrics().lineSpacing())
         self.hist = UsageHistogram()
         self.log_scale = QtWidgets.QCheckBox("log scale")
         self.auto_restart = QtWidgets.QCheckBox("restart dead codes automatically")
