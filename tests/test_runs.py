@@ -177,3 +177,37 @@ def test_model_builds_from_saved_config_alone(tmp_path, mnist_small):
     mc, _, _ = runs.read_config(run_dir)
     state, _ = runs.load_weights(run_dir / runs.WEIGHTS)
     build_model(mc).load_state_dict(state)
+
+
+def test_follower_timeline_follows_epochs_resumes_and_late_images(tmp_path):
+    """The timeline is built record by record: images in step order, a resume drops the ones
+    logged after its checkpoint, and an image named before it is on disk appears once it is."""
+    from explorer.core.follow import RunFollower
+
+    samples = tmp_path / runs.SAMPLES
+    samples.mkdir()
+    log = runs.MetricsLog(tmp_path / runs.METRICS)
+
+    def epoch(e, step, write=True):
+        name = f"epoch_{e:04d}.png"
+        if write:
+            (samples / name).write_bytes(b"png")
+        log.write({"kind": "epoch", "step": step, "epoch": e, "samples": name})
+
+    follower = RunFollower(tmp_path)
+    for e in (1, 2, 3):
+        epoch(e, 10 * e)
+    epoch(4, 40, write=False)              # still being copied from another machine
+    follower.poll()
+    assert [(t.epoch, t.step) for t in follower.timeline()] == [(1, 10), (2, 20), (3, 30)]
+    (samples / "epoch_0004.png").write_bytes(b"png")
+    assert [t.epoch for t in follower.timeline()] == [1, 2, 3, 4]
+
+    (samples / "step_0000035.png").write_bytes(b"png")   # "Sample now" between epochs
+    log.write({"kind": "samples", "step": 35, "epoch": 3, "samples": "step_0000035.png"})
+    log.write({"kind": "resume", "step": 20, "epoch": 2})  # continued from the step-20 checkpoint
+    epoch(3, 30)
+    follower.poll()
+    assert [(t.path.name, t.step) for t in follower.timeline()] == [
+        ("epoch_0001.png", 10), ("epoch_0002.png", 20), ("epoch_0003.png", 30)]
+    assert follower.timeline() == follower.timeline()   # nothing new: the same answer

@@ -2,11 +2,14 @@
 on a shared disk) is writing: new metrics records, new checkpoints, new samples."""
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import runs
+
+MISSING_RECHECK = 50   # images named but not yet on disk, looked for again at each call
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,13 @@ class RunFollower:
         self.offset = 0
         self.records: list[dict] = []
         self._ckpt_sig = None
+        # the timeline, kept up to date record by record: a long run logs an image at each of
+        # thousands of epochs, and walking (and stat-ing) all of them at every epoch made the
+        # window's cost grow with the run's age
+        self._timeline: list[TimelineEntry] = []
+        self._timeline_names: set[str] = set()
+        self._timeline_seen = 0          # records already looked at
+        self._missing: list[dict] = []   # named images not on disk yet (a run still being copied)
 
     def poll(self) -> list[dict]:
         """New complete records since the last poll (all of them the first time)."""
@@ -43,16 +53,32 @@ class RunFollower:
         return changed
 
     def timeline(self) -> list[TimelineEntry]:
-        """Sample images (or point sets) in step order, from the records that name them."""
-        seen, out = set(), []
-        for r in runs.history(self.records):
-            name = r.get("samples")
-            if name and r.get("kind") in ("epoch", "samples") and name not in seen:
-                path = self.run_dir / runs.SAMPLES / name
-                if path.exists():
-                    seen.add(name)
-                    out.append(TimelineEntry(int(r["step"]), int(r.get("epoch", 0)), path))
-        return sorted(out, key=lambda e: e.step)
+        """Sample images (or point sets) in step order, from the records that name them.
+        A resume drops the images logged after its checkpoint, as runs.history does."""
+        if self._timeline_seen > len(self.records):  # the records were started over
+            self._timeline, self._timeline_names, self._timeline_seen, self._missing = [], set(), 0, []
+        new = self.records[self._timeline_seen:]
+        self._timeline_seen = len(self.records)
+        pending, self._missing = self._missing[-MISSING_RECHECK:], []
+        for r in pending + new:
+            kind = r.get("kind")
+            if kind == "resume":
+                keep = [e for e in self._timeline if e.step <= r["step"]]
+                self._timeline = keep
+                self._timeline_names = {e.path.name for e in keep}
+                self._missing = [m for m in self._missing if m.get("step", 0) <= r["step"]]
+            elif kind in ("epoch", "samples") and r.get("samples") and r["samples"] not in self._timeline_names:
+                path = self.run_dir / runs.SAMPLES / r["samples"]
+                if not path.exists():
+                    self._missing.append(r)
+                    continue
+                entry = TimelineEntry(int(r["step"]), int(r.get("epoch", 0)), path)
+                if self._timeline and entry.step < self._timeline[-1].step:
+                    bisect.insort(self._timeline, entry, key=lambda e: e.step)
+                else:
+                    self._timeline.append(entry)
+                self._timeline_names.add(r["samples"])
+        return list(self._timeline)
 
     def last(self, kind: str) -> dict | None:
         for r in reversed(self.records):

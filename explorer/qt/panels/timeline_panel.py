@@ -80,8 +80,8 @@ class TimelinePanel(QtWidgets.QWidget):
 
     def set_entries(self, entries: list) -> None:
         """Entries in step order; stays on the newest unless the user moved the slider back."""
-        if [e.path for e in entries] == [e.path for e in self.entries]:
-            return
+        if len(entries) == len(self.entries) and entries[-1:] == self.entries[-1:]:
+            return   # the follower only appends (or, on a resume, cuts and appends): nothing new
         at_end = self.follow_latest or self.slider.value() >= len(self.entries) - 1
         self.entries = list(entries)
         self.slider.blockSignals(True)
