@@ -128,7 +128,13 @@ def test_alerts_are_listed_marked_and_open_the_sample_timeline(live):
     assert {"losses", "D outputs", "gradient norms"} <= set(win.loss_panel.plots)
     for marks in win.loss_panel._alert_marks.values():
         assert [m.value() for m in marks] == [r["step"] for r in records]
+    # behind another tab the monitor is not redrawn; brought to the front it catches up at once
+    curve, series = panel.curves["modes_captured"][1], win.context.history.epoch_series["modes_captured"]
+    hidden_n = len(curve.getData()[0])
+    wait_until(lambda: len(series) >= hidden_n + 2, what="two more evaluations")
+    assert len(curve.getData()[0]) == hidden_n
     win.views.setCurrentWidget(panel)
+    assert len(curve.getData()[0]) == len(series) >= hidden_n + 2
 
     # clicking the alert moves the timeline to the entry nearest its step
     entries = win.timeline_panel.entries

@@ -463,6 +463,7 @@ class CodebookPanel(QtWidgets.QWidget):
 
     def showEvent(self, e):
         super().showEvent(e)
+        self.refresh()
         if getattr(self, "_stale", False):
             self.on_checkpoint()
 
@@ -514,8 +515,8 @@ class CodebookPanel(QtWidgets.QWidget):
         if ctx is None or self.vq is None:
             return
         h = ctx.history
-        if not force and h.version == self._drawn_version:
-            return
+        if not force and (h.version == self._drawn_version or not self.isVisible()):
+            return   # nothing new, or another tab is in front: showEvent catches up
         self._drawn_version = h.version
         any_points = False
         for key, curve in (("perplexity", self.perplexity_curve), ("codes_used", self.used_curve)):

@@ -433,8 +433,8 @@ class GanPanel(QtWidgets.QWidget):
         if ctx is None or not self.curves:
             return
         h = ctx.history
-        if not force and h.version == self._drawn_version:
-            return
+        if not force and (h.version == self._drawn_version or not self.isVisible()):
+            return   # nothing new, or another tab is in front: showEvent catches up
         self._drawn_version = h.version
         titles = dict(COVERAGE_KEYS[self.kind])
         for key, (plot, ours, theirs, marks) in self.curves.items():
@@ -451,6 +451,10 @@ class GanPanel(QtWidgets.QWidget):
         self._alerts(ctx)
         self._labels_heatmap(ctx)
         self._summary(ctx)
+
+    def showEvent(self, e):
+        super().showEvent(e)
+        self.refresh()
 
     def _place_thresholds(self, ctx) -> None:
         """Where the run's alert rules draw the line (alerts.py: below it for a sustained stretch)."""
