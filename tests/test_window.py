@@ -196,6 +196,40 @@ def test_new_run_dialog_defaults_and_spec(qtbot, window, tmp_path):
     dlg.reject()
 
 
+def test_live_text_repaints_without_relaying_out_the_window(qtbot, window):
+    """Progress, the epoch count and the timeline's position change several times a second
+    while training; a change must repaint the text alone, not re-lay out the main window and
+    its docks (bench gui: ~15 relayouts a second, a few per cent of a core, taken from the trainer)."""
+    from explorer.core.events import Progress
+
+    tp, requests = window.training_panel, []
+
+    class Count(QtCore.QObject):
+        def eventFilter(self, obj, ev):
+            if ev.type() == QtCore.QEvent.LayoutRequest:
+                requests.append(type(obj).__name__)
+            return False
+
+    tp.show_progress(Progress(0, 0, 1000, 0.0, float("nan"), 1e-3))   # the learning rate, shown once
+    tp.set_run("run", "vae", "mnist5k", 0, 0)                          # and the run's name
+    qtbot.wait(100)
+    counter, app = Count(), QtWidgets.QApplication.instance()
+    app.installEventFilter(counter)
+    try:
+        for i in range(1, 6):
+            tp.show_progress(Progress(100 * i, i, 1000, 900.0 * i, 60.0 - i, 1e-3))
+            tp.set_run("run", "vae", "mnist5k", 100 * i, i)
+            window.timeline_panel.position.setText(f"epoch {i} · step {100 * i}  ({i}/5)")
+            QtWidgets.QApplication.processEvents()
+        assert f"step 500/1000" in tp.status.text() and "500 steps, 5 epochs" in tp.subtitle.text()
+        assert requests == []
+        tp.title.setText("another name")   # the control: a plain label's new text does re-lay out
+        QtWidgets.QApplication.processEvents()
+        assert requests
+    finally:
+        app.removeEventFilter(counter)
+
+
 def test_snapshot_writes_pngs_of_window_and_panels(tmp_path):
     run = tmp_path / "snap-run"
     subprocess.run([sys.executable, "main.py", "train", "--model", "vae", "--dataset", "digits", "--epochs", "2",

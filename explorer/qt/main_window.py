@@ -312,7 +312,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.setValue("openedRuns", opened[-20:])
         self.settings.setValue("lastRun", path)
         self.loss_panel.set_history(context.history)
-        self.timeline_panel.entries = []
+        self.timeline_panel.reset()
         self.timeline_panel.set_kind(context.timeline_kind)
         self.timeline_panel.set_entries(context.follower.timeline())
         s = context.summary
@@ -594,8 +594,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.status.showMessage("No samples saved yet: the sample timeline fills at each epoch's end.", 8000)
             return
         i = min(range(len(entries)), key=lambda k: (abs(entries[k].step - step), -entries[k].step))
-        self.timeline_panel.follow_latest = False
-        self.timeline_panel.slider.setValue(i)
+        self.timeline_panel.select(i)
         dock = self.docks["Sample timeline"]
         dock.show()
         dock.raise_()

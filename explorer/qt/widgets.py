@@ -82,39 +82,106 @@ def rgb_pixmap(arr: np.ndarray) -> QtGui.QPixmap:
     return QtGui.QPixmap.fromImage(img.copy())
 
 
-class ScaledImage(QtWidgets.QLabel):
-    """A pixmap scaled to fit, keeping its aspect; nearest-neighbour so digits stay crisp."""
+class ScaledImage(QtWidgets.QWidget):
+    """A pixmap scaled to fit, keeping its aspect; nearest-neighbour so digits stay crisp.
+
+    Painted here rather than by a QLabel: QLabel.setPixmap re-lays out its parents at every
+    new picture, and a timeline following training showed one several times a second, each
+    relaying out the whole main window (bench gui). A new picture here repaints this widget
+    alone. Without a picture it shows its placeholder text, grey and wrapped."""
 
     def __init__(self, placeholder: str = "", parent=None):
         super().__init__(parent)
         self._pix: QtGui.QPixmap | None = None
-        self.setAlignment(QtCore.Qt.AlignCenter)
         self.setMinimumSize(64, 64)
         self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
         self.placeholder = placeholder
-        self.setWordWrap(True)   # a placeholder in a narrow column wraps instead of being cut
-        self.setText(placeholder)
-        self.setStyleSheet("color: #777;")
+        self._text = placeholder
+        self._align = QtCore.Qt.AlignCenter
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(160, 160)
+
+    def setAlignment(self, align) -> None:
+        """Where the picture sits in the widget (centred by default)."""
+        self._align = align
+        self.update()
 
     def set_pixmap(self, pix: QtGui.QPixmap | None) -> None:
         self._pix = pix
         if pix is None:
-            self.clear()
-            self.setText(self.placeholder)
-        self._rescale()
+            self._text = self.placeholder
+        self.update()
 
     def pixmap_source(self) -> QtGui.QPixmap | None:
         return self._pix
 
-    def resizeEvent(self, e):
-        super().resizeEvent(e)
-        self._rescale()
+    def setText(self, text: str) -> None:
+        """Show `text` in place of a picture."""
+        self._pix = None
+        self._text = text
+        self.update()
 
-    def _rescale(self):
-        if self._pix is None or self._pix.isNull():
-            return
-        size = self.contentsRect().size()
-        self.setPixmap(self._pix.scaled(size, QtCore.Qt.KeepAspectRatio, QtCore.Qt.FastTransformation))
+    def text(self) -> str:
+        return self._text if self._pix is None or self._pix.isNull() else ""
+
+    def paintEvent(self, e):
+        p = QtGui.QPainter(self)
+        r = self.contentsRect()
+        if self._pix is not None and not self._pix.isNull():
+            size = self._pix.size().scaled(r.size(), QtCore.Qt.KeepAspectRatio)
+            target = QtWidgets.QStyle.alignedRect(QtCore.Qt.LeftToRight, self._align, size, r)
+            p.drawPixmap(target, self._pix)   # no smooth-transform hint: nearest neighbour
+        elif self._text:
+            p.setPen(QtGui.QColor("#777"))
+            p.drawText(r.adjusted(4, 4, -4, -4), QtCore.Qt.AlignCenter | QtCore.Qt.TextWordWrap, self._text)
+        p.end()
+
+
+class LiveLabel(QtWidgets.QWidget):
+    """Text that changes several times a second (progress, the current epoch), painted here.
+
+    A QLabel re-lays out its parents at every setText, and in a dock that spread to the
+    whole main window: ~9 layouts and dock repaints a second while training (bench gui).
+    This keeps a fixed height of `lines` lines, so new text repaints only itself; text
+    longer than the box is cut and shown whole in the tooltip."""
+
+    def __init__(self, text: str = "", lines: int = 1, colour: str | None = None, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self._colour = QtGui.QColor(colour) if colour else None
+        self.lines = lines
+        fm = self.fontMetrics()
+        self.setFixedHeight(lines * fm.lineSpacing() + 4)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Fixed)
+        self.setAttribute(QtCore.Qt.WA_OpaquePaintEvent)   # paints its background: parents need not
+        self.setText(text)
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(200, self.height())
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(40, self.height())
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.setToolTip(text if len(text) > 40 else "")
+            self.update()
+
+    def paintEvent(self, e):
+        p = QtGui.QPainter(self)
+        p.fillRect(e.rect(), self.palette().window())
+        if self._colour is not None:
+            p.setPen(self._colour)
+        flags = QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter
+        if self.lines > 1:
+            flags |= QtCore.Qt.TextWordWrap
+        p.drawText(self.rect().adjusted(0, 2, 0, -2), flags, self._text)
+        p.end()
 
 
 def format_duration(seconds: float) -> str:

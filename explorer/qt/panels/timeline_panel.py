@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..widgets import ScaledImage, caption
+from ..widgets import LiveLabel, ScaledImage, caption
 
 FOLLOW_HZ = 2.0
 PIXMAP_CACHE = 64
@@ -30,6 +30,7 @@ class TimelinePanel(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries: list = []
+        self._pending: list | None = None   # newer entries, waiting for the next follow tick
         # the last pictures shown, for dragging the slider back and forth (bounded: a long run
         # has thousands of epochs)
         self._pixmaps: OrderedDict[Path, QtGui.QPixmap] = OrderedDict()
@@ -39,7 +40,7 @@ class TimelinePanel(QtWidgets.QWidget):
         self._last_follow_show = 0.0
         self._follow_timer = QtCore.QTimer(self)
         self._follow_timer.setSingleShot(True)
-        self._follow_timer.timeout.connect(lambda: self._show(self.slider.value()))
+        self._follow_timer.timeout.connect(self._follow_now)
 
         self.caption = caption("No samples yet.")
         self.image = ScaledImage("Samples appear here after each epoch.")
@@ -54,7 +55,7 @@ class TimelinePanel(QtWidgets.QWidget):
         self.slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
         self.slider.setEnabled(False)
         self.slider.setToolTip("Drag through past epochs")
-        self.position = QtWidgets.QLabel("–")
+        self.position = LiveLabel("–")   # changes with each new epoch while following
         self.position.setMinimumWidth(150)
         self.sample_button = QtWidgets.QPushButton("Sample now")
         self.sample_button.setToolTip("Render the timeline from the current weights (while training)")
@@ -79,26 +80,58 @@ class TimelinePanel(QtWidgets.QWidget):
         self.caption.setText(HELP.get(kind, ""))
 
     def set_entries(self, entries: list) -> None:
-        """Entries in step order; stays on the newest unless the user moved the slider back."""
-        if len(entries) == len(self.entries) and entries[-1:] == self.entries[-1:]:
+        """Entries in step order; stays on the newest unless the user moved the slider back.
+        While following the newest, the entries, the slider and the picture move together, at
+        most FOLLOW_HZ times a second."""
+        known = self._pending if self._pending is not None else self.entries
+        if len(entries) == len(known) and entries[-1:] == known[-1:]:
             return   # the follower only appends (or, on a resume, cuts and appends): nothing new
         at_end = self.follow_latest or self.slider.value() >= len(self.entries) - 1
-        self.entries = list(entries)
-        self.slider.blockSignals(True)
-        self.slider.setRange(0, max(0, len(entries) - 1))
-        if at_end:
-            self.slider.setValue(len(entries) - 1)
-            self.follow_latest = True
-        self.slider.blockSignals(False)
-        self.slider.setEnabled(len(entries) > 1)
-        if at_end:
-            wait = self._last_follow_show + 1.0 / FOLLOW_HZ - time.monotonic()
-            if wait > 0:
-                if not self._follow_timer.isActive():
-                    self._follow_timer.start(int(wait * 1000) + 1)
-                return
-            self._last_follow_show = time.monotonic()
+        if not at_end:
+            self.entries = list(entries)
+            self._sync_slider(False)
+            return
+        self.follow_latest = True
+        self._pending = list(entries)
+        wait = self._last_follow_show + 1.0 / FOLLOW_HZ - time.monotonic()
+        if wait > 0:
+            if not self._follow_timer.isActive():
+                self._follow_timer.start(int(wait * 1000) + 1)
+            return
+        self._follow_now()
+
+    def reset(self) -> None:
+        """Another run: no entries, following the newest, the next picture shown at once."""
+        self.entries, self._pending = [], None
+        self.follow_latest = True
+        self._last_follow_show = 0.0
+        self._follow_timer.stop()
+
+    def select(self, i: int) -> None:
+        """Show entry i and stay there (no longer following the newest)."""
+        self.follow_latest = False
+        self._follow_timer.stop()
+        if self._pending is not None:
+            self.entries, self._pending = self._pending, None
+        self._sync_slider(False)
+        self.slider.setValue(i)
         self._show(self.slider.value())
+
+    def _follow_now(self) -> None:
+        self._last_follow_show = time.monotonic()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.entries = pending
+        self._sync_slider(self.follow_latest)
+        self._show(self.slider.value())
+
+    def _sync_slider(self, to_end: bool) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, max(0, len(self.entries) - 1))
+        if to_end:
+            self.slider.setValue(len(self.entries) - 1)
+        self.slider.blockSignals(False)
+        self.slider.setEnabled(len(self.entries) > 1)
 
     def _show(self, i: int) -> None:
         if not self.entries:

@@ -6,7 +6,7 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from ..widgets import format_duration, format_rate
+from ..widgets import LiveLabel, format_duration, format_rate
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -23,8 +23,7 @@ class TrainingPanel(QtWidgets.QWidget):
         f = self.title.font()
         f.setBold(True)
         self.title.setFont(f)
-        self.subtitle = QtWidgets.QLabel("")
-        self.subtitle.setStyleSheet("color: #555;")
+        self.subtitle = LiveLabel("", colour="#555")   # steps and epochs so far: changes each epoch
 
         self.more_epochs = QtWidgets.QSpinBox()
         self.more_epochs.setRange(1, 10_000)
@@ -53,8 +52,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.progress.setTextVisible(True)
-        self.status = QtWidgets.QLabel("")
-        self.status.setWordWrap(True)
+        self.status = LiveLabel("", lines=2)           # progress, several times a second
 
         row0 = QtWidgets.QHBoxLayout()
         row0.addWidget(self.continue_button)
