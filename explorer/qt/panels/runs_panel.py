@@ -1,8 +1,11 @@
 """The run list: each run's model, dataset, steps and last headline metrics."""
 from __future__ import annotations
 
+import time
+
 from PySide6 import QtCore, QtWidgets
 
+LIVE_UPDATE_S = 1.0
 COLUMNS = ("Run", "Model", "Dataset", "Steps", "Last metrics")
 
 
@@ -44,6 +47,11 @@ class RunsPanel(QtWidgets.QWidget):
         lay.addWidget(self.table, 1)
         self._paths: list[str] = []
         self._quiet = False
+        self._pending: dict[str, dict] = {}
+        self._last_flush = 0.0
+        self._flush_timer = QtCore.QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.timeout.connect(self._flush)
 
     def set_runs(self, summaries: list[dict], selected: str | None = None) -> None:
         self._quiet = True
@@ -61,13 +69,30 @@ class RunsPanel(QtWidgets.QWidget):
             self.select(selected)
 
     def update_row(self, path: str, steps: int | None = None, headline: str | None = None) -> None:
-        if path not in self._paths:
-            return
-        row = self._paths.index(path)
+        """Live figures of a training run, shown at most once a second: each change re-sizes the
+        table's columns to their contents and repaints the table (bench gui: ~12 a second)."""
+        pending = self._pending.setdefault(path, {})
         if steps is not None:
-            self.table.item(row, 3).setText(str(steps))
+            pending["steps"] = str(steps)
         if headline:
-            self.table.item(row, 4).setText(headline)
+            pending["headline"] = headline
+        wait = self._last_flush + LIVE_UPDATE_S - time.monotonic()
+        if wait <= 0:
+            self._flush()
+        elif not self._flush_timer.isActive():
+            self._flush_timer.start(int(wait * 1000) + 1)
+
+    def _flush(self) -> None:
+        self._last_flush = time.monotonic()
+        pending, self._pending = self._pending, {}
+        for path, values in pending.items():
+            if path not in self._paths:
+                continue
+            row = self._paths.index(path)
+            for col, key in ((3, "steps"), (4, "headline")):
+                item = self.table.item(row, col)
+                if key in values and item is not None and item.text() != values[key]:
+                    item.setText(values[key])
 
     def select(self, path: str) -> None:
         if path in self._paths:
