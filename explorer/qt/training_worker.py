@@ -1,11 +1,14 @@
 """The bridge between the window and a training run.
 
-Why a process and not a thread (measured here with `python main.py bench gui`,
-see README): with the engine in a thread of the GUI process, PySide6 holds the
-GIL while it paints, so a window redrawing live plots starved the trainer's
-Python; in a spawned process the trainer keeps its own interpreter and the
-window costs it only a core's share. DESIGN.md's numbers agree (0.47x vs 0.91x
-of the bare loop). The thread backend stays for that measurement.
+Why a process and not a thread (measured with `python main.py bench gui` on a
+2-core machine, the trainer's samples/s with the window open over the bare
+loop's): with the engine in a thread of the GUI process, PySide6 holds the GIL
+while it paints, so a window redrawing live plots starved the trainer's Python
+(thread: 0.53, the GUI process at 100% of a core); in a spawned process the
+trainer keeps its own interpreter and the window costs it only its own share of
+a core (process: 0.90-1.00 over four runs, the window at ~6% of a core).
+DESIGN.md's numbers agree (0.47x vs 0.91x). The thread backend stays for that
+measurement (`bench gui --backend thread`).
 
 Events arrive on a queue that a timer drains on the GUI thread; Progress is
 coalesced to the newest, every other event is emitted in order. Nothing but
