@@ -180,3 +180,38 @@ def test_metrics_lines_are_standard_json(tmp_path, mnist_small):
     for line in (tmp_path / "run" / runs.METRICS).read_text().splitlines():
         json.loads(line, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
     assert math.isfinite(runs.read_state(tmp_path / "run")["step"])
+
+
+def test_thinned_timeline_keeps_first_newest_and_an_even_stride():
+    from explorer.core.sampling import thinned_epochs, timeline_stride
+
+    for keep in (4, 8, 256):
+        on_disk = set()
+        for epoch in range(1, 5 * keep + 40):
+            on_disk.add(epoch)
+            on_disk -= set(thinned_epochs(epoch, keep))
+            stride = timeline_stride(epoch, keep)
+            assert on_disk == {1, epoch} | set(range(stride, epoch + 1, stride)), (keep, epoch)
+            assert len(on_disk) <= keep + 2
+
+
+def test_a_long_run_keeps_a_bounded_timeline_that_the_follower_sees(tmp_path, mnist_small, monkeypatch):
+    """Pictures thinned out by the engine leave the disk and the follower's timeline alike."""
+    from explorer.core import sampling
+    from explorer.core.follow import RunFollower
+
+    monkeypatch.setattr(sampling, "TIMELINE_KEEP", 4)
+    data = subset(mnist_small, 64, 16)                 # one step an epoch
+    engine = vae_engine(tmp_path, data, epochs=13, checkpoint_every_s=1e6)
+    follower = RunFollower(tmp_path / "run")
+    seen = []
+    for ev in engine.run():
+        if isinstance(ev, EpochEnd):
+            follower.poll()
+            seen.append([t.epoch for t in follower.timeline()])
+    on_disk = sorted(int(p.stem.split("_")[1]) for p in (tmp_path / "run" / runs.SAMPLES).glob("epoch_*.png"))
+    assert on_disk == [1, 4, 8, 12, 13]                # stride 4 once past 4 x 2 epochs
+    assert seen[-1] == on_disk
+    assert seen[4] == [1, 2, 4, 5]                     # epoch 5: stride 2, the newest kept
+    dropped = [r for r in runs.read_metrics(tmp_path / "run" / runs.METRICS)[0] if r.get("dropped")]
+    assert dropped and all(r["kind"] == "epoch" for r in dropped)

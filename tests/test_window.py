@@ -244,3 +244,36 @@ def test_snapshot_writes_pngs_of_window_and_panels(tmp_path):
             "panel-traversal.png"} <= set(files)
     im = Image.open(tmp_path / "shots" / "window.png")
     assert im.size[0] >= 1000 and len(im.convert("L").getcolors(maxcolors=1 << 16)) > 20  # not a blank frame
+
+
+def test_timeline_follows_the_newest_and_stays_on_a_picture_the_user_chose(qtbot, tmp_path):
+    """The run thins out old pictures as it grows: a user looking at one keeps looking at it."""
+    from PySide6 import QtGui
+
+    from explorer.core.follow import TimelineEntry
+    from explorer.qt.panels.timeline_panel import TimelinePanel
+
+    make_app()
+    panel = TimelinePanel()
+    qtbot.addWidget(panel)
+    panel.show()
+
+    def entry(epoch):
+        path = tmp_path / f"epoch_{epoch:04d}.png"
+        if not path.exists():
+            img = QtGui.QImage(8, 8, QtGui.QImage.Format_Grayscale8)
+            img.fill(epoch)
+            img.save(str(path))
+        return TimelineEntry(10 * epoch, epoch, path)
+
+    panel.set_entries([entry(e) for e in (1, 2, 3, 4, 5)])
+    assert panel.current_index == 4 and panel.position.text() == "epoch 5 · step 50  (5/5)"
+    panel.set_entries([entry(e) for e in (1, 2, 3, 4, 5, 6)])          # followed, at most twice a second
+    qtbot.waitUntil(lambda: panel.position.text() == "epoch 6 · step 60  (6/6)", timeout=5_000)
+    panel.select(2)                                                    # the user looks at epoch 3
+    assert panel.image.pixmap_source().toImage().pixel(0, 0) == QtGui.QColor(3, 3, 3).rgb()
+    panel.set_entries([entry(e) for e in (1, 3, 5, 6, 7)])            # 2 and 4 thinned out, 7 new
+    assert panel.current_index == 1 and panel.position.text() == "epoch 3 · step 30  (2/5)"
+    panel.set_entries([entry(e) for e in (1, 5, 7, 8)])               # 3 itself thinned out: the nearest
+    assert panel.position.text().startswith(("epoch 1 ·", "epoch 5 ·"))
+    assert not panel.follow_latest

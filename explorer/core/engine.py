@@ -288,8 +288,9 @@ class TrainingEngine:
             metrics["restarts"] = self.model.code_restarts
             self.model.reset_code_usage()
         path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch)
+        dropped = self.timeline.thin(self.run_dir / runs.SAMPLES, self.epoch)   # bounded on disk
         self.log.write({"kind": "epoch", "step": self.step, "epoch": self.epoch, **metrics,
-                        "samples": path.name})
+                        "samples": path.name, **({"dropped": dropped} if dropped else {})})
         due = time.monotonic() - self.last_save >= self.cfg.checkpoint_every_s
         if due:
             self._save()

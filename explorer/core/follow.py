@@ -67,7 +67,13 @@ class RunFollower:
                 self._timeline = keep
                 self._timeline_names = {e.path.name for e in keep}
                 self._missing = [m for m in self._missing if m.get("step", 0) <= r["step"]]
-            elif kind in ("epoch", "samples") and r.get("samples") and r["samples"] not in self._timeline_names:
+                continue
+            if r.get("dropped"):   # pictures the run thinned out (sampling.thinned_epochs)
+                gone = set(r["dropped"])
+                self._timeline = [e for e in self._timeline if e.path.name not in gone]
+                self._timeline_names -= gone
+                self._missing = [m for m in self._missing if m.get("samples") not in gone]
+            if kind in ("epoch", "samples") and r.get("samples") and r["samples"] not in self._timeline_names:
                 path = self.run_dir / runs.SAMPLES / r["samples"]
                 if not path.exists():
                     self._missing.append(r)

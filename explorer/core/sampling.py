@@ -17,6 +17,34 @@ N_RECON = 16         # test images shown above their reconstructions
 N_POINTS = 2500      # 2-D samples kept per timeline entry
 
 
+TIMELINE_KEEP = 256  # epoch pictures a run keeps on disk, besides its first and its newest
+
+
+def timeline_stride(epoch: int, keep: int = TIMELINE_KEEP) -> int:
+    """Every stride-th epoch's picture is kept: the smallest power of two leaving at most `keep`."""
+    stride = 1
+    while epoch // stride > keep:
+        stride *= 2
+    return stride
+
+
+def thinned_epochs(epoch: int, keep: int = TIMELINE_KEEP) -> list[int]:
+    """Epochs whose timeline pictures go once `epoch`'s is written.
+
+    A run keeps its first epoch, its newest and every stride-th between, the stride doubling
+    as the run grows (as the loss history halves its resolution): at most keep + 2 pictures
+    however long it trains, spread evenly over it. Mnist5k's epochs take a fifth of a second
+    here, and a picture each (~50 KB) would otherwise fill gigabytes overnight."""
+    if epoch < 3:
+        return []
+    new, old, prev = timeline_stride(epoch, keep), timeline_stride(epoch - 1, keep), epoch - 1
+    out = {e for e in range(old, prev, old) if e % new} if new != old else set()
+    if prev % new:
+        out.add(prev)   # the previous newest, off the grid
+    out.discard(1)
+    return sorted(out)
+
+
 def shows_generated(model: GenerativeModel) -> bool:
     """Generative families show samples; plain autoencoders (and VQ-VAEs without a
     trained prior) show test inputs above their reconstructions."""
@@ -70,19 +98,33 @@ class Timeline:
             model.train(was)
         return out.numpy() if self.points else out
 
-    def save(self, model: GenerativeModel, directory: Path, epoch: int, step: int | None = None) -> Path:
+    def path(self, directory: Path, epoch: int, step: int | None = None) -> Path:
         """samples/epoch_0003.png at an epoch's end; samples/step_0001234.png on demand."""
-        out = self.render(model)
         stem = f"epoch_{epoch:04d}" if step is None else f"step_{step:07d}"
+        return directory / (stem + (".npy" if self.points else ".png"))
+
+    def thin(self, directory: Path, epoch: int) -> list[str]:
+        """Delete the epoch pictures thinned_epochs() lets go; their names."""
+        gone = []
+        for e in thinned_epochs(epoch, TIMELINE_KEEP):
+            path = self.path(directory, e)
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            gone.append(path.name)
+        return gone
+
+    def save(self, model: GenerativeModel, directory: Path, epoch: int, step: int | None = None) -> Path:
+        out = self.render(model)
+        path = self.path(directory, epoch, step)
         directory.mkdir(parents=True, exist_ok=True)
         if self.points:
             from .runs import atomic_write_bytes
             import io
             buf = io.BytesIO()
             np.save(buf, out.astype(np.float32))
-            path = directory / f"{stem}.npy"
             atomic_write_bytes(path, buf.getvalue(), durable=False)
         else:
-            path = directory / f"{stem}.png"
             save_grid(out, path, nrow=self.nrow)
         return path

@@ -85,11 +85,21 @@ class TimelinePanel(QtWidgets.QWidget):
         most FOLLOW_HZ times a second."""
         known = self._pending if self._pending is not None else self.entries
         if len(entries) == len(known) and entries[-1:] == known[-1:]:
-            return   # the follower only appends (or, on a resume, cuts and appends): nothing new
+            return   # each new picture is the newest (thinning and resumes come with one): nothing new
         at_end = self.follow_latest or self.slider.value() >= len(self.entries) - 1
-        if not at_end:
+        if not at_end:   # the user is looking at a past picture: stay on it (or the nearest left)
+            shown = self.entries[self.slider.value()] if self.entries else None
             self.entries = list(entries)
             self._sync_slider(False)
+            if shown is not None and self.entries:
+                i = min(range(len(self.entries)), key=lambda k: abs(self.entries[k].step - shown.step))
+                self.slider.blockSignals(True)
+                self.slider.setValue(i)
+                self.slider.blockSignals(False)
+                if self.entries[i].path == shown.path:
+                    self._set_position(i)   # the same picture: only "(i/N)" moved
+                else:
+                    self._show(i)
             return
         self.follow_latest = True
         self._pending = list(entries)
@@ -142,8 +152,7 @@ class TimelinePanel(QtWidgets.QWidget):
         i = max(0, min(i, len(self.entries) - 1))
         self.follow_latest = i == len(self.entries) - 1
         e = self.entries[i]
-        where = f"epoch {e.epoch}" if e.path.stem.startswith("epoch") else "on demand"
-        self.position.setText(f"{where} · step {e.step}  ({i + 1}/{len(self.entries)})")
+        self._set_position(i)
         if e.path.suffix == ".npy":
             pts = np.load(e.path)
             self.stack.setCurrentWidget(self.scatter_view)
@@ -159,6 +168,11 @@ class TimelinePanel(QtWidgets.QWidget):
                 self._pixmaps.move_to_end(e.path)
             self.stack.setCurrentWidget(self.image)
             self.image.set_pixmap(pix)
+
+    def _set_position(self, i: int) -> None:
+        e = self.entries[i]
+        where = f"epoch {e.epoch}" if e.path.stem.startswith("epoch") else "on demand"
+        self.position.setText(f"{where} · step {e.step}  ({i + 1}/{len(self.entries)})")
 
     @property
     def current_index(self) -> int:
