@@ -90,12 +90,11 @@ class TimelinePanel(QtWidgets.QWidget):
         if not at_end:   # the user is looking at a past picture: stay on it (or the nearest left)
             shown = self.entries[self.slider.value()] if self.entries else None
             self.entries = list(entries)
-            self._sync_slider(False)
-            if shown is not None and self.entries:
+            if shown is None or not self.entries:
+                self._sync_slider()
+            else:
                 i = min(range(len(self.entries)), key=lambda k: abs(self.entries[k].step - shown.step))
-                self.slider.blockSignals(True)
-                self.slider.setValue(i)
-                self.slider.blockSignals(False)
+                self._sync_slider(i)
                 if self.entries[i].path == shown.path:
                     self._set_position(i)   # the same picture: only "(i/N)" moved
                 else:
@@ -123,8 +122,7 @@ class TimelinePanel(QtWidgets.QWidget):
         self._follow_timer.stop()
         if self._pending is not None:
             self.entries, self._pending = self._pending, None
-        self._sync_slider(False)
-        self.slider.setValue(i)
+        self._sync_slider(i)
         self._show(self.slider.value())
 
     def _follow_now(self) -> None:
@@ -132,14 +130,15 @@ class TimelinePanel(QtWidgets.QWidget):
         pending, self._pending = self._pending, None
         if pending is not None:
             self.entries = pending
-        self._sync_slider(self.follow_latest)
+        self._sync_slider(len(self.entries) - 1 if self.follow_latest else None)
         self._show(self.slider.value())
 
-    def _sync_slider(self, to_end: bool) -> None:
+    def _sync_slider(self, index: int | None = None) -> None:
+        """The slider's range to the entries (and its position to `index`), without showing."""
         self.slider.blockSignals(True)
         self.slider.setRange(0, max(0, len(self.entries) - 1))
-        if to_end:
-            self.slider.setValue(len(self.entries) - 1)
+        if index is not None:
+            self.slider.setValue(index)
         self.slider.blockSignals(False)
         self.slider.setEnabled(len(self.entries) > 1)
 
