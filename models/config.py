@@ -76,10 +76,24 @@ class ModelConfig:
         for k in ("data_shape", "hidden", "channels"):
             if k in d:
                 d[k] = tuple(d[k])
+        for k in ("data_shape", "hidden", "channels"):
+            if k in d and not isinstance(d[k], (list, tuple)):
+                raise ValueError(f"model.{k} must be a list of whole numbers, got {d[k]!r}")
         cfg = cls(**d)
-        if cfg.model not in ALL_MODEL_NAMES:
-            raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
+        cfg.validate()
         return cfg
+
+    def validate(self) -> "ModelConfig":
+        """Every field checked against its type and range (ValueError naming the field), so
+        settings from a file or the command line fail here, before any tensor is built."""
+        check_fields(self, "model", MODEL_RULES)
+        if self.model not in ALL_MODEL_NAMES:
+            raise ValueError(f"unknown model {self.model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
+        if self.data_kind == "image" and len(self.data_shape) != 3:
+            raise ValueError(f"model.data_shape must be (channels, height, width) for images, got {list(self.data_shape)}")
+        if self.data_kind == "points" and len(self.data_shape) != 1:
+            raise ValueError(f"model.data_shape must be (dimensions,) for points, got {list(self.data_shape)}")
+        return self
 
     @property
     def family(self) -> str:
@@ -91,3 +105,89 @@ class ModelConfig:
 
 
 SETTING_NAMES = tuple(f.name for f in fields(ModelConfig))
+
+
+# -- validation ----------------------------------------------------------------------
+# field -> (kind, low, high, choices): ranges wide enough for any real use, narrow enough that
+# a typo or an edit cannot ask for a tensor the size of the machine's memory without a word
+
+BIG = 1_000_000
+MODEL_RULES = {
+    "model": ("str", None, None, ALL_MODEL_NAMES),
+    "data_shape": ("ints", 1, 100_000, None),
+    "n_classes": ("int", 1, BIG, None),
+    "data_kind": ("str", None, None, ("image", "points")),
+    "latent_dim": ("int", 1, 65_536, None),
+    "arch": ("str", None, None, ("auto", "mlp", "conv")),
+    "hidden": ("ints", 1, BIG, None),
+    "channels": ("ints", 1, 65_536, None),
+    "likelihood": ("str", None, None, ("bernoulli", "gaussian")),
+    "beta": ("float", 0.0, BIG, None),
+    "kl_warmup": ("int", 0, 10 ** 12, None),
+    "noise": ("str", None, None, ("gaussian", "masking", "saltpepper")),
+    "noise_level": ("float", 0.0, 100.0, None),
+    "codebook_size": ("int", 1, BIG, None),
+    "code_dim": ("int", 1, 65_536, None),
+    "commitment": ("float", 0.0, BIG, None),
+    "ema": ("bool", None, None, None),
+    "ema_decay": ("float", 0.0, 1.0, None),
+    "restarts": ("bool", None, None, None),
+    "restart_after": ("int", 1, 10 ** 12, None),
+    "kmeans_init": ("bool", None, None, None),
+    "pixelcnn_layers": ("int", 1, 1000, None),
+    "pixelcnn_channels": ("int", 1, 65_536, None),
+    "pixelcnn_conditional": ("bool", None, None, None),
+    "pixelcnn_dropout": ("float", 0.0, 0.999, None),
+    "vq_run": ("str", None, None, None),
+    "vq_step": ("int", 0, 10 ** 15, None),
+    "gan_loss": ("str", None, None, ("ns", "minimax")),
+    "pack": ("int", 1, 1024, None),
+    "minibatch_std": ("bool", None, None, None),
+    "label_smoothing": ("float", 0.0, 0.999, None),
+    "maxout": ("int", 0, 1024, None),
+    "g_batchnorm": ("bool", None, None, None),
+    "init_std": ("float", 0.0, 100.0, None),
+}
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_fields(cfg, section: str, rules: dict) -> None:
+    """Check each field of a settings dataclass against `rules`; ValueError naming the first
+    wrong one as `section.field`."""
+    import math
+
+    for name, (kind, lo, hi, choices) in rules.items():
+        v = getattr(cfg, name)
+        where = f"{section}.{name}"
+        if kind.endswith("?"):
+            if v is None:
+                continue
+            kind = kind[:-1]
+        if kind == "bool":
+            if not isinstance(v, bool):
+                raise ValueError(f"{where} must be true or false, got {v!r}")
+            continue
+        if kind == "str":
+            if not isinstance(v, str):
+                raise ValueError(f"{where} must be text, got {v!r}")
+            if choices and v not in choices:
+                raise ValueError(f"{where} must be one of {', '.join(choices)}, got {v!r}")
+            continue
+        if kind == "ints":
+            if not isinstance(v, (list, tuple)) or not all(_is_int(x) for x in v):
+                raise ValueError(f"{where} must be a list of whole numbers, got {v!r}")
+            values = list(v)
+        elif kind == "int":
+            if not _is_int(v):
+                raise ValueError(f"{where} must be a whole number, got {v!r}")
+            values = [v]
+        else:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"{where} must be a finite number, got {v!r}")
+            values = [v]
+        for x in values:
+            if (lo is not None and x < lo) or (hi is not None and x > hi):
+                raise ValueError(f"{where} must be between {lo:g} and {hi:g}, got {x!r}")

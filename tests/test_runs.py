@@ -100,6 +100,9 @@ def test_pickle_that_would_run_code_is_refused(tmp_path, mnist_small):
     run_dir = trained_run(tmp_path, mnist_small)
     with open(run_dir / runs.TRAINER, "wb") as f:
         pickle.dump({"step": 8, "x": Evil()}, f)
+    with pytest.raises(runs.CheckpointError, match="SHA-256 does not match"):
+        runs.load_trainer_state(run_dir / runs.TRAINER)
+    runs.sign_run(run_dir)   # even a file its user signed never runs code
     with pytest.raises(runs.CheckpointError) as e:
         runs.load_trainer_state(run_dir / runs.TRAINER)
     assert "refused" in str(e.value) and str(run_dir / runs.TRAINER) in str(e.value)
@@ -112,7 +115,10 @@ def test_pickle_as_weights_is_refused_as_corrupt(tmp_path, mnist_small):
     run_dir = trained_run(tmp_path, mnist_small)
     with open(run_dir / runs.WEIGHTS, "wb") as f:
         pickle.dump(Evil(), f)
-    with pytest.raises(runs.CheckpointError, match="corrupt or truncated"):
+    with pytest.raises(runs.CheckpointError, match="damaged"):
+        runs.load_run(run_dir)
+    (run_dir / runs.MANIFEST).unlink()   # an older run, without a manifest to check against
+    with pytest.raises(runs.CheckpointError, match="weights.*damaged|safetensors: damaged"):
         runs.load_run(run_dir)
     assert not os.path.exists(MARKER)
 
@@ -132,6 +138,9 @@ def test_truncated_trainer_state(tmp_path, mnist_small):
     run_dir = trained_run(tmp_path, mnist_small)
     path = run_dir / runs.TRAINER
     path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(runs.CheckpointError, match=r"trainer.pt: damaged: .*truncated"):
+        runs.load_trainer_state(path)
+    (run_dir / runs.MANIFEST).unlink()
     with pytest.raises(runs.CheckpointError, match="corrupt or truncated trainer state"):
         runs.load_trainer_state(path)
 
@@ -140,10 +149,12 @@ def test_not_a_run_and_bad_config(tmp_path):
     with pytest.raises(runs.CheckpointError, match="not a run directory"):
         runs.load_run(tmp_path)
     (tmp_path / runs.CONFIG).write_text("{ not json")
-    with pytest.raises(runs.CheckpointError, match="unreadable run config"):
+    with pytest.raises(runs.CheckpointError, match="config.json: damaged: not valid JSON"):
         runs.load_run(tmp_path)
-    with pytest.raises(runs.CheckpointError, match="not a directory"):
+    with pytest.raises(runs.CheckpointError, match="nope: no such directory"):
         runs.load_run(tmp_path / "nope")
+    with pytest.raises(runs.CheckpointError, match="not a directory"):
+        runs.load_run(tmp_path / runs.CONFIG)
 
 
 def test_weights_that_do_not_fit_the_config(tmp_path, mnist_small):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 
 from models import PRIOR_NAMES, ModelConfig
+from models.config import check_fields
 
 from .datasets import Dataset
 
@@ -49,10 +50,48 @@ class TrainConfig:
         unknown = set(d) - known
         if unknown:
             raise ValueError(f"unknown training settings: {', '.join(sorted(unknown))}")
-        return cls(**d)
+        return cls(**d).validate()
+
+    def validate(self) -> "TrainConfig":
+        """Every field against its type and range (ValueError naming the field)."""
+        check_fields(self, "train", TRAIN_RULES)
+        if self.epochs is not None and self.steps is not None:
+            raise ValueError("train.epochs and train.steps are both set: give one")
+        return self
 
     def lr_for(self, phase: str) -> float:
         return {"d": self.lr_d, "g": self.lr_g}.get(phase) or self.lr
+
+
+STEPS_MAX = 10 ** 12
+TRAIN_RULES = {
+    "dataset": ("str", None, None, None),
+    "epochs": ("int?", 1, STEPS_MAX, None),
+    "steps": ("int?", 1, STEPS_MAX, None),
+    "batch_size": ("int", 1, 1_000_000, None),
+    "lr": ("float", 1e-12, 100.0, None),
+    "lr_d": ("float?", 1e-12, 100.0, None),
+    "lr_g": ("float?", 1e-12, 100.0, None),
+    "beta1": ("float", 0.0, 0.999999, None),
+    "beta2": ("float", 0.0, 0.999999, None),
+    "seed": ("int", 0, 2 ** 63 - 1, None),
+    "device": ("str", None, None, None),
+    "log_every": ("int", 1, STEPS_MAX, None),
+    "eval_every": ("int", 0, STEPS_MAX, None),
+    "usage_every": ("int", 0, STEPS_MAX, None),
+    "iwae_k": ("int", 1, 100_000, None),
+    "n_eval_samples": ("int", 1, 10_000_000, None),
+    "data_dir": ("str?", None, None, None),
+    "image_size": ("int", 1, 16_384, None),
+    "download": ("bool", None, None, None),
+    "slim": ("bool", None, None, None),
+    "checkpoint_every_s": ("float", 0.0, 10 ** 9, None),
+    "alert_coverage": ("float", 0.0, 1.0, None),
+    "alert_diversity": ("float", 0.0, 100.0, None),
+    "alert_evals": ("int", 1, 1_000_000, None),
+    "alert_steps": ("int", 0, STEPS_MAX, None),
+    "alert_warmup": ("int", 0, STEPS_MAX, None),
+}
 
 
 # PacGAN's published toy setup (Lin et al. 2018, Appendix; VEEGAN's too):
@@ -102,5 +141,5 @@ def make_configs(model: str, data: Dataset, model_overrides: dict | None = None,
     t.update(given)
     mc = ModelConfig.from_dict({**m, "model": model, "data_shape": tuple(data.shape),
                                 "n_classes": data.n_classes, "data_kind": data.kind})
-    tc = replace(TrainConfig(dataset=data.name), **t)
+    tc = replace(TrainConfig(dataset=data.name), **t).validate()
     return mc, tc

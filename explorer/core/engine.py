@@ -15,8 +15,9 @@ uses the fused kernel where this torch has one.
 """
 from __future__ import annotations
 
+import json
+import logging
 import math
-import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -31,9 +32,13 @@ from .alerts import AlertRules, CollapseMonitor, alert_record
 from .codebook import usage_record
 from .events import (AlertRaised, Checkpointed, CodebookUsage, CodesRestarted, EpochEnd, Evaluated, Failed, Finished, LrChanged, Notice,
                      Paused, Progress, Resumed, SamplesSaved, SettingChanged, Started, WeightsSnapshot)
-from .datasets import Dataset, load_dataset
+from .datasets import Dataset, DatasetError, load_dataset
 from .metrics import Evaluator, codebook_stats
 from .sampling import Timeline
+
+log = logging.getLogger("explorer")
+# what a resume may change (the rest of a run's settings are its own)
+RESUME_SETTINGS = ("epochs", "steps", "lr", "lr_d", "lr_g", "device", "log_every", "eval_every", "data_dir")
 
 
 class NonFiniteLoss(Exception):
@@ -86,8 +91,13 @@ class TrainingEngine:
     """Owns one run directory; `run()` is the generator that trains it."""
 
     def __init__(self, run_dir: Path, model_cfg: ModelConfig, train_cfg: TrainConfig,
-                 resume: bool, data: Dataset | None = None, init_weights: dict | None = None):
+                 resume: bool, data: Dataset | None = None, init_weights: dict | None = None,
+                 fresh_optimizer: bool = False):
         self.run_dir = Path(run_dir)
+        self.fresh_optimizer = fresh_optimizer
+        self.lock = runs.RunLock(self.run_dir)
+        self.config_pending = not resume   # a resume writes its settings with its first checkpoint
+        self.skip_final_eval = False
         self.model_cfg, self.cfg, self.resume = model_cfg, train_cfg, resume
         self._data = data
         self.init_weights = init_weights
@@ -105,29 +115,35 @@ class TrainingEngine:
                init_weights: dict | None = None) -> "TrainingEngine":
         """A new run; `init_weights` (a state dict, possibly partial) replaces the fresh weights
         it names, e.g. the frozen VQ-VAE inside a PixelCNN prior."""
-        run_dir = Path(run_dir)
-        if runs.has_checkpoint(run_dir) or (run_dir / runs.CONFIG).exists():
-            if not overwrite:
-                raise RunExists(f"{run_dir} already holds a run; pass --resume to continue it "
-                                f"or choose another --out")
-            shutil.rmtree(run_dir)
-        build_model(model_cfg)  # settings that cannot make a model fail here, before any file is written
+        model_cfg.validate()
+        train_cfg.validate()
+        # settings that cannot make a model fail here, before any file is written or deleted
+        runs.check_model_fits(model_cfg, "these settings")
+        build_model(model_cfg)
         AlertRules.from_config(train_cfg)
+        run_dir = runs.prepare_run_dir(run_dir, overwrite)
         return cls(run_dir, model_cfg, train_cfg, resume=False, data=data, init_weights=init_weights)
 
     @classmethod
-    def open(cls, run_dir, data: Dataset | None = None, **train_overrides) -> "TrainingEngine":
-        """Continue a run; overrides (e.g. steps=, epochs=, lr=) change its settings."""
+    def open(cls, run_dir, data: Dataset | None = None, fresh_optimizer: bool = False,
+             **train_overrides) -> "TrainingEngine":
+        """Continue a run; overrides (e.g. steps=, epochs=, lr=; RESUME_SETTINGS) change its
+        settings. `fresh_optimizer` resumes from the weights alone when trainer.pt is damaged."""
         model_cfg, train_cfg, _ = runs.read_config(run_dir)
         given = {k: v for k, v in train_overrides.items() if v is not None}
+        other = sorted(set(given) - set(RESUME_SETTINGS))
+        if other:
+            raise ValueError(f"a resume keeps the run's own {other[0]}; it can change only "
+                             f"{', '.join(RESUME_SETTINGS)}")
         if "steps" in given and "epochs" not in given:
             given["epochs"] = None
         if "epochs" in given and "steps" not in given:
             given["steps"] = None
         train_cfg = replace(train_cfg, **given)
+        train_cfg.validate()
         if not runs.has_checkpoint(run_dir):
             raise runs.CheckpointError(f"{run_dir}: no checkpoint to resume from ({runs.WEIGHTS} missing)")
-        return cls(Path(run_dir), model_cfg, train_cfg, resume=True, data=data)
+        return cls(Path(run_dir), model_cfg, train_cfg, resume=True, data=data, fresh_optimizer=fresh_optimizer)
 
     # -- the generator -------------------------------------------------------------
     def run(self):
@@ -135,7 +151,11 @@ class TrainingEngine:
         failed run: it yields Failed (keeping the last good checkpoint) and ends."""
         self.log: runs.MetricsLog | None = None
         try:
-            yield from self._setup()
+            try:
+                yield from self._setup()
+            except (runs.CheckpointError, DatasetError) as e:   # bad input: its one line, nothing changed
+                yield self._fail_start(str(e))
+                return
             yield from self._train()
         except NonFiniteLoss as e:
             yield self._fail(str(e), e.part)
@@ -147,10 +167,21 @@ class TrainingEngine:
         finally:
             if self.log is not None:
                 self.log.close()
+            self.lock.release()
+
+    def _fail_start(self, message: str) -> Failed:
+        kept = "the run is unchanged" if self.resume else "nothing was trained"
+        if self.log is not None:
+            self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch, "message": message})
+        return Failed(self.step, f"{message} ({kept})", None, None)
 
     def _fail(self, message: str, part: str | None) -> Failed:
-        kept = (f"; last good checkpoint: step {self.checkpoint_step}" if self.checkpoint_step is not None
-                else "; no checkpoint was written")
+        if self.checkpoint_step is not None:
+            kept = f"; last good checkpoint: step {self.checkpoint_step}"
+        elif self.resume:
+            kept = "; the run's checkpoint is unchanged"
+        else:
+            kept = "; no checkpoint was written"
         full = f"step {self.step}: {message}{kept}"
         if self.log is not None:
             self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch,
@@ -159,6 +190,9 @@ class TrainingEngine:
 
     def _setup(self):
         cfg = self.cfg
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.lock.acquire()   # one trainer per run; readers leave its temporary files alone
+        runs.clean_stale_temps(self.run_dir, locked=True)
         self.device = resolve_device(cfg.device)
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
         if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
@@ -182,15 +216,14 @@ class TrainingEngine:
         self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k, fixed_noise=fixed)
         self.monitor = CollapseMonitor(AlertRules.from_config(cfg))
         self.grad_norms = ADVERSARIAL in self.model.capabilities
-        self.run_dir.mkdir(parents=True, exist_ok=True)
         if self.resume:
-            self._restore()
-            records, _ = runs.read_metrics(self.run_dir / runs.METRICS)
+            records = self._restore()
             self.monitor.replay([r for r in runs.history(records) if r.get("step", 0) <= self.step])
         else:
             if self.init_weights:
                 self._load_initial(self.init_weights)
-            runs.write_config(self.run_dir, self.model_cfg, cfg, {"dataset": self.data.describe()})
+            self._write_config()
+            runs.write_manifest(self.run_dir, {})   # the directory is a run from now on
         self.x = self.model.prepare_inputs(self.x)  # once, with the weights in place (a prior's codes)
         self.log = runs.MetricsLog(self.run_dir / runs.METRICS)
         self.log.write({"kind": "resume" if self.resume else "start", "step": self.step,
@@ -313,10 +346,13 @@ class TrainingEngine:
 
     def _finish(self):
         stopped = self.step < self.total_steps
-        metrics = self.evaluator.epoch(self.model, full=True)
-        self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, "final": True, **metrics})
-        for alert in self._check_alerts(metrics):
-            yield alert
+        if self.skip_final_eval:   # halted (Ctrl-C, a window closing): save now, evaluate later
+            metrics = {}
+        else:
+            metrics = self.evaluator.epoch(self.model, full=True)
+            self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, "final": True, **metrics})
+            for alert in self._check_alerts(metrics):
+                yield alert
         self._save()
         self.log.write({"kind": "end", "step": self.step, "epoch": self.epoch, "stopped": stopped})
         yield Finished(self.step, self.epoch, stopped, metrics)
@@ -360,9 +396,10 @@ class TrainingEngine:
             self.paused = True
         elif name == "resume":
             self.paused = False
-        elif name == "stop":
+        elif name in ("stop", "halt"):   # halt: save at once, without the final evaluation
             self.stop_requested = True
             self.paused = False
+            self.skip_final_eval = self.skip_final_eval or name == "halt"
         elif name == "set_lr":
             lr = float(args[0])
             if not (lr > 0 and math.isfinite(lr)):
@@ -427,15 +464,22 @@ class TrainingEngine:
                    "perm_gen": self.perm_gen.get_state(), "rng": torch.get_rng_state()}
         if not self.cfg.slim:
             trainer["optimizers"] = {ph: o.state_dict() for ph, o in self.optimizers.items()}
+        if self.config_pending:   # a resume's new settings go with the checkpoint that used them
+            self._write_config()
         # trainer state first, weights second: the weights' step is the checkpoint's step,
-        # and a trainer file from another step is ignored on resume
-        runs.save_trainer_state(self.run_dir / runs.TRAINER, trainer)
-        runs.save_weights(self.run_dir / runs.WEIGHTS, self.model, meta)
-        runs.atomic_write_json(self.run_dir / runs.STATE, {**meta, "time": time.time()})
+        # and a trainer file from another step is not used on resume
+        runs.save_checkpoint(self.run_dir, {
+            runs.TRAINER: runs.trainer_bytes(trainer),
+            runs.WEIGHTS: runs.weights_bytes(self.model, meta),
+            runs.STATE: (json.dumps({**meta, "time": time.time()}, indent=2) + "\n").encode()})
         self.log.write({"kind": "checkpoint", "step": self.step, "epoch": self.epoch})
         self.log.sync()
         self.checkpoint_step = self.step
         self.last_save = time.monotonic()
+
+    def _write_config(self) -> None:
+        runs.write_config(self.run_dir, self.model_cfg, self.cfg, {"dataset": self.data.describe()})
+        self.config_pending = False
 
     def _load_initial(self, state: dict) -> None:
         own = self.model.state_dict()
@@ -447,28 +491,59 @@ class TrainingEngine:
                 raise ValueError(f"initial weight {k} has shape {tuple(v.shape)}, the model {tuple(own[k].shape)}")
         self.model.load_state_dict(state, strict=False)
 
-    def _restore(self) -> None:
-        state, meta = runs.load_weights(self.run_dir / runs.WEIGHTS)
-        try:
-            self.model.load_state_dict(state)
-        except RuntimeError as e:
-            raise runs.CheckpointError(f"{self.run_dir / runs.WEIGHTS}: weights do not fit the model "
-                                       f"({str(e).splitlines()[0][:160]})") from e
-        self.step = int(meta.get("step", 0))
-        self.epoch = int(meta.get("epoch", 0))
+    def _restore(self) -> list[dict]:
+        """Load the checkpoint to continue from; the run's records. Refuses weights whose step
+        lies below a checkpoint the run already logged (resuming there would write over its
+        later samples), and a damaged trainer state unless a fresh optimizer is asked for."""
+        path = self.run_dir / runs.WEIGHTS
+        state, meta = runs.load_weights(path)
+        runs.fit_weights(path, self.model, state)
+        self.step = runs.meta_int(path, meta, "step")
+        self.epoch = runs.meta_int(path, meta, "epoch")
+        skipped: list = []
+        records, _ = runs.read_metrics(self.run_dir / runs.METRICS, skipped=skipped)
+        if skipped:
+            log.warning("%s: skipped %d line(s) that are not records (damaged or edited by hand)",
+                        self.run_dir / runs.METRICS, len(skipped))
+        logged = runs.last_checkpoint_step(records)
+        if logged is not None and self.step < logged:
+            raise runs.CheckpointError(f"{path}: holds step {self.step}, but {runs.METRICS} logs a checkpoint at "
+                                       f"step {logged}: these weights are not the run's last checkpoint")
+        later = [r for r in runs.history(records) if r.get("kind") == "step" and r["step"] > self.step]
+        if later:
+            log.warning("%s: %d steps logged after the checkpoint at step %d were not saved; training "
+                        "continues from step %d", self.run_dir, later[-1]["step"] - self.step, self.step, self.step)
         self.checkpoint_step = self.step
-        path = self.run_dir / runs.TRAINER
-        trainer = runs.load_trainer_state(path) if path.exists() else {}
-        if trainer.get("step") != self.step:
-            trainer = {}  # from another checkpoint (or none): start a fresh optimizer
-        for ph, sd in (trainer.get("optimizers") or {}).items():
-            if ph in self.optimizers:
-                self.optimizers[ph].load_state_dict(sd)
-                for g in self.optimizers[ph].param_groups:  # settings given now win
-                    g["lr"] = self.cfg.lr_for(ph)
-        if trainer:
-            self.pos = int(trainer["pos"])
-            self.perm = None if trainer["perm"] is None else trainer["perm"].to(self.device)
-            self.perm_gen.set_state(trainer["perm_gen"])
-            torch.set_rng_state(trainer["rng"])
-        runs.write_config(self.run_dir, self.model_cfg, self.cfg, {"dataset": self.data.describe()})
+        tpath = self.run_dir / runs.TRAINER
+        trainer: dict = {}
+        try:
+            trainer = runs.load_trainer_state(tpath) if tpath.exists() else {}
+        except runs.CheckpointError as e:
+            if not self.fresh_optimizer:
+                raise runs.CheckpointError(f"{e}; the weights at step {self.step} are fine: resume with "
+                                           f"--fresh-optimizer to continue from them with a new optimizer") from e
+            log.warning("%s; continuing from the weights at step %d with a fresh optimizer", e, self.step)
+        if trainer and trainer.get("step") != self.step:
+            log.warning("%s is from step %s, the weights from step %d (a save was interrupted): continuing "
+                        "with a fresh optimizer", tpath, trainer.get("step"), self.step)
+            trainer = {}
+        elif not tpath.exists() and not self.cfg.slim:
+            log.warning("%s: no trainer state; continuing from the weights with a fresh optimizer", self.run_dir)
+        try:
+            for ph, sd in (trainer.get("optimizers") or {}).items():
+                if ph in self.optimizers:
+                    self.optimizers[ph].load_state_dict(sd)
+                    for g in self.optimizers[ph].param_groups:  # settings given now win
+                        g["lr"] = self.cfg.lr_for(ph)
+            if trainer:
+                self.pos = int(trainer["pos"])
+                self.perm = None if trainer["perm"] is None else trainer["perm"].to(self.device)
+                self.perm_gen.set_state(trainer["perm_gen"])
+                torch.set_rng_state(trainer["rng"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as e:
+            raise runs.CheckpointError(f"{tpath}: damaged: its contents do not fit this run "
+                                       f"({runs._first_line(e)[:120]}); resume with --fresh-optimizer to "
+                                       f"continue from the weights") from e
+        if self.perm is not None and (len(self.perm) != len(self.x) or not 0 <= self.pos <= self.steps_per_epoch):
+            self.perm, self.pos = None, 0   # a different dataset size: a new epoch order
+        return records

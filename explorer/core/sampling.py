@@ -57,6 +57,7 @@ class Timeline:
 
     def __init__(self, model: GenerativeModel, data: Dataset, seed: int):
         g = torch.Generator().manual_seed(seed + 1)
+        self.written: dict[int, Path] = {}   # epoch -> the picture this session wrote for it
         self.points = data.kind == "points"
         self.generated = shows_generated(model)
         n_classes = min(data.n_classes, 10)
@@ -103,11 +104,22 @@ class Timeline:
         stem = f"epoch_{epoch:04d}" if step is None else f"step_{step:07d}"
         return directory / (stem + (".npy" if self.points else ".png"))
 
+    def free_path(self, directory: Path, epoch: int, step: int | None = None) -> Path:
+        """path(), or beside it epoch_0003_2.png, ... when that name is taken: a resume after
+        a crash redoes epochs whose pictures are on disk, and never writes over them."""
+        path = self.path(directory, epoch, step)
+        i = 1
+        while path.exists():
+            i += 1
+            base = self.path(directory, epoch, step)
+            path = base.with_name(f"{base.stem}_{i}{base.suffix}")
+        return path
+
     def thin(self, directory: Path, epoch: int) -> list[str]:
         """Delete the epoch pictures thinned_epochs() lets go; their names."""
         gone = []
         for e in thinned_epochs(epoch, TIMELINE_KEEP):
-            path = self.path(directory, e)
+            path = self.written.pop(e, None) or self.path(directory, e)
             try:
                 path.unlink()
             except FileNotFoundError:
@@ -117,8 +129,10 @@ class Timeline:
 
     def save(self, model: GenerativeModel, directory: Path, epoch: int, step: int | None = None) -> Path:
         out = self.render(model)
-        path = self.path(directory, epoch, step)
         directory.mkdir(parents=True, exist_ok=True)
+        path = self.free_path(directory, epoch, step)
+        if step is None:
+            self.written[epoch] = path
         if self.points:
             from .runs import atomic_write_bytes
             import io
