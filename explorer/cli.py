@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 import time
@@ -123,15 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--run", help="run directory to open")
 
     t = sub.add_parser("train", help="train a model into a run directory")
-    t.add_argument("--model", required=True, choices=ALL_MODEL_NAMES, metavar="MODEL",
-                   help=f"one of: {', '.join(ALL_MODEL_NAMES)} (pixelcnn: a prior over a VQ-VAE run's codes)")
+    t.add_argument("--model", default=None, choices=ALL_MODEL_NAMES, metavar="MODEL",
+                   help=f"one of: {', '.join(ALL_MODEL_NAMES)} (pixelcnn: a prior over a VQ-VAE run's codes); "
+                        f"a resume takes the run's own")
     t.add_argument("--dataset", default=None, metavar="DATASET",
                    help=f"one of: {', '.join(DATASET_NAMES)} (default mnist5k)")
     t.add_argument("--run", default=None, metavar="VQRUN",
                    help="pixelcnn only: the VQ-VAE run whose code grids it learns (its dataset and decoder)")
     t.add_argument("--out", required=True, help="run directory to write")
     t.add_argument("--resume", action="store_true", help="continue the run in --out")
-    t.add_argument("--overwrite", action="store_true", help="replace an existing run in --out")
+    t.add_argument("--overwrite", action="store_true",
+                   help="replace an existing run in --out (only the files this program wrote there are deleted)")
+    t.add_argument("--fresh-optimizer", action="store_true",
+                   help="with --resume: continue from the weights with a new optimizer (when trainer.pt is damaged)")
     t.add_argument("--download", action="store_true", help="let torchvision download the dataset")
     t.add_argument("--slim", action="store_true", help="keep no optimizer state (small runs to ship)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -179,6 +184,10 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--umap", action="store_true",
                    help="wait for the UMAP latent map (about a minute the first time) instead of PCA")
 
+    g = sub.add_parser("sign", help="record a run's files in its manifest.json, after editing them by hand "
+                                    "or to adopt a run made by an older version")
+    g.add_argument("--run", required=True)
+
     b = sub.add_parser("bench", help="benchmarks; print JSON")
     b.add_argument("what", choices=["train", "gui", "map"],
                    help="train: engine vs bare PyTorch loops; gui: throughput and stalls with the window open; "
@@ -221,12 +230,20 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_snapshot(args)
         if command == "embed":
             return cmd_embed(args)
+        if command == "sign":
+            return cmd_sign(args)
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # `main.py eval ... | head`: the reader left; nothing to report
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 141
     parser.error(f"unknown command {command}")
     return 2
 
@@ -256,6 +273,12 @@ def cmd_train(args, parser) -> int:
         check_name(dataset)
     except DatasetError as e:
         parser.error(str(e))
+    if args.model is None and not args.resume:
+        parser.error("--model is required for a new run (a --resume takes the run's own)")
+    if args.fresh_optimizer and not args.resume:
+        parser.error("--fresh-optimizer applies only with --resume")
+    if args.resume and args.overwrite:
+        parser.error("give --resume or --overwrite, not both")
     if args.epochs is not None and args.steps is not None:
         parser.error("give --epochs or --steps, not both")
     train_over = {field: getattr(args, flag[2:].replace("-", "_")) for flag, (field, _) in TRAIN_FLAGS.items()}
@@ -264,19 +287,45 @@ def cmd_train(args, parser) -> int:
     for flag, (field, value, _) in MODEL_SWITCHES.items():
         if getattr(args, flag[2:].replace("-", "_")):
             model_over[field] = value
+    if args.resume:
+        return _resume(args, parser, model_over, train_over)
     if args.model == "pixelcnn":
         return _train_prior(args, parser, model_over, train_over)
     if args.run:
         parser.error(f"--run applies only to --model pixelcnn (the VQ-VAE run it models), not {args.model}")
     try:
-        if args.resume:
-            engine = TrainingEngine.open(args.out, **{k: v for k, v in train_over.items()
-                                                      if k in ("epochs", "steps", "lr", "device", "log_every",
-                                                               "eval_every", "data_dir", "lr_d", "lr_g")})
-        else:
-            data = load_dataset(dataset, args.data_dir, args.download, args.image_size or 28)
-            mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
-            engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+        data = load_dataset(dataset, args.data_dir, args.download, args.image_size or 28)
+        mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
+        engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    return _drive(engine, quiet=args.quiet)
+
+
+def _resume(args, parser, model_over: dict, train_over: dict) -> int:
+    """train --resume --out RUN: the run's own model, dataset and settings, except those
+    RESUME_SETTINGS a flag changes."""
+    from explorer.core.engine import RESUME_SETTINGS, TrainingEngine
+    from explorer.core.runs import read_config
+
+    fields = {**{f: flag for flag, (f, _) in {**TRAIN_FLAGS, **MODEL_FLAGS}.items()},
+              **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}, "download": "--download", "slim": "--slim"}
+    try:
+        mc, tc, _ = read_config(args.out)
+        # the run's own settings stay; a flag repeating one is fine, a flag changing one is refused
+        own = {**mc.to_dict(), **tc.to_dict()}
+        fixed = [fields[f] for f, v in {**model_over, **train_over}.items()
+                 if v is not None and f not in RESUME_SETTINGS and own.get(f) != (list(v) if isinstance(v, tuple) else v)]
+        if fixed:
+            parser.error(f"{fixed[0]} cannot change on --resume: the run keeps its own (a resume can change "
+                         f"{', '.join('--' + s.replace('_', '-') for s in RESUME_SETTINGS)})")
+        for given, own, flag in ((args.model, mc.model, "--model"), (args.dataset, tc.dataset, "--dataset")):
+            if given is not None and given != own:
+                raise UserError(f"{args.out} is a {mc.model} run on {tc.dataset}: {flag} {given} does not match")
+        if args.run:
+            parser.error("--run applies only to a new pixelcnn prior")
+        engine = TrainingEngine.open(args.out, fresh_optimizer=args.fresh_optimizer,
+                                     **{k: v for k, v in train_over.items() if k in RESUME_SETTINGS})
     except _user_errors() as e:
         raise UserError(str(e))
     return _drive(engine, quiet=args.quiet)
@@ -297,22 +346,21 @@ def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
         parser.error(f"{foreign[0]} does not apply to pixelcnn: the VQ-VAE run given with --run sets it")
     if args.dataset is not None or args.image_size is not None:
         parser.error("--dataset and --image-size do not apply to pixelcnn: it trains on the VQ-VAE run's dataset")
-    if not args.run and not args.resume:
+    if not args.run:
         parser.error("--model pixelcnn needs --run VQRUN, the VQ-VAE run whose codes it models")
     try:
-        if args.resume:
-            engine = TrainingEngine.open(args.out, **{k: v for k, v in train_over.items()
-                                                      if k in ("epochs", "steps", "lr", "device", "log_every",
-                                                               "data_dir")})
-        else:
-            engine = create_prior_engine(args.run, args.out, {k: v for k, v in model_over.items() if v is not None},
-                                         train_over, overwrite=args.overwrite)
+        engine = create_prior_engine(args.run, args.out, {k: v for k, v in model_over.items() if v is not None},
+                                     train_over, overwrite=args.overwrite)
     except _user_errors() as e:
         raise UserError(str(e))
     return _drive(engine, quiet=args.quiet)
 
 
 def _drive(engine, quiet: bool = False) -> int:
+    """Run the engine with a progress bar. The first Ctrl-C halts it at the step it reached
+    (a checkpoint is saved there, the final evaluation skipped); a second one ends at once."""
+    import signal
+
     from tqdm import tqdm
 
     from explorer.core.engine import EpochEnd, Failed, Finished, Progress, Started
@@ -320,8 +368,22 @@ def _drive(engine, quiet: bool = False) -> int:
     bar = None
     t0 = time.time()
     rate = 0.0
+    interrupted = []
+
+    def on_sigint(signum, frame):
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(True)
+        print("\nstopping: saving a checkpoint at this step (Ctrl-C again to quit without it)", file=sys.stderr)
+
     try:
-        for ev in engine.run():
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:   # not the main thread: Ctrl-C stays Python's
+        previous = None
+    gen = engine.run()
+    try:
+        ev = next(gen)
+        while True:
             if isinstance(ev, Started):
                 if not quiet:
                     bar = tqdm(total=ev.total_steps, initial=ev.step, unit="step", dynamic_ncols=True,
@@ -342,15 +404,28 @@ def _drive(engine, quiet: bool = False) -> int:
             elif isinstance(ev, Finished):
                 if bar is not None:
                     bar.close()
+                if interrupted:
+                    print(f"interrupted at step {ev.step}: checkpoint saved at step {ev.step}; "
+                          f"continue with --resume --out {engine.run_dir}", file=sys.stderr)
+                    return 130
                 print(_summary(engine, ev, time.time() - t0, rate))
                 return 0
+            try:
+                ev = gen.send("halt" if interrupted else None)
+            except StopIteration:
+                return 1
     except KeyboardInterrupt:
+        gen.close()
         if bar is not None:
             bar.close()
-        print(f"interrupted at step {engine.step}; resume with --resume --out {engine.run_dir}",
+        saved = (f"the last checkpoint is at step {engine.checkpoint_step}" if engine.checkpoint_step is not None
+                 else "no checkpoint was saved")
+        print(f"interrupted at step {engine.step}; {saved}; continue with --resume --out {engine.run_dir}",
               file=sys.stderr)
         return 130
-    return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 SUMMARY_KEYS = ("test_neg_elbo", "test_iwae_nll", "test_recon", "active_units", "perplexity",
@@ -389,7 +464,7 @@ def cmd_eval(args) -> int:
     from explorer.core.alerts import alerts_in
     from explorer.core.datasets import load_dataset
     from explorer.core.metrics import Evaluator
-    from explorer.core.runs import METRICS, history, read_metrics
+    from explorer.core.runs import METRICS, clean_for_json, history, read_metrics
     from explorer.core.sampling import Timeline
 
     run = _open_run(args.run, args.device)
@@ -405,7 +480,21 @@ def cmd_eval(args) -> int:
     records, _ = read_metrics(run.path / METRICS)
     out = {"run": str(run.path), "model": run.model_cfg.model, "dataset": tc.dataset,
            "step": run.step, **metrics, "alerts": alerts_in(history(records))}
-    print(json.dumps(out, default=float))
+    bad = sorted(k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v))
+    if bad:   # strict JSON has no NaN: null, and a field naming them
+        out["nonfinite"] = bad
+    print(json.dumps(clean_for_json(out), default=float, allow_nan=False))
+    return 0
+
+
+def cmd_sign(args) -> int:
+    from explorer.core.runs import sign_run
+
+    try:
+        names = sign_run(args.run)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    print(f"signed {', '.join(names) or 'no checkpoint files'} in {Path(args.run) / 'manifest.json'}")
     return 0
 
 
@@ -515,8 +604,14 @@ def cmd_embed(args) -> int:
 
 
 def cmd_snapshot(args) -> int:
-    if args.run and not Path(args.run, "config.json").exists():
-        raise UserError(f"{args.run}: not a run directory (no config.json)")
+    if args.run:
+        from explorer.core.runs import has_checkpoint, read_config
+        try:
+            read_config(args.run)
+        except _user_errors() as e:
+            raise UserError(str(e))
+        if has_checkpoint(args.run):
+            _open_run(args.run, "cpu")   # damaged weights: one line now, not a window waiting on them
     from explorer.qt.snapshot import snapshot
     for path in snapshot(args.out, args.run, slow_map=args.umap):
         print(path)
