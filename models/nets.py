@@ -138,14 +138,6 @@ def init_normal(module: nn.Module, std: float) -> None:
                 nn.init.zeros_(m.bias)
 
 
-def images_to_flat(x: Tensor) -> Tensor:
-    return x.flatten(1)
-
-
-def flat_to_images(x: Tensor, shape: tuple) -> Tensor:
-    return x.view(-1, *shape)
-
-
 def minibatch_std(h: Tensor) -> Tensor:
     """Append the mean over features of the batch standard deviation (Karras et al. 2018)."""
     s = h.std(0, unbiased=False).mean()

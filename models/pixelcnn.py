@@ -194,6 +194,3 @@ class PixelCNN(GenerativeModel):
         if z.shape[1] != self.latent.dim:
             raise ValueError(f"pixelcnn noise has {self.latent.dim} values per sample, got {z.shape[1]}")
         return self.vq.decode_indices(self.sample_codes(torch.special.ndtr(z), y))
-
-    def decode_codes(self, codes: Tensor) -> Tensor:
-        return self.vq.decode_indices(codes)

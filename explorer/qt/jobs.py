@@ -56,12 +56,6 @@ class Jobs(QtCore.QObject):
         if not self._running:
             self._timer.stop()
 
-    def wait_all(self, timeout: float = 30.0) -> None:
-        """Block until running jobs end (tests, shutdown); results are delivered."""
-        futures = [f for f, *_ in self._running.values()]
-        cf.wait(futures, timeout=timeout)
-        self._deliver()
-
     def shutdown(self) -> None:
         for name in list(self._running):
             self.cancel(name)

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from PySide6 import QtCore
 
-from models import ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, ENCODE, POSTERIOR
+from models import ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, ENCODE
 
 SLOW_METHODS = ("umap", "tsne")
 FOLLOW_EVERY_S = 20.0   # while a run trains, re-map its data at most this often
@@ -366,10 +366,6 @@ class LatentSession(QtCore.QObject):
 
     def capabilities(self) -> frozenset:
         return frozenset() if self.model is None else self.model.capabilities
-
-    @property
-    def is_vae(self) -> bool:
-        return POSTERIOR in self.capabilities()
 
     @property
     def is_denoising(self) -> bool:
