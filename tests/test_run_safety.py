@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import torch
@@ -190,7 +191,7 @@ def test_resume_below_a_logged_checkpoint_is_refused(tmp_path, mnist_small):
         assert isinstance(events[-1], Failed) and "the run is unchanged" in events[-1].message
     after = tree(run_dir)
     assert {p for p in after if str(p).startswith("samples")} == {p for p in before if str(p).startswith("samples")}
-    assert after[runs.Path(runs.CONFIG)] == before[runs.Path(runs.CONFIG)]
+    assert after[Path(runs.CONFIG)] == before[Path(runs.CONFIG)]
 
 
 def test_resume_after_a_cut_line_starts_a_fresh_one_and_keeps_every_picture(tmp_path, mnist_small):

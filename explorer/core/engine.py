@@ -27,6 +27,7 @@ import torch
 from models import ADVERSARIAL, GenerativeModel, ModelConfig, build_model
 
 from . import runs
+from .errors import first_line
 from .config import TrainConfig
 from .alerts import AlertRules, CollapseMonitor, alert_record
 from .codebook import usage_record
@@ -542,7 +543,7 @@ class TrainingEngine:
                 torch.set_rng_state(trainer["rng"])
         except (KeyError, TypeError, ValueError, RuntimeError) as e:
             raise runs.CheckpointError(f"{tpath}: damaged: its contents do not fit this run "
-                                       f"({runs._first_line(e)[:120]}); resume with --fresh-optimizer to "
+                                       f"({first_line(e, 120)}); resume with --fresh-optimizer to "
                                        f"continue from the weights") from e
         if self.perm is not None and (len(self.perm) != len(self.x) or not 0 <= self.pos <= self.steps_per_epoch):
             self.perm, self.pos = None, 0   # a different dataset size: a new epoch order
