@@ -408,13 +408,11 @@ class CodebookPanel(QtWidgets.QWidget):
         self.colours = code_colours(K)
         self.new_code.setRange(0, K - 1)
         self.k_line.setPos(K)
-        self.auto_restart.blockSignals(True)
-        self.auto_restart.setChecked(self._restarts_setting(context))
-        self.auto_restart.blockSignals(False)
+        with QtCore.QSignalBlocker(self.auto_restart):
+            self.auto_restart.setChecked(self._restarts_setting(context))
         data = context.data()
-        self.index.blockSignals(True)
-        self.index.setRange(0, max(0, len(data.test_x) - 1))
-        self.index.blockSignals(False)
+        with QtCore.QSignalBlocker(self.index):
+            self.index.setRange(0, max(0, len(data.test_x) - 1))
         self._setup_prior(context, model)
         self.set_live(self._live)
         self.refresh(force=True)

@@ -3,7 +3,7 @@ map beside the main one, with linked selection of the same sample."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ..widgets import caption
 
@@ -54,22 +54,21 @@ class ComparePanel(QtWidgets.QWidget):
 
         s = self.session
         current = self.choice.currentData()
-        self.choice.blockSignals(True)
-        self.choice.clear()
-        self.choice.addItem("(none)", None)
-        if s.context is not None:
-            dataset = s.context.summary["dataset"]
-            for path in self.runs_provider():
-                if path == str(s.context.path):
-                    continue
-                try:
-                    summ = run_summary(path)
-                except CheckpointError:
-                    continue
-                if summ["dataset"] == dataset and summ["status"] != "no checkpoint":
-                    self.choice.addItem(f"{summ['name']} ({summ['model']})", path)
-        self.choice.setCurrentIndex(max(0, self.choice.findData(current)))
-        self.choice.blockSignals(False)
+        with QtCore.QSignalBlocker(self.choice):
+            self.choice.clear()
+            self.choice.addItem("(none)", None)
+            if s.context is not None:
+                dataset = s.context.summary["dataset"]
+                for path in self.runs_provider():
+                    if path == str(s.context.path):
+                        continue
+                    try:
+                        summ = run_summary(path)
+                    except CheckpointError:
+                        continue
+                    if summ["dataset"] == dataset and summ["status"] != "no checkpoint":
+                        self.choice.addItem(f"{summ['name']} ({summ['model']})", path)
+            self.choice.setCurrentIndex(max(0, self.choice.findData(current)))
 
     def _chosen(self) -> None:
         from explorer.core.run_context import RunContext

@@ -55,9 +55,8 @@ class DenoisePanel(QtWidgets.QWidget):
             return
         kind = s.model.cfg.noise
         self.top = 1.0 if kind in ("masking", "saltpepper") else max(1.0, 2 * s.model.cfg.noise_level)
-        self.level.blockSignals(True)
-        self.level.setValue(int(round(100 * s.model.cfg.noise_level / self.top)))
-        self.level.blockSignals(False)
+        with QtCore.QSignalBlocker(self.level):
+            self.level.setValue(int(round(100 * s.model.cfg.noise_level / self.top)))
         self.message.setText(f"{kind} noise; trained at level {s.model.cfg.noise_level:g}. Click a data point on "
                              f"the map to choose the input; the arrow goes from the noisy latent to the clean one.")
         points_mode = s.data.test_x[:3000].numpy() if s.context.model_cfg.data_kind == "points" else None

@@ -219,31 +219,28 @@ class LatentMapPanel(QtWidgets.QWidget):
     def _points_changed(self) -> None:
         s = self.session
         from ..latent_session import SOURCE_TITLES
-        self.source.blockSignals(True)
-        self.source.clear()
-        for src in s.sources():
-            self.source.addItem(SOURCE_TITLES[src], src)
-        self.source.setCurrentIndex(max(0, self.source.findData(s.source)))
-        self.source.blockSignals(False)
+        with QtCore.QSignalBlocker(self.source):
+            self.source.clear()
+            for src in s.sources():
+                self.source.addItem(SOURCE_TITLES[src], src)
+            self.source.setCurrentIndex(max(0, self.source.findData(s.source)))
         multi = self.source.count() > 1
         self.source.setVisible(multi)
         self.source_label.setVisible(multi)
         pts = s.points
-        self.colour_by.blockSignals(True)
-        current = self.colour_by.currentText()
-        self.colour_by.clear()
-        if pts is not None:
-            self.colour_by.addItems(list(pts.colorings))
-            if current in pts.colorings:
-                self.colour_by.setCurrentText(current)
-        self.colour_by.blockSignals(False)
-        self.method.blockSignals(True)
-        self.method.clear()
-        for m in (s.available_methods() if pts is not None else ["pca", "umap", "tsne"]):
-            self.method.addItem(METHOD_TITLES[m], m)
-        self.method.setCurrentIndex(max(0, self.method.findData(s.resolved_method() if pts is not None
-                                                                 else s.method)))
-        self.method.blockSignals(False)
+        with QtCore.QSignalBlocker(self.colour_by):
+            current = self.colour_by.currentText()
+            self.colour_by.clear()
+            if pts is not None:
+                self.colour_by.addItems(list(pts.colorings))
+                if current in pts.colorings:
+                    self.colour_by.setCurrentText(current)
+        with QtCore.QSignalBlocker(self.method):
+            self.method.clear()
+            for m in (s.available_methods() if pts is not None else ["pca", "umap", "tsne"]):
+                self.method.addItem(METHOD_TITLES[m], m)
+            self.method.setCurrentIndex(max(0, self.method.findData(s.resolved_method() if pts is not None
+                                                                     else s.method)))
         points_mode = None
         if s.context is not None and s.model is not None and s.context.model_cfg.data_kind == "points" \
                 and pts is not None and pts.decodable:

@@ -224,17 +224,15 @@ class NewRunDialog(QtWidgets.QDialog):
 
     def _prefill(self, base):
         mc, tc = base["model_cfg"], base["train_cfg"]
-        self.model.blockSignals(True)
-        self.model.setCurrentIndex(max(0, self.model.findData(mc.model)))
-        self.model.blockSignals(False)
+        with QtCore.QSignalBlocker(self.model):
+            self.model.setCurrentIndex(max(0, self.model.findData(mc.model)))
         i = self.dataset.findData(tc.dataset)
         if i < 0 and tc.dataset.startswith("folder:"):
             self.folder = tc.dataset[len("folder:"):]
             i = self.dataset.findData("folder:")
             self.dataset.setItemText(i, f"folder: {self.folder}")
-        self.dataset.blockSignals(True)
-        self.dataset.setCurrentIndex(max(0, i))
-        self.dataset.blockSignals(False)
+        with QtCore.QSignalBlocker(self.dataset):
+            self.dataset.setCurrentIndex(max(0, i))
         self._fill(mc, tc)
         self.name.setText(self._free_name(f"{base['name']}-copy"))
         self._name_edited = True

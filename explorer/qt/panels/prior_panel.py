@@ -4,7 +4,7 @@ mixture's components are marked on the map."""
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
@@ -55,15 +55,14 @@ class PriorPanel(QtWidgets.QWidget):
         s = self.session
         self.prior = None
         self.marks.setData([], [])
-        self.kind.blockSignals(True)
-        self.kind.clear()
-        model = s.model
-        if model is not None and s.points is not None and s.points.decodable:
-            if model.latent.prior == "normal":
-                self.kind.addItem("N(0, I): the model's prior", "normal")
-            if s.points.source == "latents":
-                self.kind.addItem("Gaussian mixture fitted on training latents", "mixture")
-        self.kind.blockSignals(False)
+        with QtCore.QSignalBlocker(self.kind):
+            self.kind.clear()
+            model = s.model
+            if model is not None and s.points is not None and s.points.decodable:
+                if model.latent.prior == "normal":
+                    self.kind.addItem("N(0, I): the model's prior", "normal")
+                if s.points.source == "latents":
+                    self.kind.addItem("Gaussian mixture fitted on training latents", "mixture")
         self._kind_changed()
 
     def _kind_changed(self) -> None:

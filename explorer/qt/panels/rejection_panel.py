@@ -228,16 +228,15 @@ class RejectionPanel(QtWidgets.QWidget):
         self.pool = self.split = self.drs = self.drawn_step = None
         self._classifier = self._data_xy = self._progress = None
         self._timer.stop()
-        self.method.blockSignals(True)
-        self.method.clear()
-        model = s.model
-        if model is not None and GENERATE in model.capabilities:
-            self.method.addItem("classifier confidence", CLASSIFIER)
-            if ADVERSARIAL in model.capabilities:
-                self.method.addItem("discriminator (DRS)", DRS)
-                if self._kind == "points":
-                    self.method.setCurrentIndex(1)   # no classifier for 2-D data
-        self.method.blockSignals(False)
+        with QtCore.QSignalBlocker(self.method):
+            self.method.clear()
+            model = s.model
+            if model is not None and GENERATE in model.capabilities:
+                self.method.addItem("classifier confidence", CLASSIFIER)
+                if ADVERSARIAL in model.capabilities:
+                    self.method.addItem("discriminator (DRS)", DRS)
+                    if self._kind == "points":
+                        self.method.setCurrentIndex(1)   # no classifier for 2-D data
         self.method.setVisible(self.method.count() > 1)
         self._conditional = model is not None and CONDITIONAL in model.capabilities
         self.match.setVisible(self._conditional)

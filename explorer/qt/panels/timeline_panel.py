@@ -135,11 +135,10 @@ class TimelinePanel(QtWidgets.QWidget):
 
     def _sync_slider(self, index: int | None = None) -> None:
         """The slider's range to the entries (and its position to `index`), without showing."""
-        self.slider.blockSignals(True)
-        self.slider.setRange(0, max(0, len(self.entries) - 1))
-        if index is not None:
-            self.slider.setValue(index)
-        self.slider.blockSignals(False)
+        with QtCore.QSignalBlocker(self.slider):
+            self.slider.setRange(0, max(0, len(self.entries) - 1))
+            if index is not None:
+                self.slider.setValue(index)
         self.slider.setEnabled(len(self.entries) > 1)
 
     def _show(self, i: int) -> None:

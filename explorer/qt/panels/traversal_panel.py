@@ -125,9 +125,8 @@ class TraversalPanel(QtWidgets.QWidget):
         coords = d.coordinates(z)
         for j, slider in enumerate(self.sliders):
             lo, hi = d.ranges[j]
-            slider.blockSignals(True)
-            slider.setValue(int(round(np.clip((coords[j] - lo) / (hi - lo), 0, 1) * STEPS)))
-            slider.blockSignals(False)
+            with QtCore.QSignalBlocker(slider):
+                slider.setValue(int(round(np.clip((coords[j] - lo) / (hi - lo), 0, 1) * STEPS)))
             self.values[j].setText(f"{coords[j]:+.2f}")
 
     def _moved(self, j: int, v: int) -> None:
