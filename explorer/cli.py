@@ -499,72 +499,87 @@ def cmd_sign(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    import numpy as np
-
-    from explorer.core.images import save_grid
-    from explorer.core.priors import sample_model
+    from explorer.core.images import plan_sample_files, write_samples
+    from explorer.core.priors import SAMPLE_BLOCK, sample_blocks
 
     run = _open_run(args.run, args.device)
     out = Path(args.out)
     points = run.model_cfg.data_kind == "points"
-    want = ".npy" if points else ".png"
-    if out.suffix.lower() != want:
+    allowed = (".npy",) if points else (".png", ".npy")
+    if out.suffix.lower() not in allowed:
         raise UserError(f"{run.model_cfg.model} on {run.train_cfg.dataset} makes "
-                        f"{'2-D points' if points else 'images'}: --out must end in {want}")
+                        f"{'2-D points' if points else 'images'}: --out must end in {' or '.join(allowed)}")
     if args.drs_percentile is not None and not args.drs:
         raise UserError("--drs-percentile applies only with --drs")
     if args.rejected is not None and args.min_confidence is None:
         raise UserError("--rejected applies only with --min-confidence")
     if args.drs and args.min_confidence is not None:
         raise UserError("choose --drs or --min-confidence, not both")
+    kind, shape = ("points" if points else "image"), tuple(run.model_cfg.data_shape)
+    n, rejected, extra = args.n, None, ""
     try:
-        if args.drs:
-            x, note = _drs_samples(run, args)
-        elif args.min_confidence is not None:
-            x, note = _classifier_samples(run, args)
-        else:
-            x, note = sample_model(run, args.n, seed=args.seed, label=args.label)
+        # where everything goes is checked first: nothing is drawn for output that would be refused
+        paths = plan_sample_files(out, n, shape, kind)
+        if args.drs or args.min_confidence is not None:  # these hold their n samples in memory
+            x, note, rejected = _drs_samples(run, args) if args.drs else _classifier_samples(run, args)
+            if len(x) != n:
+                n, paths = len(x), plan_sample_files(out, len(x), shape, kind)
+            blocks = x.split(SAMPLE_BLOCK)
+        else:  # drawn and written a block at a time: memory stays flat however large n is
+            blocks, note = sample_blocks(run, n, seed=args.seed, label=args.label)
+        if rejected is not None and len(rejected):
+            rejected_paths = plan_sample_files(Path(args.rejected), len(rejected), shape, kind)
+        where = write_samples(blocks, n, paths, shape, kind)
+        if rejected is not None:
+            if len(rejected):
+                extra = (f"; {len(rejected)} rejected written to "
+                         f"{write_samples(rejected.split(SAMPLE_BLOCK), len(rejected), rejected_paths, shape, kind)}")
+            else:
+                extra = "; none rejected"
     except _user_errors() as e:
         raise UserError(str(e))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if points:
-        np.save(out, x.cpu().numpy().astype(np.float32))
-    else:
-        save_grid(x, out, scale=2)
-    print(f"wrote {args.n} samples to {out}" + (f" ({note})" if note else ""))
+    except OSError as e:
+        raise UserError(f"--out {out}: cannot write ({e.strerror or e})")
+    print(f"wrote {n} samples to {where}" + (f" ({note}{extra})" if note or extra else ""))
     return 0
 
 
+def _check_held(run, args, what: str, copies: int) -> None:
+    """Refuse an --n whose samples, held in memory `copies` times, would not fit."""
+    import math
+
+    from explorer.core.datasets import check_fits
+    values = math.prod(run.model_cfg.data_shape)
+    check_fits(args.n * values * 4 * copies, f"--n {args.n} with {what} (all samples held in memory, "
+                                             f"{copies} float32 copies of {values:,} values each)")
+
+
 def _classifier_samples(run, args):
+    """(samples, note, rejected or None)."""
     from explorer.core.datasets import load_dataset
-    from explorer.core.images import save_grid
     from explorer.core.rejection import classifier_for, rejection_sample
 
     if args.rejected is not None and Path(args.rejected).suffix.lower() != ".png":
         raise ValueError(f"--rejected must end in .png, got {Path(args.rejected).name}")
+    _check_held(run, args, "--min-confidence", 4 if args.rejected is not None else 2)
     tc = run.train_cfg
     data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
     r = rejection_sample(run.model, args.n, classifier_for(data, run.model.device), args.min_confidence,
                          seed=args.seed, condition=args.label)
     note = (f"classifier rejection sampling: acceptance rate {r.acceptance_rate:.1%}, {r.accepted} of "
             f"{r.drawn} samples labelled with confidence >= {r.threshold:g}")
-    if args.rejected is not None:
-        if len(r.rejected):
-            Path(args.rejected).parent.mkdir(parents=True, exist_ok=True)
-            save_grid(r.rejected, Path(args.rejected), scale=2)
-            note += f"; {len(r.rejected)} rejected written to {args.rejected}"
-        else:
-            note += "; none rejected"
-    return r.samples, note
+    return r.samples, note, (r.rejected if args.rejected is not None else None)
 
 
 def _drs_samples(run, args):
+    """(samples, note, None)."""
     from explorer.core.drs import DEFAULT_PERCENTILE, drs_sample
 
+    _check_held(run, args, "--drs", 2)
     pct = DEFAULT_PERCENTILE if args.drs_percentile is None else args.drs_percentile
     r = drs_sample(run.model, args.n, percentile=pct, seed=args.seed, condition=args.label)
     return r.samples, (f"discriminator rejection sampling: acceptance rate {r.acceptance_rate:.1%}, "
-                       f"{r.accepted} of {r.proposed} candidates kept, gamma at the {pct:g}th percentile")
+                       f"{r.accepted} of {r.proposed} candidates kept, gamma at the {pct:g}th percentile"), None
 
 
 def cmd_embed(args) -> int:

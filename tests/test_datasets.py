@@ -128,3 +128,30 @@ def test_render_shapes_is_centred_where_asked():
     img = ds.render_shapes(np.array([1]), np.array([0.2]), np.array([0.0]), np.array([0.25]), np.array([0.75]))[0]
     ys, xs = np.nonzero(img > 0.5)
     assert abs(xs.mean() - 0.25 * 28 + 0.5) < 1.0 and abs(ys.mean() - 0.75 * 28 + 0.5) < 1.0
+
+
+def test_folder_dataset_grey_palettes_mixed_folders_and_forced_channels(tmp_path):
+    from PIL import Image
+
+    grey = tmp_path / "grey"
+    grey.mkdir()
+    for i in range(3):
+        im = Image.new("P", (20, 20), 0)
+        im.putpalette([v for k in range(256) for v in (k, k, k)])   # a grey palette
+        im.putpixel((0, 0), 200)
+        im.save(grey / f"p{i}.png")
+    _png(grey / "l.png", 90)
+    d = ds.load_folder(str(grey), image_size=10)
+    assert d.shape == (1, 10, 10)
+    # one colour picture makes the folder colour; its grey pictures repeat in each channel
+    _png(tmp_path / "red.png", (250, 0, 0), mode="RGB")
+    _png(tmp_path / "grey2.png", 128)
+    d = ds.load_folder(str(tmp_path), image_size=6)
+    assert d.shape == (3, 6, 6)
+    x = torch.cat([d.train_x, d.test_x])
+    red = x[:, 0].mean((1, 2)) > x[:, 1].mean((1, 2)) + 0.5
+    assert int(red.sum()) == 1 and torch.equal(x[~red][:, 0], x[~red][:, 2])
+    assert ds.load_folder(str(tmp_path), image_size=6, channels="1").shape == (1, 6, 6)
+    assert ds.load_folder(str(grey), image_size=6, channels="3").shape == (3, 6, 6)
+    with pytest.raises(DatasetError, match="channels must be auto, 1 or 3"):
+        ds.load_folder(str(grey), channels="2")

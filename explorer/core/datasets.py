@@ -9,6 +9,8 @@ import functools
 import logging
 import math
 import os
+import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,14 +236,16 @@ def load_torchvision(name: str, data_dir: Path | None = None, download: bool = F
             root.mkdir(parents=True, exist_ok=True)
         splits = [cls(str(root), train=t, download=download) for t in (True, False)]
     except RuntimeError as e:
-        if "not found" not in str(e).lower() and "corrupted" not in str(e).lower():
-            raise DatasetError(f"{name}: {str(e).splitlines()[0]}") from e
+        text = str(e).lower()
+        if download and "download" in text:
+            raise DatasetError(_download_failed(name, root, files, e)) from e
+        if "not found" not in text and "corrupted" not in text:
+            raise DatasetError(f"{name}: {_one_line(str(e))}") from e
         where = expected_location(name, root)
         raise DatasetError(f"{name} is not in {where} (expected {', '.join(files)}); "
                            f"run with --download once while online, or copy the files there") from e
-    except OSError as e:  # a download that could not reach the network
-        raise DatasetError(f"{name}: download into {root} failed ({e}); "
-                           f"copy {', '.join(files)} into {expected_location(name, root)}") from e
+    except OSError as e:  # a download that could not reach the network, or a full or read-only disk
+        raise DatasetError(_download_failed(name, root, files, e)) from e
 
     def tensors(ds):
         data = torch.as_tensor(np.asarray(ds.data))
@@ -252,44 +256,198 @@ def load_torchvision(name: str, data_dir: Path | None = None, download: bool = F
     return Dataset(name, "image", xtr, ytr, xte, yte, [str(c) for c in splits[0].classes])
 
 
+def _one_line(text: str) -> str:
+    return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+
+
+def _download_failed(name: str, root: Path, files: list, err: BaseException) -> str:
+    """One line for a download that failed: the dataset, why, where its files go and which.
+
+    torchvision's own message spans several lines ("Error downloading x.gz:", then a
+    "Tried URL, got:" and the error for each mirror); the last error is the reason."""
+    reason = getattr(err, "reason", None) or getattr(err, "strerror", None)
+    if not reason:
+        lines = [part.strip() for part in str(err).splitlines() if part.strip()]
+        reason = lines[-1] if lines else type(err).__name__
+    reason = str(reason)
+    m = re.fullmatch(r"<urlopen error (.*)>", reason)
+    reason = m.group(1) if m else reason
+    return (f"{name}: download into {expected_location(name, root)} failed ({_one_line(reason)}); "
+            f"copy {', '.join(files)} there, or run with --download again while online")
+
+
+# -- memory ----------------------------------------------------------------------
+
+def available_memory_bytes() -> int | None:
+    """Memory this process could still take, in bytes: /proc/meminfo's MemAvailable, capped
+    by the cgroup's limit (containers), else the free physical pages; None when unknown."""
+    avail = None
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    avail = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, IndexError):
+        pass
+    if avail is None:
+        try:
+            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, ValueError, OSError):
+            avail = None
+    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
+        try:
+            limit = Path(limit_file).read_text().strip()
+            if limit == "max" or int(limit) >= 1 << 60:
+                continue
+            room = int(limit) - int(Path(usage_file).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        avail = room if avail is None else min(avail, room)
+    return None if avail is None else max(0, int(avail))
+
+
+def gib(nbytes: float) -> str:
+    return f"{nbytes / 2**30:,.1f} GiB"
+
+
+def check_fits(nbytes: float, what: str, error: type = None) -> int:
+    """Refuse, before allocating, what would need more memory than the machine has left.
+
+    `what` starts the one-line message and names the setting ("folder:x: --image-size 9000
+    (60 images of 3x9000x9000 as float32)"); `error` is the exception class raised
+    (DatasetError by default). Does nothing when the available memory is unknown.
+    Returns nbytes as an int."""
+    nbytes = int(nbytes)
+    avail = available_memory_bytes()
+    if avail is not None and nbytes > avail:
+        raise (error or DatasetError)(f"{what} needs about {gib(nbytes)}, more than the "
+                                      f"{gib(avail)} of memory available")
+    return nbytes
+
+
 # -- any folder of images ----------------------------------------------------------
 
+GREY_MODES = ("1", "L", "LA", "I", "I;16", "F", "P")
+FOLDER_BYTES_PER_VALUE = 4 + 2   # float32 tensors, plus the uint8 stack and its split while converting
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def pixel_cap() -> int:
+    """Images with more pixels are skipped: Pillow's decompression-bomb limit (89.5 Mpx)."""
+    from PIL import Image
+
+    return int(Image.MAX_IMAGE_PIXELS or 89_478_485)
+
+
+def _decode_small(path: Path, size: int, channels: str, cap: int):
+    """One image file to a (size, size) or (size, size, 3) uint8 array and whether it is grey.
+
+    Never more than one full-size decode at a time, and none above `cap` pixels: JPEGs
+    decode at 1/2, 1/4 or 1/8 scale (draft) when that still covers `size`, and every image
+    is box-reduced before the bilinear resize; only the small result is kept."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h > cap:
+                raise _TooLarge(f"{w}x{h}")
+            grey = im.mode in GREY_MODES and (im.mode != "P" or _palette_is_grey(im))
+            mode = "L" if channels == "1" or (channels == "auto" and grey) else "RGB"
+            box = None
+            if im.format == "JPEG":
+                drafted = im.draft("L" if mode == "L" else None, (size, size))
+                box = drafted[1] if drafted else None
+            im.load()
+            src = im if im.mode == mode else im.convert(mode)
+            small = src.resize((size, size), Image.BILINEAR, box=box, reducing_gap=3.0)
+            return np.asarray(small, np.uint8), grey
+
+
+def _names(paths: list, root: Path, shown: int = 3) -> str:
+    names = [str(p.relative_to(root)) for p in paths[:shown]]
+    return ", ".join(names) + (", ..." if len(paths) > shown else "")
+
+
+def _skipped_line(skipped: dict, root: Path, cap: int) -> str:
+    """'skipped 3 files: 2 unreadable (a.png, b.jpg), 1 larger than the 89-megapixel cap (big.png)'"""
+    total = sum(len(v) for v in skipped.values())
+    what = {"unreadable": "unreadable", "large": f"larger than the {cap // 10**6}-megapixel cap",
+            "memory": "too large to decode in the memory available"}
+    parts = [f"{len(v)} {what[k]} ({_names(v, root)})" for k, v in skipped.items() if v]
+    return f"skipped {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
+
+
+def _check_folder_fits(path: str, n: int, c: int, size: int, at_least: bool = False) -> None:
+    check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE,
+               f"folder:{path}: --image-size {size} ({n} image{'s' if n != 1 else ''} of "
+               f"{'at least ' if at_least else ''}{c}x{size}x{size} as float32)")
+
+
 def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Dataset:
-    """Sub-folders are labels; files directly inside `path` get the label "(root)"."""
+    """Sub-folders are labels; files directly inside `path` get the label "(root)".
+
+    Memory stays bounded: what the images would take at `image_size` is checked against the
+    memory available before any is decoded, each is reduced on decoding (only the small
+    uint8 copy is kept), and images above Pillow's pixel cap are skipped and counted in the
+    one warning, as unreadable files are."""
     from PIL import Image, UnidentifiedImageError
 
     root = Path(path).expanduser()
     if not root.is_dir():
         raise DatasetError(f"folder:{path}: no such directory")
+    channels = str(channels)
+    if channels not in ("auto", "1", "3"):
+        raise DatasetError(f"folder:{path}: channels must be auto, 1 or 3, got {channels!r}")
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
-    labels_of = {p: (p.parent.relative_to(root).parts or ("(root)",))[0] for p in files}
-    images, names, bad = [], [], []
+    if files:
+        # before any decoding, with the fewest channels the images could have
+        _check_folder_fits(path, len(files), 3 if channels == "3" else 1, image_size, channels == "auto")
+    cap = pixel_cap()
+    arrays, greys, names = [], [], []
+    skipped = {"unreadable": [], "large": [], "memory": []}
     for p in files:
         try:
-            with Image.open(p) as im:
-                im.load()
-                images.append(im.copy())
-                names.append(labels_of[p])
-        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            bad.append(p)
-    if not images:
+            arr, grey = _decode_small(p, image_size, channels, cap)
+        except (_TooLarge, Image.DecompressionBombError, Image.DecompressionBombWarning):
+            skipped["large"].append(p)
+        except MemoryError:
+            skipped["memory"].append(p)
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+            skipped["unreadable"].append(p)
+        else:
+            arrays.append(arr)
+            greys.append(grey)
+            names.append((p.parent.relative_to(root).parts or ("(root)",))[0])
+    skipped_line = _skipped_line(skipped, root, cap) if any(skipped.values()) else ""
+    if not arrays:
         raise DatasetError(f"folder:{path}: no readable images (looked for {' '.join(IMAGE_EXTS)})"
-                           + (f"; {len(bad)} unreadable files" if bad else ""))
-    grey = all(im.mode in ("1", "L", "LA", "I", "I;16", "F", "P") and
-               (im.mode != "P" or _palette_is_grey(im)) for im in images)
-    c = {"auto": 1 if grey else 3, "1": 1, "3": 3}[str(channels)]
-    mode = "L" if c == 1 else "RGB"
-    arr = np.stack([np.asarray(im.convert(mode).resize((image_size, image_size), Image.BILINEAR),
-                               np.float32) / 255.0 for im in images])
-    x = arr[:, None] if c == 1 else arr.transpose(0, 3, 1, 2)
+                           + (f"; {skipped_line}" if skipped_line else ""))
+    if len(arrays) < 2:
+        raise DatasetError(f"folder:{path}: only one readable image; need at least two"
+                           + (f" ({skipped_line})" if skipped_line else ""))
+    c = {"auto": 1 if all(greys) else 3, "1": 1, "3": 3}[channels]
+    _check_folder_fits(path, len(arrays), c, image_size)
+    for i, arr in enumerate(arrays):   # (s, s) grey, or (s, s, 3) colour: c == 1 only if all are grey
+        arrays[i] = arr[None] if c == 1 else np.repeat(arr[None], 3, 0) if arr.ndim == 2 else arr.transpose(2, 0, 1)
+    x = np.stack(arrays)               # uint8 (n, C, s, s); float32 only after the split
+    del arrays
     label_names = sorted(set(names))
     y = np.array([label_names.index(n) for n in names], np.int64)
-    if len(y) < 2:
-        raise DatasetError(f"folder:{path}: only one readable image; need at least two")
-    ds = _from_arrays(f"folder:{path}", "image", x, y, label_names,
-                      test_size=max(1, round(0.1 * len(y))))
-    if bad:
-        msg = f"folder:{path}: skipped {len(bad)} unreadable file(s), e.g. {bad[0].name}"
+    xtr, ytr, xte, yte, _, _ = stratified_split(x, y, max(1, round(0.1 * len(y))))
+    del x
+    t = lambda a: torch.from_numpy(np.ascontiguousarray(a))
+    ds = Dataset(f"folder:{path}", "image", t(xtr).float().div_(255.0), t(ytr).long(),
+                 t(xte).float().div_(255.0), t(yte).long(), label_names)
+    if skipped_line:
+        msg = f"folder:{path}: {skipped_line}"
         log.warning(msg)
         ds.warnings.append(msg)
     return ds

@@ -120,24 +120,72 @@ def encode_all(model, x: torch.Tensor, y: torch.Tensor | None = None, batch: int
     return torch.cat(out)
 
 
-@torch.no_grad()
-def sample_model(run, n: int, seed: int = 0, label: int | None = None, gmm_k: int = 10):
-    """(samples, note): from the model's prior, or from a mixture fitted on its latents."""
+SAMPLE_BLOCK = 4096   # samples a model draws at a time: memory stays flat whatever n is
+
+
+def sample_blocks(run, n: int, seed: int = 0, label: int | None = None, gmm_k: int = 10,
+                  block: int | None = None):
+    """(blocks, note): an iterator of (m, ...) sample tensors (on the model's device) that
+    together make n samples, at most `block` (SAMPLE_BLOCK) at a time, and the note.
+
+    Arguments are checked, and a mixture prior fitted, before this returns, so a caller can
+    refuse before writing anything. The samples depend on the seed and the block size only,
+    not on how a caller groups the blocks into files: the blocks share one generator (the
+    mixture path: block 0 draws with the seed, block b with a stream of its own), and
+    conditional models cycle through the classes across blocks as in one call. For
+    n <= block they are those of one model.generate(n) call, as before there were blocks."""
     model = run.model
     caps = model.capabilities
     if label is not None and CONDITIONAL not in caps:
         raise ValueError(f"{run.model_cfg.model} is not conditional: --label does not apply")
     if label is not None and not 0 <= label < run.model_cfg.n_classes:
         raise ValueError(f"--label must be in 0..{run.model_cfg.n_classes - 1}")
+    block = int(block or SAMPLE_BLOCK)
+    if block < 1:
+        raise ValueError(f"block must be at least 1, got {block}")
     g = torch.Generator(device=model.device).manual_seed(seed)
+    note = ""
     if GENERATE in caps and DISCRETE not in caps:
-        return model.generate(n, condition=label, generator=g), ""
-    if DISCRETE in caps:
-        return model.generate(n, generator=g), "codes drawn uniformly: train a PixelCNN prior for realistic samples"
-    if ENCODE in caps:
+        cycle = CONDITIONAL in caps and label is None
+
+        def draw(start, m):
+            if cycle:   # the classes in turn, continuing where the previous block stopped
+                y = torch.arange(start, start + m, device=model.device) % run.model_cfg.n_classes
+                return model.generate(m, condition=y, generator=g)
+            return model.generate(m, condition=label, generator=g)
+    elif DISCRETE in caps:
+        note = "codes drawn uniformly: train a PixelCNN prior for realistic samples"
+
+        def draw(start, m):
+            return model.generate(m, generator=g)
+    elif ENCODE in caps:
         tc = run.train_cfg
         data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
         prior = GaussianMixturePrior(encode_all(model, data.train_x).numpy(), gmm_k, seed)
-        z = torch.as_tensor(prior.sample(n, seed), dtype=torch.float32, device=model.device)
-        return model.decode(z), f"latents from a {gmm_k}-component Gaussian mixture fitted on the training latents"
-    raise ValueError(f"{run.model_cfg.model} cannot generate samples")
+        del data
+        note = f"latents from a {gmm_k}-component Gaussian mixture fitted on the training latents"
+
+        def draw(start, m):
+            # block 0 draws with the seed itself (as one call did); later blocks with their own stream
+            s = seed if start == 0 else int(np.random.SeedSequence([seed, start // block]).generate_state(1)[0])
+            z = torch.as_tensor(prior.sample(m, s), dtype=torch.float32, device=model.device)
+            return model.decode(z)
+    else:
+        raise ValueError(f"{run.model_cfg.model} cannot generate samples")
+
+    @torch.no_grad()
+    def blocks():
+        for start in range(0, n, block):
+            yield draw(start, min(block, n - start))
+
+    return blocks(), note
+
+
+@torch.no_grad()
+def sample_model(run, n: int, seed: int = 0, label: int | None = None, gmm_k: int = 10):
+    """(samples, note): from the model's prior, or from a mixture fitted on its latents.
+
+    All n at once; sample_blocks gives the same samples a block at a time."""
+    blocks, note = sample_blocks(run, n, seed, label, gmm_k)
+    parts = list(blocks)
+    return (parts[0] if len(parts) == 1 else torch.cat(parts)), note
