@@ -548,10 +548,10 @@ def _check_held(run, args, what: str, copies: int) -> None:
     """Refuse an --n whose samples, held in memory `copies` times, would not fit."""
     import math
 
-    from explorer.core.datasets import check_fits
+    from explorer.core.memory import check_fits
     values = math.prod(run.model_cfg.data_shape)
     check_fits(args.n * values * 4 * copies, f"--n {args.n} with {what} (all samples held in memory, "
-                                             f"{copies} float32 copies of {values:,} values each)")
+                                             f"{copies} float32 copies of {values:,} values each)", UserError)
 
 
 def _classifier_samples(run, args):

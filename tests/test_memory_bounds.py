@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from conftest import ROOT
 from explorer.cli import main
-from explorer.core import datasets, images, priors
+from explorer.core import datasets, images, memory, priors
 from explorer.core.datasets import DatasetError, load_dataset
 
 DEMO_VAE = ROOT / "checkpoints" / "demo-vae"
@@ -116,23 +116,23 @@ def test_an_image_size_too_large_for_memory_is_refused_before_decoding(tmp_path,
     assert "GiB" in msg and "of memory available" in msg and "3 images" in msg
     assert not decoded
     # what counts is the memory left: 10 kB refuses even 64 x 64 ...
-    monkeypatch.setattr(datasets, "available_memory_bytes", lambda: 10_000)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 10_000)
     with pytest.raises(DatasetError, match="--image-size 64 .*more than the 0.0 GiB"):
         load_dataset(f"folder:{tmp_path}", image_size=64)
     # ... and where it cannot be read nothing is refused
-    monkeypatch.setattr(datasets, "available_memory_bytes", lambda: None)
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: None)
     assert load_dataset(f"folder:{tmp_path}", image_size=64).shape == (1, 64, 64)
 
 
 def test_check_fits_and_available_memory():
-    avail = datasets.available_memory_bytes()
+    avail = memory.available_memory_bytes()
     assert avail is None or avail > 0
-    assert datasets.check_fits(1000, "tiny") == 1000
+    assert memory.check_fits(1000, "tiny") == 1000
     if avail is not None:
-        with pytest.raises(DatasetError, match=r"^--hidden 9 needs about .* GiB, more than the .* GiB"):
-            datasets.check_fits(avail * 2 + 2**30, "--hidden 9")
+        with pytest.raises(MemoryError, match=r"^--hidden 9 needs about .* GiB, more than the .* GiB"):
+            memory.check_fits(avail * 2 + 2**30, "--hidden 9")
         with pytest.raises(KeyError):
-            datasets.check_fits(avail * 2 + 2**30, "x", error=KeyError)
+            memory.check_fits(avail * 2 + 2**30, "x", error=KeyError)
 
 
 # -- sample: numbered PNGs and streamed .npy ---------------------------------------------

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .memory import check_fits
+
 log = logging.getLogger("explorer")
 
 SPLIT_SEED = 0          # the train/test split never changes between runs
@@ -276,58 +278,6 @@ def _download_failed(name: str, root: Path, files: list, err: BaseException) -> 
             f"copy {', '.join(files)} there, or run with --download again while online")
 
 
-# -- memory ----------------------------------------------------------------------
-
-def available_memory_bytes() -> int | None:
-    """Memory this process could still take, in bytes: /proc/meminfo's MemAvailable, capped
-    by the cgroup's limit (containers), else the free physical pages; None when unknown."""
-    avail = None
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    avail = int(line.split()[1]) * 1024
-                    break
-    except (OSError, ValueError, IndexError):
-        pass
-    if avail is None:
-        try:
-            avail = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (AttributeError, ValueError, OSError):
-            avail = None
-    for limit_file, usage_file in (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
-                                   ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
-                                    "/sys/fs/cgroup/memory/memory.usage_in_bytes")):
-        try:
-            limit = Path(limit_file).read_text().strip()
-            if limit == "max" or int(limit) >= 1 << 60:
-                continue
-            room = int(limit) - int(Path(usage_file).read_text().strip())
-        except (OSError, ValueError):
-            continue
-        avail = room if avail is None else min(avail, room)
-    return None if avail is None else max(0, int(avail))
-
-
-def gib(nbytes: float) -> str:
-    return f"{nbytes / 2**30:,.1f} GiB"
-
-
-def check_fits(nbytes: float, what: str, error: type = None) -> int:
-    """Refuse, before allocating, what would need more memory than the machine has left.
-
-    `what` starts the one-line message and names the setting ("folder:x: --image-size 9000
-    (60 images of 3x9000x9000 as float32)"); `error` is the exception class raised
-    (DatasetError by default). Does nothing when the available memory is unknown.
-    Returns nbytes as an int."""
-    nbytes = int(nbytes)
-    avail = available_memory_bytes()
-    if avail is not None and nbytes > avail:
-        raise (error or DatasetError)(f"{what} needs about {gib(nbytes)}, more than the "
-                                      f"{gib(avail)} of memory available")
-    return nbytes
-
-
 # -- any folder of images ----------------------------------------------------------
 
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F", "P")
@@ -388,7 +338,7 @@ def _skipped_line(skipped: dict, root: Path, cap: int) -> str:
 def _check_folder_fits(path: str, n: int, c: int, size: int, at_least: bool = False) -> None:
     check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE,
                f"folder:{path}: --image-size {size} ({n} image{'s' if n != 1 else ''} of "
-               f"{'at least ' if at_least else ''}{c}x{size}x{size} as float32)")
+               f"{'at least ' if at_least else ''}{c}x{size}x{size} as float32)", DatasetError)
 
 
 def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Dataset:

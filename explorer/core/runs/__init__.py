@@ -26,7 +26,7 @@ from .manifest import (RUN_FORMAT, file_entry, is_run_dir, read_manifest, read_v
                        verify, write_manifest)
 from .metrics_log import MetricsLog, history, last_checkpoint_step, read_metrics
 from .protect import RunDirRefused, RunLock, clean_stale_temps, prepare_run_dir, remove_run_files
-from .weights import (available_memory_bytes, check_model_fits, fit_weights, load_trainer_state, load_weights,
+from .weights import (check_model_fits, fit_weights, load_trainer_state, load_weights,
                       meta_int, parse_weights, save_trainer_state, save_weights, trainer_bytes, weights_bytes)
 
 __all__ = [
@@ -36,6 +36,6 @@ __all__ = [
     "read_state", "write_config", "RUN_FORMAT", "file_entry", "is_run_dir", "read_manifest", "read_verified",
     "save_checkpoint", "sign_run", "verify", "write_manifest", "MetricsLog", "history", "last_checkpoint_step",
     "read_metrics", "RunDirRefused", "RunLock", "clean_stale_temps", "prepare_run_dir", "remove_run_files",
-    "available_memory_bytes", "check_model_fits", "fit_weights", "load_trainer_state", "load_weights", "meta_int",
+    "check_model_fits", "fit_weights", "load_trainer_state", "load_weights", "meta_int",
     "parse_weights", "save_trainer_state", "save_weights", "trainer_bytes", "weights_bytes",
 ]

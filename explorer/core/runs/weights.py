@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 
 from explorer.core.errors import first_line
+from explorer.core.memory import check_fits
 from models import ModelConfig, build_model
 
 from .files import CONFIG, CheckpointError, atomic_write_bytes
@@ -118,21 +119,7 @@ def check_model_fits(model_cfg: ModelConfig, source) -> int:
     with torch.device("meta"):
         model = build_model(model_cfg)
     n = sum(p.numel() for p in model.parameters()) + sum(b.numel() for b in model.buffers())
-    need = n * 4 * 4   # float32 weights, gradients and Adam's two moments
-    avail = available_memory_bytes()
-    if avail is not None and need > avail:
-        raise CheckpointError(f"{source}: these settings make a model of {n:,} parameters, which needs about "
-                              f"{need / 2**30:,.1f} GiB to train; this machine has {avail / 2**30:,.1f} GiB "
-                              f"available")
+    # float32 weights, gradients and Adam's two moments
+    check_fits(n * 4 * 4, f"{source}: these settings make a model of {n:,} parameters, which to train",
+               CheckpointError)
     return n
-
-
-def available_memory_bytes() -> int | None:
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
