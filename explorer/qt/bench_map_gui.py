@@ -70,7 +70,7 @@ def frame_times(n: int = 70_000, seed: int = 0, reps: int = 20) -> dict:
     import pyqtgraph as pg
 
     from .app import make_app
-    from .panels.latent_map_panel import category_colours
+    from .palette import category_colours
     from .point_map import PointMap
 
     app = make_app()

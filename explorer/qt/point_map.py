@@ -17,7 +17,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-BACKGROUND = (255, 255, 255, 255)
+from .palette import DENOISE_ARROW, INK, PAPER, PAPER_RGBA, PATH, TRANSPARENT, WAYPOINT
+
+BACKGROUND = PAPER_RGBA
 MARGIN = 0.25        # rasterise this much beyond each edge of the view, for panning into
 RERENDER_MS = 60     # re-rasterise after the view has been still this long
 
@@ -95,7 +97,7 @@ class PointMap(pg.PlotWidget):
     path_drawn = QtCore.Signal(object)           # (m, 2) array: a freehand path, in draw mode
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="w")
+        super().__init__(parent, background=PAPER)
         self.setAspectLocked(False)
         self.showGrid(False, False)
         self.getPlotItem().hideButtons()
@@ -105,25 +107,25 @@ class PointMap(pg.PlotWidget):
         self.image = RasterItem()
         self.image.setZValue(-10)
         self.addItem(self.image)
-        self.marks = pg.ScatterPlotItem(size=11, pen=pg.mkPen("k", width=1.5), brush=pg.mkBrush(255, 255, 255, 0))
+        self.marks = pg.ScatterPlotItem(size=11, pen=pg.mkPen(INK, width=1.5), brush=pg.mkBrush(TRANSPARENT))
         self.marks.setZValue(10)
         self.addItem(self.marks)
         # the probe: a black ring with a white halo, visible over any colour of point
-        self.probe_halo = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen("w", width=5), brush=None)
-        self.probe_mark = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen("k", width=2),
-                                             brush=pg.mkBrush(0, 0, 0, 0))
+        self.probe_halo = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen(PAPER, width=5), brush=None)
+        self.probe_mark = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen(INK, width=2),
+                                             brush=pg.mkBrush(TRANSPARENT))
         for item, z in ((self.probe_halo, 12), (self.probe_mark, 12.5)):
             item.setZValue(z)
             self.addItem(item)
-        self.path_line = pg.PlotDataItem(pen=pg.mkPen("#222222", width=2, style=QtCore.Qt.DashLine))
+        self.path_line = pg.PlotDataItem(pen=pg.mkPen(PATH, width=2, style=QtCore.Qt.DashLine))
         self.path_line.setZValue(11)
         self.addItem(self.path_line)
-        self.path_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen("#222222", width=1.5),
-                                              brush=pg.mkBrush("#ffd54f"))
+        self.path_points = pg.ScatterPlotItem(size=9, pen=pg.mkPen(PATH, width=1.5),
+                                              brush=pg.mkBrush(WAYPOINT))
         self.path_points.setZValue(11)
         self.addItem(self.path_points)
-        self.arrow_line = pg.PlotDataItem(pen=pg.mkPen("#6a1b9a", width=2.5))
-        self.arrow_head = pg.ArrowItem(pen=pg.mkPen("#6a1b9a"), brush=pg.mkBrush("#6a1b9a"), headLen=14)
+        self.arrow_line = pg.PlotDataItem(pen=pg.mkPen(DENOISE_ARROW, width=2.5))
+        self.arrow_head = pg.ArrowItem(pen=pg.mkPen(DENOISE_ARROW), brush=pg.mkBrush(DENOISE_ARROW), headLen=14)
         for item in (self.arrow_line, self.arrow_head):
             item.setZValue(13)
             self.addItem(item)
@@ -171,7 +173,7 @@ class PointMap(pg.PlotWidget):
         if xy is None or len(xy) == 0:
             self.marks.setData([], [])
         else:
-            self.marks.setData(xy[:, 0], xy[:, 1], brush=brushes if brushes is not None else pg.mkBrush(0, 0, 0, 0))
+            self.marks.setData(xy[:, 0], xy[:, 1], brush=brushes if brushes is not None else pg.mkBrush(TRANSPARENT))
 
     def set_probe(self, x: float | None, y: float | None = None) -> None:
         for item in (self.probe_halo, self.probe_mark):

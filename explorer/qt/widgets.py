@@ -4,11 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-LEVEL_STYLE = {
-    "error": ("#fdecea", "#b3261e"),
-    "warning": ("#fff4e5", "#8a5300"),
-    "info": ("#e8f1fd", "#1a4f8b"),
-}
+from .palette import NOTIFICATION, TEXT_FAINT, TEXT_MUTED
 
 
 class NotificationBar(QtWidgets.QFrame):
@@ -34,7 +30,7 @@ class NotificationBar(QtWidgets.QFrame):
         self.hide()
 
     def show_message(self, text: str, level: str = "info") -> None:
-        bg, fg = LEVEL_STYLE.get(level, LEVEL_STYLE["info"])
+        bg, fg = NOTIFICATION.get(level, NOTIFICATION["info"])
         self.setStyleSheet(f"#notification {{ background: {bg}; border: 1px solid {fg}; border-radius: 4px; }}"
                            f"#notification QLabel {{ color: {fg}; }}")
         self.level = level
@@ -49,7 +45,7 @@ def caption(text: str = "") -> QtWidgets.QLabel:
     """Grey, wrapping explanatory text under a title or beside a control."""
     label = QtWidgets.QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #555;")
+    label.setStyleSheet(f"color: {TEXT_MUTED};")
     return label
 
 
@@ -58,7 +54,7 @@ def placeholder(text: str) -> QtWidgets.QLabel:
     label = QtWidgets.QLabel(text)
     label.setAlignment(QtCore.Qt.AlignCenter)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #777;")
+    label.setStyleSheet(f"color: {TEXT_FAINT};")
     return label
 
 
@@ -133,7 +129,7 @@ class ScaledImage(QtWidgets.QWidget):
             target = QtWidgets.QStyle.alignedRect(QtCore.Qt.LeftToRight, self._align, size, r)
             p.drawPixmap(target, self._pix)   # no smooth-transform hint: nearest neighbour
         elif self._text:
-            p.setPen(QtGui.QColor("#777"))
+            p.setPen(QtGui.QColor(TEXT_FAINT))
             p.drawText(r.adjusted(4, 4, -4, -4), QtCore.Qt.AlignCenter | QtCore.Qt.TextWordWrap, self._text)
         p.end()
 

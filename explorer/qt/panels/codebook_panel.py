@@ -26,22 +26,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..palette import (ACCENT, DEAD_CODE, GUIDE, INK, OUTLINE, PAPER, SELECTION, TEXT_FAINT, TEXT_MUTED,
+                       code_colours, with_alpha)
 from ..widgets import ScaledImage, caption, placeholder, placeholder_stack, rgb_pixmap
 
 TOP_IMAGES = 16
 PRIOR_SAMPLES = 36
-USED = (31, 119, 180)
-DEAD = "#d62728"
-
-
-def code_colours(K: int) -> np.ndarray:
-    """(K, 3) uint8: neighbouring indices get far-apart hues (golden-ratio steps)."""
-    import colorsys
-
-    hues = (np.arange(K) * 0.618033988749895) % 1.0
-    light = 0.45 + 0.2 * ((np.arange(K) * 7) % 3) / 2
-    return np.array([[int(255 * c) for c in colorsys.hls_to_rgb(h, l, 0.65)] for h, l in zip(hues, light)],
-                    np.uint8)
 
 
 class UsageHistogram(pg.PlotWidget):
@@ -49,13 +39,13 @@ class UsageHistogram(pg.PlotWidget):
     code_clicked = QtCore.Signal(int)
 
     def __init__(self):
-        super().__init__(background="w")
+        super().__init__(background=PAPER)
         self.setMouseEnabled(x=True, y=False)
         self.curve = pg.BarGraphItem(x0=np.zeros(0), height=np.zeros(0), width=1.0, pen=None,
-                                     brush=pg.mkBrush(*USED, 200))
-        self.dead = pg.PlotDataItem(pen=pg.mkPen(DEAD, width=6))
-        self.dead_label = pg.TextItem(color=DEAD, anchor=(1, 1))
-        self.selected = pg.InfiniteLine(angle=90, pen=pg.mkPen("#ff7f0e", width=2))
+                                     brush=pg.mkBrush(with_alpha(ACCENT, 200)))
+        self.dead = pg.PlotDataItem(pen=pg.mkPen(DEAD_CODE, width=6))
+        self.dead_label = pg.TextItem(color=DEAD_CODE, anchor=(1, 1))
+        self.selected = pg.InfiniteLine(angle=90, pen=pg.mkPen(SELECTION, width=2))
         self.selected.hide()
         for item in (self.curve, self.dead, self.dead_label, self.selected):
             self.addItem(item)
@@ -117,12 +107,12 @@ class CodeGridView(pg.GraphicsLayoutWidget):
 
     def __init__(self):
         super().__init__()
-        self.setBackground("w")
+        self.setBackground(PAPER)
         self.vb = self.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
         self.img = pg.ImageItem(axisOrder="row-major")
         self.vb.addItem(self.img)
         self.box = QtWidgets.QGraphicsRectItem(0, 0, 1, 1)
-        self.box.setPen(pg.mkPen("k", width=3))
+        self.box.setPen(pg.mkPen(INK, width=3))
         self.box.setZValue(5)
         self.box.hide()
         self.vb.addItem(self.box)
@@ -143,7 +133,7 @@ class CodeGridView(pg.GraphicsLayoutWidget):
         while len(self.texts) > h * w:
             self.vb.removeItem(self.texts.pop())
         while len(self.texts) < h * w:
-            t = pg.TextItem(color="w", anchor=(0.5, 0.5))
+            t = pg.TextItem(color=PAPER, anchor=(0.5, 0.5))
             font = t.textItem.font()
             font.setPointSize(7)
             t.setFont(font)
@@ -227,17 +217,17 @@ class CodebookPanel(QtWidgets.QWidget):
         self.restart_now = QtWidgets.QPushButton("Restart dead codes now")
         self.restart_now.setToolTip("Re-seed every code unused so far this epoch from current encoder outputs")
         self.curves = pg.GraphicsLayoutWidget()
-        self.curves.setBackground("w")
+        self.curves.setBackground(PAPER)
         self.perplexity_plot = self.curves.addPlot(row=0, col=0, title="perplexity (per epoch)")
         self.used_plot = self.curves.addPlot(row=0, col=1, title="codes used (per epoch)")
         self.perplexity_plot.setLabel("bottom", "step")
         self.used_plot.setLabel("bottom", "step")
-        self.perplexity_curve = self.perplexity_plot.plot(pen=pg.mkPen(USED, width=2), symbol="o", symbolSize=4,
-                                                          symbolBrush=USED)
-        self.used_curve = self.used_plot.plot(pen=pg.mkPen(USED, width=2), symbol="o", symbolSize=4,
-                                              symbolBrush=USED)
-        self.k_line = pg.InfiniteLine(angle=0, pen=pg.mkPen("#999", style=QtCore.Qt.DashLine),
-                                      label="K", labelOpts={"position": 0.05, "color": "#777"})
+        self.perplexity_curve = self.perplexity_plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4,
+                                                          symbolBrush=ACCENT)
+        self.used_curve = self.used_plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4,
+                                              symbolBrush=ACCENT)
+        self.k_line = pg.InfiniteLine(angle=0, pen=pg.mkPen(GUIDE, style=QtCore.Qt.DashLine),
+                                      label="K", labelOpts={"position": 0.05, "color": TEXT_FAINT})
         self.used_plot.addItem(self.k_line)
         for p in (self.perplexity_plot, self.used_plot):
             p.getAxis("left").setWidth(44)
@@ -280,7 +270,7 @@ class CodebookPanel(QtWidgets.QWidget):
                                           (self.recon_img, "reconstruction"), (self.edited_img, "decoded after edits"))):
             cap = QtWidgets.QLabel(title)
             cap.setAlignment(QtCore.Qt.AlignCenter)
-            cap.setStyleSheet("color: #555;")
+            cap.setStyleSheet(f"color: {TEXT_MUTED};")
             pictures.addWidget(cap, 0, col)
             pictures.addWidget(w, 1, col)
             pictures.setColumnStretch(col, 2 if w is self.grid_view else 1)
@@ -301,13 +291,13 @@ class CodebookPanel(QtWidgets.QWidget):
         ml.addWidget(self.top_img, 1)
 
         # -- codebook map -------------------------------------------------------------------
-        self.cb_plot = pg.PlotWidget(background="w")
+        self.cb_plot = pg.PlotWidget(background=PAPER)
         self.cb_plot.setAspectLocked(True)
         self.cb_plot.hideAxis("left")
         self.cb_plot.hideAxis("bottom")
         self.cb_scatter = pg.ScatterPlotItem(pxMode=True, hoverable=True, tip=None)
         self.cb_scatter.sigClicked.connect(self._code_point_clicked)
-        self.cb_mark = pg.ScatterPlotItem(size=22, symbol="o", pen=pg.mkPen("#ff7f0e", width=3), brush=None)
+        self.cb_mark = pg.ScatterPlotItem(size=22, symbol="o", pen=pg.mkPen(SELECTION, width=3), brush=None)
         self.cb_plot.addItem(self.cb_scatter)
         self.cb_plot.addItem(self.cb_mark)
         cb_box = QtWidgets.QGroupBox("The codebook, PCA of the K code vectors (area ∝ use; red ✕: dead)")
@@ -566,7 +556,7 @@ class CodebookPanel(QtWidgets.QWidget):
             where = f"so far in epoch {record['epoch'] + 1} (step {record['step']:,})"
         self.usage_title.setText(
             f"<b>{used:,} of {K:,} codes used</b> ({100 * used / K:.0f}%), "
-            f"<span style='color:{DEAD}'>{K - used:,} {'unused so far' if partial else 'dead'}</span>, "
+            f"<span style='color:{DEAD_CODE}'>{K - used:,} {'unused so far' if partial else 'dead'}</span>, "
             f"perplexity {ppl:.1f} {where}. "
             f"Perplexity is exp(entropy of use): K if every code were used equally, 1 for a single code.")
 
@@ -668,9 +658,9 @@ class CodebookPanel(QtWidgets.QWidget):
             self.cb_scatter.setData([], [])
             return
         dead = m.dead
-        brushes = [pg.mkBrush(*self.colours[k], 200) if not d else pg.mkBrush(DEAD) for k, d in enumerate(dead)]
+        brushes = [pg.mkBrush(*self.colours[k], 200) if not d else pg.mkBrush(DEAD_CODE) for k, d in enumerate(dead)]
         self.cb_scatter.setData(pos=m.coords, size=m.sizes(4, 22), brush=brushes,
-                                symbol=["x" if d else "o" for d in dead], pen=pg.mkPen(60, 60, 60, 120),
+                                symbol=["x" if d else "o" for d in dead], pen=pg.mkPen(OUTLINE),
                                 data=np.arange(len(m.coords)))
         self._mark_code_on_map()
 

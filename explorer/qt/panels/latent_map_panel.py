@@ -15,21 +15,12 @@ from PySide6 import QtCore, QtWidgets
 
 from explorer.core.images import to_uint8
 
+from ..palette import CONTINUOUS_CMAP, DATA_POINTS, DECODED_POINT, ERROR, OK, PAPER, TEXT_FAINT, category_colours
 from ..point_map import PointMap
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
-TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-         "#bcbd22", "#17becf"]
 METHOD_TITLES = {"raw": "raw (2-D latents)", "pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
 HINT = "Click or drag on the map to decode · Shift+drag or right-drag to pan · wheel to zoom"
-
-
-def category_colours(n: int) -> np.ndarray:
-    if n <= len(TAB10):
-        cols = [pg.mkColor(c) for c in TAB10[:n]]
-    else:
-        cols = [pg.intColor(i, n, maxValue=220) for i in range(n)]
-    return np.array([c.getRgb() for c in cols], np.uint8)
 
 
 def colour_points(coloring) -> tuple[np.ndarray, dict]:
@@ -45,7 +36,7 @@ def colour_points(coloring) -> tuple[np.ndarray, dict]:
     if hi <= lo:
         hi = lo + 1e-9
     t = np.clip((np.nan_to_num(v, nan=lo) - lo) / (hi - lo), 0, 1)
-    cmap = pg.colormap.get("viridis")
+    cmap = pg.colormap.get(CONTINUOUS_CMAP)
     return cmap.map(t, mode="byte"), {"categorical": False, "lo": float(lo), "hi": float(hi), "cmap": cmap}
 
 
@@ -76,10 +67,10 @@ class DataSpaceView(pg.PlotWidget):
     """For 2-D toy data a decoded 'image' is a point: show it over the data."""
 
     def __init__(self):
-        super().__init__(background="w")
+        super().__init__(background=PAPER)
         self.setAspectLocked(True)
-        self.data_item = pg.ScatterPlotItem(size=2, pen=None, brush=pg.mkBrush(120, 120, 120, 60))
-        self.point = pg.ScatterPlotItem(size=14, symbol="+", pen=pg.mkPen("#d62728", width=2.5))
+        self.data_item = pg.ScatterPlotItem(size=2, pen=None, brush=pg.mkBrush(DATA_POINTS))
+        self.point = pg.ScatterPlotItem(size=14, symbol="+", pen=pg.mkPen(DECODED_POINT, width=2.5))
         self.addItem(self.data_item)
         self.addItem(self.point)
         self.setMinimumSize(80, 80)
@@ -151,7 +142,7 @@ class LatentMapPanel(QtWidgets.QWidget):
         self.legend = Legend()
         self.hint = QtWidgets.QLabel(HINT)
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: #777;")
+        self.hint.setStyleSheet(f"color: {TEXT_FAINT};")
         left = QtWidgets.QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.map, 1)
@@ -309,7 +300,7 @@ class LatentMapPanel(QtWidgets.QWidget):
         x = s.decode(s.probe_z, s.probe_row)[0]
         self.decoded.display(x)
         far = s.probe_off > s.lifter.FAR_FROM_DATA
-        colour = "#b3261e" if far else "#2e7d32"
+        colour = ERROR if far else OK
         words = ("far from the data: the decoder is extrapolating" if far
                  else "near the data")
         self.cue.setText(f"<span style='color:{colour}'>● {words}</span> "

@@ -18,12 +18,8 @@ from PySide6 import QtCore, QtWidgets
 
 from explorer.core.history import LossHistory, ema
 
-PALETTE = {
-    "recon": "#1f77b4", "kl": "#9467bd", "d_loss": "#d62728", "g_loss": "#1f77b4",
-    "d_real": "#2ca02c", "d_fake": "#ff7f0e", "commit": "#8c564b", "codebook": "#17becf",
-    "grad_norm_d": "#d62728", "grad_norm_g": "#1f77b4",
-}
-FALLBACK = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+from ..palette import ERROR, LOSS_COLOURS, LOSS_FALLBACK, PAPER, TEXT_FAINT, with_alpha
+
 LABELS = {
     "recon": "reconstruction", "kl": "KL divergence", "d_loss": "D loss", "g_loss": "G loss",
     "d_real": "mean D(x)", "d_fake": "mean D(G(z))", "commit": "commitment", "codebook": "codebook",
@@ -31,6 +27,7 @@ LABELS = {
 }
 
 
+FAINT_ALPHA = 70         # the raw (unsmoothed) values, under the smoothed curve
 PAINT_BUDGET = 0.04      # fraction of one core the plots may spend painting
 MAX_RATE_HZ = 20
 
@@ -51,13 +48,7 @@ class TimedCanvas(pg.GraphicsLayoutWidget):
 
 
 def colour(name: str, i: int = 0) -> str:
-    return PALETTE.get(name, FALLBACK[i % len(FALLBACK)])
-
-
-def faint(hex_colour: str, alpha: int = 70):
-    c = pg.mkColor(hex_colour)
-    c.setAlpha(alpha)
-    return c
+    return LOSS_COLOURS.get(name, LOSS_FALLBACK[i % len(LOSS_FALLBACK)])
 
 
 class LossPanel(QtWidgets.QWidget):
@@ -93,12 +84,12 @@ class LossPanel(QtWidgets.QWidget):
         bar.addWidget(self.x_axis)
         bar.addStretch(1)
         self.empty = QtWidgets.QLabel("No losses yet: start a run, or open one.")
-        self.empty.setStyleSheet("color: #777;")
+        self.empty.setStyleSheet(f"color: {TEXT_FAINT};")
         self.empty.setWordWrap(True)
 
         self.canvas = TimedCanvas()
         self._last_draw = 0.0
-        self.canvas.setBackground("w")
+        self.canvas.setBackground(PAPER)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
@@ -207,7 +198,7 @@ class LossPanel(QtWidgets.QWidget):
         marks.clear()
         for step, message in alerts:
             line = pg.InfiniteLine(pos=float(self._x(np.array([step]))[0]), angle=90,
-                                   pen=pg.mkPen("#b3261e", width=1.5, style=QtCore.Qt.DotLine))
+                                   pen=pg.mkPen(ERROR, width=1.5, style=QtCore.Qt.DotLine))
             line.setToolTip(f"step {step}: {message}")
             plot.addItem(line, ignoreBounds=True)
             marks.append(line)
@@ -264,7 +255,7 @@ class LossPanel(QtWidgets.QWidget):
     def _title(self, title: str, names: list[str]) -> str:
         text = LABELS.get(names[0], names[0]) if len(names) == 1 else title
         if any(f"test_{n}" in self.history.epoch_series for n in names):
-            text += "  <span style='color:#777'>(line: training, dots: test set)</span>"
+            text += f"  <span style='color:{TEXT_FAINT}'>(line: training, dots: test set)</span>"
         return text
 
     def _build(self, groups) -> None:
@@ -283,7 +274,7 @@ class LossPanel(QtWidgets.QWidget):
                 plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
             for j, name in enumerate(names):
                 c = colour(name, j)
-                raw = plot.plot(pen=pg.mkPen(faint(c), width=1))
+                raw = plot.plot(pen=pg.mkPen(with_alpha(c, FAINT_ALPHA), width=1))
                 smooth = plot.plot(pen=pg.mkPen(c, width=2), name=LABELS.get(name, name))
                 test = plot.plot(pen=pg.mkPen(c, width=1, style=QtCore.Qt.DashLine), symbol="o",
                                  symbolSize=5, symbolBrush=c, symbolPen=None)

@@ -8,6 +8,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.worker import WorkerSpec
 
+from ..palette import ERROR
+
 MODEL_HELP = {
     "ae": "autoencoder: reconstruct the input through a small latent code",
     "dae": "denoising autoencoder: reconstruct the clean input from a corrupted copy",
@@ -131,7 +133,7 @@ class NewRunDialog(QtWidgets.QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.error = QtWidgets.QLabel("")
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setStyleSheet(f"color: {ERROR};")
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
         for box in self.groups.values():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ..palette import INK, PRIOR_MARK
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 N_SAMPLES = 16
@@ -30,8 +31,8 @@ class PriorPanel(QtWidgets.QWidget):
         self.sample = QtWidgets.QPushButton(f"Sample {N_SAMPLES}")
         self.grid = ScaledImage("Samples appear here.")
         self.message = caption("")
-        self.marks = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen("k", width=1),
-                                        brush=pg.mkBrush("#ffeb3b"))
+        self.marks = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen(INK, width=1),
+                                        brush=pg.mkBrush(PRIOR_MARK))
         self.marks.setZValue(14)
         map_view.addItem(self.marks)
         row = QtWidgets.QHBoxLayout()

@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtWidgets
 
 from models import ADVERSARIAL, CONDITIONAL, GENERATE
 
+from ..palette import ACCENT, DATA_POINTS_LIGHT, ERROR, KEPT, REJECTED
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 JOB = "rejection"
@@ -28,7 +29,6 @@ DEFAULT_N = 256
 DEFAULT_THRESHOLD = 0.80
 CLASSIFIER, DRS = "classifier", "drs"
 BURN_IN = 10_000           # DRS candidates scored first to estimate D's largest logit (the paper's setting)
-KEPT_COLOUR, REJECTED_COLOUR = "#2ca02c", "#d62728"
 
 
 @dataclass
@@ -79,7 +79,7 @@ class PointsView(pg.PlotWidget):
         self.setAspectLocked(True)
         self.hideButtons()
         self.setMenuEnabled(False)
-        self.data_item = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(150, 150, 150, 50))
+        self.data_item = pg.ScatterPlotItem(size=6, pen=None, brush=pg.mkBrush(DATA_POINTS_LIGHT))
         self.samples = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(colour))
         self.addItem(self.data_item)
         self.addItem(self.samples)
@@ -149,17 +149,17 @@ class RejectionPanel(QtWidgets.QWidget):
         self.curve.setXRange(0, 1, padding=0.02)
         self.curve.setYRange(0, 1, padding=0.05)
         self.curve.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
-        self.curve_line = self.curve.plot(pen=pg.mkPen("#1f77b4", width=2))
-        self.curve_marker = pg.InfiniteLine(pos=DEFAULT_THRESHOLD, angle=90, pen=pg.mkPen("#b3261e", width=1.5))
+        self.curve_line = self.curve.plot(pen=pg.mkPen(ACCENT, width=2))
+        self.curve_marker = pg.InfiniteLine(pos=DEFAULT_THRESHOLD, angle=90, pen=pg.mkPen(ERROR, width=1.5))
         self.curve.addItem(self.curve_marker)
 
         self.kept_title, self.rejected_title = _title("kept"), _title("rejected")
-        self.kept_title.setStyleSheet(f"color: {KEPT_COLOUR}; font-weight: bold;")
-        self.rejected_title.setStyleSheet(f"color: {REJECTED_COLOUR}; font-weight: bold;")
+        self.kept_title.setStyleSheet(f"color: {KEPT}; font-weight: bold;")
+        self.rejected_title.setStyleSheet(f"color: {REJECTED}; font-weight: bold;")
         self.kept_grid, self.rejected_grid = ScaledImage(""), ScaledImage("")
         for g in (self.kept_grid, self.rejected_grid):
             g.setAlignment(QtCore.Qt.AlignTop | QtCore.Qt.AlignHCenter)
-        self.kept_points, self.rejected_points = PointsView(KEPT_COLOUR), PointsView(REJECTED_COLOUR)
+        self.kept_points, self.rejected_points = PointsView(KEPT), PointsView(REJECTED)
         self.rejected_points.setXLink(self.kept_points)
         self.rejected_points.setYLink(self.kept_points)
         self.views = QtWidgets.QStackedWidget()

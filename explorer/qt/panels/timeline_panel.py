@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..palette import ACCENT, PAPER, with_alpha
 from ..widgets import LiveLabel, ScaledImage, caption
 
 FOLLOW_HZ = 2.0
@@ -44,9 +45,9 @@ class TimelinePanel(QtWidgets.QWidget):
 
         self.caption = caption("No samples yet.")
         self.image = ScaledImage("Samples appear here after each epoch.")
-        self.scatter_view = pg.PlotWidget(background="w")
+        self.scatter_view = pg.PlotWidget(background=PAPER)
         self.scatter_view.setAspectLocked(True)
-        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(31, 119, 180, 90))
+        self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(with_alpha(ACCENT, 90)))
         self.scatter_view.addItem(self.scatter)
         self.stack = QtWidgets.QStackedWidget()
         self.stack.addWidget(self.image)

@@ -6,6 +6,7 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..palette import TEXT_MUTED
 from ..widgets import LiveLabel, format_duration, format_rate
 
 
@@ -23,7 +24,7 @@ class TrainingPanel(QtWidgets.QWidget):
         f = self.title.font()
         f.setBold(True)
         self.title.setFont(f)
-        self.subtitle = LiveLabel("", colour="#555")   # steps and epochs so far: changes each epoch
+        self.subtitle = LiveLabel("", colour=TEXT_MUTED)   # steps and epochs so far: changes each epoch
 
         self.more_epochs = QtWidgets.QSpinBox()
         self.more_epochs.setRange(1, 10_000)
@@ -46,7 +47,7 @@ class TrainingPanel(QtWidgets.QWidget):
         self.lr_button = QtWidgets.QPushButton("Set")
         self.lr_button.setToolTip("Change the learning rate of the running optimizer(s) now")
         self.lr_current = QtWidgets.QLabel("")
-        self.lr_current.setStyleSheet("color: #555;")
+        self.lr_current.setStyleSheet(f"color: {TEXT_MUTED};")
 
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, 1)

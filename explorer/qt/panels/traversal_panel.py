@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ..palette import TEXT_DISABLED
 from ..widgets import caption
 
 STEPS = 1000
@@ -93,7 +94,7 @@ class TraversalPanel(QtWidgets.QWidget):
             value = QtWidgets.QLabel("")
             value.setMinimumWidth(48)
             if not d.active[j]:
-                name.setStyleSheet("color: #999;")
+                name.setStyleSheet(f"color: {TEXT_DISABLED};")
                 name.setToolTip("inactive: Var(E[z|x]) < 0.01")
             slider.valueChanged.connect(lambda v, j=j: self._moved(j, v))
             self.grid.addWidget(name, j, 0)
