@@ -477,7 +477,10 @@ def cmd_eval(args) -> int:
     timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
     fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
     metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed).epoch(run.model, full=True)
-    records, _ = read_metrics(run.path / METRICS)
+    try:
+        records, _ = read_metrics(run.path / METRICS)
+    except _user_errors() as e:
+        raise UserError(str(e))
     out = {"run": str(run.path), "model": run.model_cfg.model, "dataset": tc.dataset,
            "step": run.step, **metrics, "alerts": alerts_in(history(records))}
     bad = sorted(k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v))

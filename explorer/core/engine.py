@@ -193,6 +193,7 @@ class TrainingEngine:
         cfg = self.cfg
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.lock.acquire()   # one trainer per run; readers leave its temporary files alone
+        runs.check_no_links(self.run_dir)
         runs.clean_stale_temps(self.run_dir, locked=True)
         self.device = resolve_device(cfg.device)
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)

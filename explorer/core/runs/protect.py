@@ -140,6 +140,17 @@ def clean_stale_temps(run_dir: Path, locked: bool = False) -> list[str]:
     return gone
 
 
+def check_no_links(run_dir: Path) -> None:
+    """Refuse a run whose own files or folders are symbolic links: writing through one would
+    write outside the run (a samples/ link to another folder, a metrics.jsonl link to a file)."""
+    run_dir = Path(run_dir)
+    for name in (*_OWN_FILES, *_OWN_PATTERNS):
+        p = run_dir / name
+        if p.is_symlink():
+            raise CheckpointError(f"{p}: is a link (to {os.readlink(p)}); the program writes only inside a run: "
+                                  f"replace the link with the {'folder' if name in _OWN_PATTERNS else 'file'} itself")
+
+
 class RunLock:
     """An exclusive lock on a run while a process trains it (flock on run/.lock): a second
     trainer is refused, and no reader cleans up files a live save is writing."""
