@@ -99,7 +99,10 @@ def test_dae_corruption_kinds():
         noisy = model.corrupt(data.test_x[:50])
         assert noisy.shape == data.test_x[:50].shape and not torch.equal(noisy, data.test_x[:50])
         assert 0 <= float(noisy.min()) and float(noisy.max()) <= 1
-    mc, _ = make_configs("dae", data, {"noise": "blur"})
+    with pytest.raises(ValueError, match="model.noise must be one of gaussian, masking, saltpepper"):
+        make_configs("dae", data, {"noise": "blur"})
+    mc, _ = make_configs("dae", data, {})
+    mc.noise = "blur"   # past the settings check: the model refuses it too
     with pytest.raises(ValueError, match="unknown noise"):
         build_model(mc).corrupt(data.test_x[:2])
 
