@@ -128,9 +128,14 @@ def test_code_grids_and_their_queries(trained_vq, mnist_small):
         rows, cells = grids.top_images(code, k=5)
         expected = np.lexsort((np.arange(512), -per_image))[:min(5, use.images)]
         assert rows.tolist() == expected.tolist() and cells.tolist() == per_image[expected].tolist()
-    dead = next((c for c in range(32) if grids.counts[c] == 0), None)
-    if dead is not None:
-        assert grids.top_images(dead)[0].size == 0 and grids.uses(dead).images == 0
+    # a dead code: no cells, no images, no top images. The trained codebook may use every code,
+    # so one is made dead here: the cells of the most used code go to another one
+    dead = int(np.argmax(grids.counts))
+    other = (dead + 1) % 32
+    moved = CodeGrids(np.where(grids.codes == dead, other, grids.codes), grids.labels, K=32)
+    assert moved.counts[dead] == 0 and moved.counts[other] == grids.counts[dead] + grids.counts[other]
+    assert moved.top_images(dead)[0].size == 0 and moved.uses(dead).images == 0 and moved.uses(dead).cells == 0
+    assert moved.uses(other).images == ((grids.codes == dead) | (grids.codes == other)).reshape(512, -1).any(1).sum()
     assert grids.stats()["codes_used"] == int((grids.counts > 0).sum())
     with pytest.raises(ValueError, match="0..31"):
         grids.uses(32)

@@ -140,8 +140,12 @@ def test_codebook_map_sizes_by_use_and_a_click_shows_a_codes_uses(qtbot, window)
     sizes = np.array([pt.size() for pt in pts])
     used = p.grids.counts
     assert sizes[np.argmax(used)] == sizes.max()
-    if (used == 0).any():
-        assert sizes[used == 0].max() == sizes.min()
+    # a marker grows with its code's use: more use, larger; the same use, the same size (so
+    # unused codes, where there are any, are the smallest) and each unused code, only those, an x
+    order = np.argsort(used, kind="stable")
+    more_use, larger = np.diff(used[order]), np.diff(sizes[order])
+    assert np.all(larger >= 0) and np.array_equal(more_use > 0, larger > 0)
+    assert [pt.symbol() == "x" for pt in pts] == (used == 0).tolist()
     # the most isolated used code: nothing else is drawn where the click lands
     c = p.cb_map.coords
     gaps = np.linalg.norm(c[:, None] - c[None], axis=-1) + np.eye(K) * 1e9

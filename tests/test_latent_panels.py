@@ -53,18 +53,34 @@ def wait_map(qtbot, win):
     return s
 
 
-def decoded_pixels(win) -> np.ndarray:
-    pix = win.latent_panel.decoded.image.pixmap_source()
+def pixels(pix) -> np.ndarray:
     assert pix is not None and not pix.isNull()
     img = pix.toImage().convertToFormat(pix.toImage().Format.Format_Grayscale8)
     return np.array(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())[:, :img.width()]
 
 
+def decoded_pixels(win) -> np.ndarray:
+    return pixels(win.latent_panel.decoded.image.pixmap_source())
+
+
+def assert_cue_fits_the_distance(panel, s):
+    """The cue names the side of the threshold that the probe's distance to the data is on."""
+    far = s.probe_off > s.lifter.FAR_FROM_DATA
+    text = panel.cue.text()
+    assert ("far from the data" in text, "near the data" in text) == (far, not far), (s.probe_off, text)
+    assert f"{s.probe_off:.1f}× the usual spacing" in text
+
+
 def test_click_on_the_map_decodes_the_lifted_latent(qtbot, window):
+    from explorer.qt.panels.latent_map_panel import image_pixmap
+
     s = wait_map(qtbot, window)
     panel = window.latent_panel
     assert s.map.method == "pca" and len(s.map.coords) == len(s.points.vectors)
-    before = decoded_pixels(window) if panel.decoded.image.pixmap_source() else None
+    # a click on a data point: a decoded image to compare with, and a probe next to the data
+    qtbot.mouseClick(panel.map.viewport(), QtCore.Qt.LeftButton, pos=panel.map.map_to_widget(*s.map.coords[0]))
+    before = decoded_pixels(window)
+    assert s.probe_off < s.lifter.FAR_FROM_DATA and "near the data" in panel.cue.text()
     x, y = (s.map.coords[0] + s.map.coords[1]) / 2          # between two data points
     qtbot.mouseClick(panel.map.viewport(), QtCore.Qt.LeftButton, pos=panel.map.map_to_widget(x, y))
     assert s.probe_z is not None
@@ -72,12 +88,18 @@ def test_click_on_the_map_decodes_the_lifted_latent(qtbot, window):
     np.testing.assert_allclose(s.probe_z, lifted)
     expected = s.decode(lifted, s.probe_row)[0]
     assert torch.allclose(panel.decoded.last, expected)
-    got = decoded_pixels(window)
-    assert before is None or not np.array_equal(before, got)
     # a click lands where the user clicked (to a pixel), and the decoded image is the decoder's output
+    got = decoded_pixels(window)
+    assert not np.array_equal(before, got)
+    np.testing.assert_array_equal(got, pixels(image_pixmap(expected)))
     px, py = panel.map.vb.viewPixelSize()
     assert abs(s.probe_xy[0] - x) < 2 * px and abs(s.probe_xy[1] - y) < 2 * py
-    assert "near the data" in panel.cue.text() or "far from the data" in panel.cue.text()
+    assert_cue_fits_the_distance(panel, s)
+    # far outside the data the cue says the decoder is extrapolating
+    c = s.map.coords
+    s.probe(*(c.max(0) + 3 * (c.max(0) - c.min(0))))
+    assert s.probe_off > s.lifter.FAR_FROM_DATA and "far from the data" in panel.cue.text()
+    assert_cue_fits_the_distance(panel, s)
 
 
 def test_dragging_decodes_continuously(qtbot, window):

@@ -186,8 +186,18 @@ def test_metrics_follower_skips_partial_lines_and_resumes(tmp_path):
 def test_model_builds_from_saved_config_alone(tmp_path, mnist_small):
     run_dir = trained_run(tmp_path, mnist_small)
     mc, _, _ = runs.read_config(run_dir)
+    expected, _ = make_configs("vae", mnist_small, {"hidden": (32,), "latent_dim": 4}, {"steps": 8, "batch_size": 64})
+    assert mc == expected   # every model setting comes back from config.json, none from defaults
     state, _ = runs.load_weights(run_dir / runs.WEIGHTS)
-    build_model(mc).load_state_dict(state)
+    model = build_model(mc)
+    fresh = {k: v.clone() for k, v in model.state_dict().items()}
+    result = model.load_state_dict(state)
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert set(model.state_dict()) == set(state)
+    assert any(not torch.equal(fresh[k], state[k]) for k in state)   # the trained weights, not a fresh init
+    model.eval()
+    z = torch.randn(5, 4)
+    assert torch.equal(model.decode(z), runs.load_run(run_dir).model.decode(z))
 
 
 def test_follower_timeline_follows_epochs_resumes_and_late_images(tmp_path):

@@ -191,8 +191,12 @@ def test_new_run_dialog_defaults_and_spec(qtbot, window, tmp_path):
     dlg.pack.setValue(2)
     s = dlg.spec()
     assert s.model == "gan" and s.dataset == "ring8" and s.model_overrides["pack"] == 2
-    assert "cuda" not in [dlg.device.itemData(i) for i in range(dlg.device.count())] or \
-        __import__("torch").cuda.is_available()
+    # the devices offered are this machine's: "auto", then each one torch can use, nothing else
+    import torch
+    from explorer.core.engine import available_devices
+    offered = [dlg.device.itemData(i) for i in range(dlg.device.count())]
+    assert offered == ["auto", *available_devices()] and "cpu" in offered
+    assert torch.cuda.is_available() or not any(d.startswith("cuda") for d in offered), offered
     dlg.reject()
 
 

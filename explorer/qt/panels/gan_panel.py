@@ -164,6 +164,8 @@ class GanPanel(QtWidgets.QWidget):
         self.compare_history = None
         self._drawn_version = None
         self._alert_key = None
+        self._undefined: set = set()   # coverage keys the run logs as null (see _note_undefined)
+        self._scanned = 0              # records of the context's follower looked at for them
 
         # left: the toy view, or the label heat map for image GANs
         self.toy_plot = ToyView()
@@ -299,6 +301,7 @@ class GanPanel(QtWidgets.QWidget):
         self.model, self.model_step, self.drawn_step, self._requested = None, -1, None, None
         self.compare_history = None
         self._alert_key = None
+        self._undefined, self._scanned = set(), 0
         self.alerts.clear()
         self.summary.setText("")
         self.toy_status.setText("")
@@ -437,12 +440,16 @@ class GanPanel(QtWidgets.QWidget):
             return   # nothing new, or another tab is in front: showEvent catches up
         self._drawn_version = h.version
         titles = dict(COVERAGE_KEYS[self.kind])
+        self._note_undefined(ctx, titles)
         for key, (plot, ours, theirs, marks) in self.curves.items():
             s = h.epoch_series.get(key)
             ours.setData(s.x, s.y) if s is not None and len(s) else ours.setData([], [])
-            # an older run may log some of the signals only
-            measured = key in h.epoch_series or not any(k in h.epoch_series for k in titles)
-            title = titles[key] + ("" if measured else " (not logged)")
+            if key in h.epoch_series or not any(k in h.epoch_series for k in titles):
+                title = titles[key]
+            elif key in self._undefined:   # e.g. reverse KL while no sample lands near a mode
+                title = titles[key] + " (undefined so far)"
+            else:                          # an older run may log some of the signals only
+                title = titles[key] + " (not logged)"
             if plot.titleLabel.text != title:
                 plot.setTitle(title, size="9pt")
             other = self.compare_history.epoch_series.get(key) if self.compare_history else None
@@ -451,6 +458,18 @@ class GanPanel(QtWidgets.QWidget):
         self._alerts(ctx)
         self._labels_heatmap(ctx)
         self._summary(ctx)
+
+    def _note_undefined(self, ctx, titles) -> None:
+        """Coverage keys that evaluations log as null (a value that is not defined yet, such
+        as the reverse KL over modes before any sample lands near one): the history keeps
+        numbers only, so such a curve is empty although the run does log it."""
+        records = ctx.follower.records
+        if self._scanned > len(records):   # the follower started over
+            self._scanned = 0
+        for r in records[self._scanned:]:
+            if r.get("kind") in ("epoch", "eval"):
+                self._undefined.update(k for k in titles if k in r and r[k] is None)
+        self._scanned = len(records)
 
     def showEvent(self, e):
         super().showEvent(e)
