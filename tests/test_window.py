@@ -136,7 +136,7 @@ def test_corrupt_run_directory_from_the_open_dialog_gives_a_message(qtbot, windo
     (good / runs.WEIGHTS).write_bytes(b"\x80\x04garbage")
     window.notification.hide()
     assert not window.open_run(str(good))
-    assert "corrupt or truncated" in window.notification.text()
+    assert "model.safetensors: damaged" in window.notification.text()
 
 
 def test_following_a_run_that_a_cli_process_is_writing(qtbot, window, tmp_path):

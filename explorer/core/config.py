@@ -79,7 +79,7 @@ TRAIN_RULES = {
     "log_every": ("int", 1, STEPS_MAX, None),
     "eval_every": ("int", 0, STEPS_MAX, None),
     "usage_every": ("int", 0, STEPS_MAX, None),
-    "iwae_k": ("int", 1, 100_000, None),
+    "iwae_k": ("int", 0, 100_000, None),      # 0: no IWAE bound
     "n_eval_samples": ("int", 1, 10_000_000, None),
     "data_dir": ("str?", None, None, None),
     "image_size": ("int", 1, 16_384, None),
