@@ -32,7 +32,7 @@ def subset(data, n_train: int, n_test: int | None = None, seed: int = 0):
 
 @pytest.fixture(scope="session")
 def mnist_small():
-    from explorer.core.datasets import load_dataset
+    from explorer.core.data.datasets import load_dataset
     return subset(load_dataset("mnist5k"), 512, 128)
 
 
@@ -65,3 +65,24 @@ def drive(engine, commands: dict | None = None, limit: int = 100_000):
             return events
         if len(events) > limit:
             raise AssertionError("engine did not finish")
+
+
+def tiny_engine(path, model: str, data, settings: dict | None = None, **train):
+    """A real TrainingEngine of a small model, for fast tests: `settings` are model settings,
+    `train` training ones (batches of 64 and a checkpoint at every epoch unless given)."""
+    from explorer.core.training.config import make_configs
+    from explorer.core.training.engine import TrainingEngine
+
+    mc, tc = make_configs(model, data, settings or {}, {"batch_size": 64, "checkpoint_every_s": 0, **train})
+    return TrainingEngine.create(path, mc, tc, data=data)
+
+
+def wait_until(predicate, timeout_s: float = 60.0, what: str = "condition") -> None:
+    """Process Qt events until `predicate()` holds; AssertionError naming `what` after `timeout_s`."""
+    from PySide6 import QtCore, QtTest
+
+    timer = QtCore.QDeadlineTimer(int(timeout_s * 1000))
+    while not predicate():
+        if timer.hasExpired():
+            raise AssertionError(f"timed out waiting for {what}")
+        QtTest.QTest.qWait(20)

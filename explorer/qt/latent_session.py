@@ -68,10 +68,10 @@ SOURCE_TITLES = {"latents": "encoder latents", "noise": "generator noise z",
 def build_points(model, data, source: str, step: int, cancel: threading.Event | None = None,
                  cap: int = 5000) -> PointSet:
     """Runs off the GUI thread."""
-    from explorer.core.classifier import get_classifier
+    from explorer.core.data.classifier import get_classifier
 
     if source == "latents":
-        from explorer.core.latents import encode_data
+        from explorer.core.maps.encoding import encode_data
 
         enc = encode_data(model, data, cap=cap, step=step, cancel=cancel)
         col = {"label": Coloring("label", enc.labels, True, list(enc.label_names)),
@@ -84,7 +84,7 @@ def build_points(model, data, source: str, step: int, cancel: threading.Event | 
             col[f"factor: {name}"] = Coloring(f"factor: {name}", np.asarray(values), categorical, names)
         col["split"] = Coloring("split", enc.split.astype(np.int64), True, ["train", "test"])
         return PointSet("latents", enc.latents, enc.labels, list(enc.label_names), col, encoded=enc, step=step)
-    from explorer.core.gan_maps import joint_feature_map, noise_map
+    from explorer.core.maps.gan_maps import joint_feature_map, noise_map
 
     clf = get_classifier(data, model.device) if data.kind == "image" else None
     if source == "noise":
@@ -217,7 +217,8 @@ class LatentSession(QtCore.QObject):
         return self.method if self.method in methods else "pca"
 
     def _project(self, previous=None) -> None:
-        from explorer.core.latent_map import MapCache, project
+        from explorer.core.maps.cache import MapCache
+        from explorer.core.maps.projection import project
 
         self._deferred = False
         pts = self.points
@@ -251,8 +252,8 @@ class LatentSession(QtCore.QObject):
         self.status.emit(f"Computing the {method.upper()} map; PCA is shown meanwhile.", 0.0)
 
     def _poll_service(self) -> None:
-        from explorer.core import map_service as ms
-        from explorer.core.latent_map import MapCache
+        from explorer.core.maps import service as ms
+        from explorer.core.maps.cache import MapCache
 
         for msg in self.service.poll():
             if isinstance(msg, ms.ServiceError):
@@ -281,7 +282,8 @@ class LatentSession(QtCore.QObject):
                 self.status.emit(f"{job.split('-')[0].upper()} failed: {msg.message}; showing PCA.", -1)
 
     def _install(self, latent_map, previous=None, rebuild_async: bool = False) -> None:
-        from explorer.core.latent_map import MapError, MapLifter
+        from explorer.core.maps.projection import MapError
+        from explorer.core.maps.lift import MapLifter
 
         if previous is not None and len(previous.coords) == len(latent_map.coords):
             try:

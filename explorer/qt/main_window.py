@@ -36,8 +36,8 @@ def preload_heavy_modules() -> None:
     import torch
     from threadpoolctl import threadpool_limits
 
-    import explorer.core.follow  # noqa: F401
-    import explorer.core.latent_map  # noqa: F401
+    import explorer.core.training.follow  # noqa: F401
+    import explorer.core.maps.projection  # noqa: F401
     import explorer.core.runs  # noqa: F401
     import models  # noqa: F401
 
@@ -60,7 +60,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings or QtCore.QSettings("LatentExplorer", "Latent Explorer")
         self.runs_root = Path(runs_root or default_runs_root()).resolve()
         self.backend = backend
-        self.context = None  # explorer.core.run_context.RunContext of the run shown
+        self.context = None  # explorer.core.training.run_context.RunContext of the run shown
         self.worker: TrainingWorker | None = None
         self.worker_dir: str | None = None
         self._worker_ended_cleanly = False
@@ -220,7 +220,7 @@ class MainWindow(QtWidgets.QMainWindow):
         from .panels.traversal_panel import TraversalPanel
 
         if self.want_map_service:
-            from explorer.core.map_service import MapService
+            from explorer.core.maps.service import MapService
             self.map_service = MapService()   # compiles UMAP in its own process, from now on
             self.map_service.start()
         self.jobs = Jobs(self)
@@ -274,7 +274,7 @@ class MainWindow(QtWidgets.QMainWindow):
         return list(dict.fromkeys(found + opened))
 
     def refresh_runs(self) -> None:
-        from explorer.core.follow import run_summary
+        from explorer.core.training.follow import run_summary
         from explorer.core.runs import CheckpointError
 
         summaries = []
@@ -291,7 +291,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_run(self, path: str, quiet: bool = False) -> bool:
         """Make `path` the run the window shows. A bad run gives a message, never a crash."""
-        from explorer.core.run_context import RunContext
+        from explorer.core.training.run_context import RunContext
         from explorer.core.runs import CheckpointError
 
         path = str(Path(path).resolve())
@@ -347,7 +347,7 @@ class MainWindow(QtWidgets.QMainWindow):
         dlg.open()
 
     def new_run(self, base: dict | None = None) -> None:
-        from explorer.core.engine import available_devices
+        from explorer.core.training.devices import available_devices
 
         from .panels.new_run_dialog import NewRunDialog
         dlg = NewRunDialog(self.runs_root, available_devices(), self, base=base or None)
@@ -383,7 +383,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def continue_run(self, more_epochs: int) -> None:
         from explorer.core.runs import read_state
-        from explorer.core.worker import WorkerSpec
+        from explorer.core.training.worker import WorkerSpec
 
         if self.context is None:
             return
@@ -408,7 +408,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.runs_panel.update_row(self.worker_dir, steps=p.step)
 
     def _on_event(self, ev) -> None:
-        from explorer.core import events as E
+        from explorer.core.training import events as E
 
         name = Path(self.worker_dir).name
         if isinstance(ev, E.Started):
@@ -488,7 +488,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _train_prior(self, opts: dict) -> None:
         """A PixelCNN prior over the codes of the VQ-VAE run shown: a new run beside it."""
         from explorer.core.runs import free_run_name
-        from explorer.core.worker import WorkerSpec
+        from explorer.core.training.worker import WorkerSpec
 
         if self.context is None:
             return
@@ -499,7 +499,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- GAN monitor ------------------------------------------------------------------
     def _gan_context(self, ctx) -> None:
-        from explorer.core.follow import run_summary
+        from explorer.core.training.follow import run_summary
         from explorer.core.runs import CheckpointError
 
         others = []
@@ -601,7 +601,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _gan_fix_run(self, over: dict) -> None:
         from explorer.core.runs import free_run_name, read_config
-        from explorer.core.worker import WorkerSpec
+        from explorer.core.training.worker import WorkerSpec
 
         if self.context is None:
             return

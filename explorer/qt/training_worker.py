@@ -22,8 +22,8 @@ import threading
 
 from PySide6 import QtCore
 
-from explorer.core.events import Progress
-from explorer.core.worker import EXIT, WorkerSpec, worker_main
+from explorer.core.training.events import Progress
+from explorer.core.training.worker import EXIT, WorkerSpec, worker_main
 
 POLL_MS = 50
 

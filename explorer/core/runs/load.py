@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from explorer.core.errors import first_line
-from explorer.core.config import TrainConfig
+from explorer.core.training.config import TrainConfig
 from models import GenerativeModel, ModelConfig, build_model
 
 from .files import CONFIG, FORMAT_VERSION, STATE, WEIGHTS, CheckpointError, atomic_write_json, check_dir, read_bytes, read_json

@@ -66,7 +66,7 @@ def prepare_run_dir(out, overwrite: bool = False) -> Path:
             f"`python main.py sign --run {path}` first, or choose another --out" if legacy else
             f"{path}: not empty and not a run directory; nothing was written: choose a new or empty --out")
     if not overwrite:
-        from explorer.core.engine import RunExists
+        from explorer.core.training.engine import RunExists
         raise RunExists(f"{path} already holds a run; pass --resume to continue it, --overwrite to replace "
                         f"it, or choose another --out")
     with RunLock(path):

@@ -4,7 +4,7 @@
   trainer's "usage" records), most used first, dead codes marked in red; log scale
   as an option. One BarGraphItem with a single brush (the dead codes are marked by a
   red bar along the axis, not by per-bar brushes): at K = 8,192 it redraws in a few
-  ms (benchmarks/codebook.py histogram measures it beside per-bar brushes).
+  ms (`python main.py bench codebook histogram` measures it beside per-bar brushes).
 - Perplexity and codes used per epoch (over all of the epoch's assignments).
 - "Restart dead codes now", beside the automatic restart setting of the live run.
 - Code map: a chosen input's grid of code indices, its reconstruction, and the grid
@@ -193,9 +193,9 @@ class CodebookPanel(QtWidgets.QWidget):
         self.context = None
         self.vq = None             # the VQ-VAE (itself, or the one inside a PixelCNN run)
         self.prior = None          # the PixelCNN, for a prior run
-        self.grids = None          # explorer.core.codebook.CodeGrids of the training split
-        self.editor = None         # explorer.core.codebook.CodeEditor of the chosen input
-        self.cb_map = None         # explorer.core.codebook.CodebookMap
+        self.grids = None          # explorer.core.codebook.usage.CodeGrids of the training split
+        self.editor = None         # explorer.core.codebook.usage.CodeEditor of the chosen input
+        self.cb_map = None         # explorer.core.codebook.usage.CodebookMap
         self.colours = None
         self.code = None           # the code whose uses are shown
         self.cell = None           # (row, col) chosen in the grid
@@ -371,7 +371,7 @@ class CodebookPanel(QtWidgets.QWidget):
 
     # -- the run ------------------------------------------------------------------------------
     def set_context(self, context) -> None:
-        from explorer.core.codebook import vq_model
+        from explorer.core.codebook.usage import vq_model
 
         self.jobs.cancel("grids")
         self.jobs.cancel("prior")
@@ -430,7 +430,7 @@ class CodebookPanel(QtWidgets.QWidget):
             self._stale = True
             return
         self._stale = False
-        from explorer.core.codebook import codebook_map, encode_grids, vq_model
+        from explorer.core.codebook.usage import codebook_map, encode_grids, vq_model
 
         model = ctx.loaded.model
         self.vq = vq_model(model)
@@ -517,7 +517,7 @@ class CodebookPanel(QtWidgets.QWidget):
     def latest_usage(self):
         """(counts, record) of the newest usage line in metrics.jsonl, or the training split's
         code counts under the checkpoint when the run has none (e.g. a prior's run)."""
-        from explorer.core.codebook import decode_usage
+        from explorer.core.codebook.usage import decode_usage
 
         ctx = self.context
         K = self.vq.latent.codebook_size
@@ -546,7 +546,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.hist.set_usage(counts, self.log_scale.isChecked(), dead_word="unused so far" if partial else "dead")
         self.hist.mark(self.code)
         K, used = len(counts), int((counts > 0).sum())
-        from explorer.core.metrics import perplexity
+        from explorer.core.training.evaluation import perplexity
         ppl = perplexity(counts) if counts.sum() else float("nan")
         if record is None:
             where = "over the training images under this checkpoint"
@@ -566,8 +566,8 @@ class CodebookPanel(QtWidgets.QWidget):
             self.index.setValue(int(np.random.default_rng().integers(0, self.index.maximum() + 1)))
 
     def choose_input(self, i: int) -> None:
-        from explorer.core.codebook import CodeEditor
-        from explorer.core.images import grid as image_grid
+        from explorer.core.codebook.usage import CodeEditor
+        from explorer.core.data.images import grid as image_grid
 
         ctx = self.context
         if ctx is None or self.vq is None or ctx.loaded is None:
@@ -584,7 +584,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self._show_edited()
 
     def _show_edited(self) -> None:
-        from explorer.core.images import grid as image_grid
+        from explorer.core.data.images import grid as image_grid
 
         e = self.editor
         self.grid_view.set_grid(e.grid.numpy(), self.colours, e.changed)
@@ -627,7 +627,7 @@ class CodebookPanel(QtWidgets.QWidget):
 
     def show_code(self, code: int, prefix: str = "") -> None:
         """How often `code` is used, and the training images that use it most."""
-        from explorer.core.images import grid as image_grid
+        from explorer.core.data.images import grid as image_grid
 
         self.code = int(code)
         self.hist.mark(self.code)
@@ -717,7 +717,7 @@ class CodebookPanel(QtWidgets.QWidget):
     def draw_prior_samples(self) -> None:
         import torch
 
-        from explorer.core.images import grid as image_grid
+        from explorer.core.data.images import grid as image_grid
 
         model = self.prior
         if model is None:

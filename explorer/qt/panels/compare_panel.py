@@ -14,7 +14,7 @@ from .latent_map_panel import colour_points
 
 
 def _keys(encoded) -> np.ndarray:
-    from explorer.core.latent_map import sample_keys
+    from explorer.core.maps.projection import sample_keys
     return sample_keys(encoded.split, encoded.index)
 
 
@@ -49,7 +49,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.refresh_choices()
 
     def refresh_choices(self) -> None:
-        from explorer.core.follow import run_summary
+        from explorer.core.training.follow import run_summary
         from explorer.core.runs import CheckpointError
 
         s = self.session
@@ -71,8 +71,6 @@ class ComparePanel(QtWidgets.QWidget):
             self.choice.setCurrentIndex(max(0, self.choice.findData(current)))
 
     def _chosen(self) -> None:
-        from explorer.core.run_context import RunContext
-        from explorer.core.runs import CheckpointError
 
         path = self.choice.currentData()
         if path is None:
@@ -82,7 +80,7 @@ class ComparePanel(QtWidgets.QWidget):
         self.compare_with(path)
 
     def compare_with(self, path: str) -> bool:
-        from explorer.core.run_context import RunContext
+        from explorer.core.training.run_context import RunContext
         from explorer.core.runs import CheckpointError
 
         try:

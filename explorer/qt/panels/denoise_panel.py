@@ -69,7 +69,7 @@ class DenoisePanel(QtWidgets.QWidget):
         return self.top * self.level.value() / 100.0
 
     def update_view(self) -> None:
-        from explorer.core.denoising import denoising_view
+        from explorer.core.maps.denoising import denoising_view
 
         s = self.session
         if not self.isEnabled() or s.points is None or s.points.encoded is None or s.lifter is None:

@@ -4,7 +4,7 @@
   own model: the real density, D's output as a heat map behind it, the current
   generated samples, and how G deforms a grid of noise. While the run trains the
   window asks the trainer for a copy of the weights a few times a second (plain
-  CPU arrays, explorer.core.events.WeightsSnapshot) and redraws.
+  CPU arrays, explorer.core.training.events.WeightsSnapshot) and redraws.
 - Coverage over training: modes captured, % high-quality and reverse KL (toy
   data), or classes covered, label entropy, diversity and near-duplicates (images),
   with the classifier's label histogram as a class x evaluation heat map.
@@ -50,7 +50,7 @@ def toy_arrays(view, model, before=None) -> dict:
 
 def _core_toy_view(context):
     """The fixed part of a run's toy view (loading its dataset can take seconds)."""
-    from explorer.core.toy_view import ToyView as CoreToyView
+    from explorer.core.gan.toy_view import ToyView as CoreToyView
 
     return CoreToyView(context.data())
 
@@ -153,7 +153,7 @@ class GanPanel(QtWidgets.QWidget):
         self.jobs = Jobs(self)
         self.context = None
         self.is_gan = False
-        self.toy = None           # explorer.core.toy_view.ToyView, built in the background
+        self.toy = None           # explorer.core.gan.toy_view.ToyView, built in the background
         self.kind = None          # "points" | "image"
         self.model_cfg = None
         self.train_cfg = None
@@ -556,8 +556,8 @@ class GanPanel(QtWidgets.QWidget):
             self.alert_clicked.emit(int(step))
 
     def _compare_chosen(self) -> None:
-        from explorer.core.follow import RunFollower
-        from explorer.core.history import LossHistory
+        from explorer.core.training.follow import RunFollower
+        from explorer.core.training.loss_history import LossHistory
 
         path = self.compare.currentData()
         self.compare_history = None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtWidgets
 
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
@@ -133,7 +133,7 @@ class InterpolationPanel(QtWidgets.QWidget):
 
     # -- the path ----------------------------------------------------------------------------
     def update_path(self) -> None:
-        from explorer.core.interpolation import lift_path, path_through
+        from explorer.core.maps.interpolation import lift_path, path_through
 
         s = self.session
         n = self.steps.value()
@@ -159,7 +159,7 @@ class InterpolationPanel(QtWidgets.QWidget):
         self.message.setText(f"{len(latents)} frames, {self.mode.currentText() if self.drawn is None else 'along the drawn path'}.")
 
     def _show_strip(self) -> None:
-        from explorer.core.interpolation import strip_image
+        from explorer.core.maps.interpolation import strip_image
 
         if self.frames is None or self.frames.dim() != 4:
             self.strip.set_pixmap(None)
@@ -191,7 +191,7 @@ class InterpolationPanel(QtWidgets.QWidget):
 
     def export(self, path) -> Path:
         """Write the current frames as a PNG strip or an animated GIF, by the file's extension."""
-        from explorer.core.interpolation import save_gif, save_strip_png
+        from explorer.core.maps.interpolation import save_gif, save_strip_png
 
         if self.frames is None or self.frames.dim() != 4:
             raise ValueError("no image frames to export: add waypoints first")

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 import torch
 from PySide6 import QtCore, QtWidgets
 
-from explorer.core.images import to_uint8
+from explorer.core.data.images import to_uint8
 
 from ..palette import CONTINUOUS_CMAP, DATA_POINTS, DECODED_POINT, ERROR, OK, PAPER, TEXT_FAINT, category_colours
 from ..point_map import PointMap

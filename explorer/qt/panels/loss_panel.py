@@ -16,7 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from explorer.core.history import LossHistory, ema
+from explorer.core.training.loss_history import LossHistory, ema
 
 from ..palette import ERROR, LOSS_COLOURS, LOSS_FALLBACK, PAPER, TEXT_FAINT, with_alpha
 

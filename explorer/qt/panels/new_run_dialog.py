@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from explorer.core.worker import WorkerSpec
+from explorer.core.training.worker import WorkerSpec
 
 from ..palette import ERROR
 
@@ -43,7 +43,7 @@ class NewRunDialog(QtWidgets.QDialog):
     def __init__(self, runs_root: Path, devices: list[str], parent=None, base: dict | None = None):
         """`base`: {"model_cfg": ModelConfig, "train_cfg": TrainConfig, "name": str} to duplicate."""
         super().__init__(parent)
-        from explorer.core.datasets import OFFLINE, TORCHVISION
+        from explorer.core.data.datasets import OFFLINE, TORCHVISION
         from models import MODEL_NAMES
 
         self.setWindowTitle("New run" if base is None else f"Duplicate {base['name']}")
@@ -183,7 +183,7 @@ class NewRunDialog(QtWidgets.QDialog):
         self.adjustSize()
 
     def _apply_defaults(self):
-        from explorer.core.config import TrainConfig, defaults_for
+        from explorer.core.training.config import TrainConfig, defaults_for
         from models import ModelConfig
 
         m, t = defaults_for(self.model_name, self._kind())

@@ -74,7 +74,7 @@ class PriorPanel(QtWidgets.QWidget):
         if kind is None:
             self.message.setText("Open a run with a decoder to sample.")
         elif kind == "normal":
-            from explorer.core.priors import StandardNormalPrior
+            from explorer.core.sampling.priors import StandardNormalPrior
             self.prior = StandardNormalPrior(self.session.model.latent.dim)
             self.marks.setData([], [])
             self.message.setText("z ~ N(0, I): what the model was trained to decode.")
@@ -84,7 +84,7 @@ class PriorPanel(QtWidgets.QWidget):
                                  "autoencoder this is the only way to sample: it has no prior.")
 
     def fit_mixture(self) -> None:
-        from explorer.core.priors import GaussianMixturePrior
+        from explorer.core.sampling.priors import GaussianMixturePrior
 
         s = self.session
         if s.points is None or s.points.encoded is None:
@@ -108,7 +108,7 @@ class PriorPanel(QtWidgets.QWidget):
 
     def _mark_components(self) -> None:
         s = self.session
-        from explorer.core.priors import GaussianMixturePrior
+        from explorer.core.sampling.priors import GaussianMixturePrior
 
         if not isinstance(self.prior, GaussianMixturePrior) or s.lifter is None:
             self.marks.setData([], [])
@@ -124,7 +124,7 @@ class PriorPanel(QtWidgets.QWidget):
         z = self.prior.sample(N_SAMPLES, seed=self.seed.value())
         self.samples = s.decode(z)
         if self.samples.dim() == 4:
-            from explorer.core.images import grid
+            from explorer.core.data.images import grid
             self.grid.set_pixmap(rgb_pixmap(grid(self.samples, nrow=8)))
         else:
             self.grid.set_pixmap(None)

@@ -3,7 +3,7 @@
 Two filters. The dataset's classifier (any generator of images): a sample is kept when
 the classifier labels it with confidence at or above a threshold; the pool is drawn once
 and the threshold slider only re-splits the stored confidences, so moving it costs no
-model work. A GAN's own discriminator (DRS, Azadi et al. 2019; explorer.core.drs): kept
+model work. A GAN's own discriminator (DRS, Azadi et al. 2019; explorer.core.gan.drs): kept
 or rejected at random by how real D finds each candidate, for images and for 2-D toy data.
 All model work runs in the window's background jobs.
 """
@@ -50,8 +50,8 @@ RECORD_POINTS = 10_000    # DRS candidates kept for the scatters and the "all ca
 
 def draw_drs(model, n: int, data, percentile: float, seed: int, cancel=None) -> DRSDraw:
     """Runs off the GUI thread."""
-    from explorer.core.drs import drs_sample
-    from explorer.core.metrics import mode_metrics
+    from explorer.core.gan.drs import drs_sample
+    from explorer.core.training.evaluation import mode_metrics
 
     record = RECORD_POINTS if data.modes is not None else SHOWN   # images: only SHOWN are drawn
     r = drs_sample(model, n, percentile=percentile, seed=seed, burn_in=BURN_IN, batch=min(max(n, 100), 1000),
@@ -336,7 +336,7 @@ class RejectionPanel(QtWidgets.QWidget):
             known = self._classifier
 
             def work():
-                from explorer.core.rejection import classifier_for, draw_pool
+                from explorer.core.sampling.rejection import classifier_for, draw_pool
                 clf = known or classifier_for(context.data(), model.device)
                 pool = draw_pool(model, n, clf, seed=seed, progress=self._note_progress, cancel=cancel)
                 return pool, clf
@@ -455,7 +455,7 @@ class RejectionPanel(QtWidgets.QWidget):
 
 def _grid(x: torch.Tensor, rows: int) -> np.ndarray:
     """An image grid GRID_COLUMNS wide and `rows` tall; cells past the last image are blank."""
-    from explorer.core.images import grid
+    from explorer.core.data.images import grid
 
     blank = 235
     tiles = grid(x, nrow=GRID_COLUMNS)

@@ -56,7 +56,7 @@ class TraversalPanel(QtWidgets.QWidget):
         session.probe_changed.connect(self._follow_probe)
 
     def rebuild(self) -> None:
-        from explorer.core.traversal import axis_directions, pca_directions
+        from explorer.core.maps.traversal import axis_directions, pca_directions
 
         # remove the rows through the widgets themselves: a Python wrapper of a layout item
         # (itemAt) outlives the item, and shiboken may hand that stale wrapper back for a new
@@ -154,7 +154,7 @@ class TraversalPanel(QtWidgets.QWidget):
 
 def _noise_axes(z: np.ndarray):
     """A GAN's noise axes: each coordinate of z, ranges of its N(0, 1) prior."""
-    from explorer.core.traversal import Directions
+    from explorer.core.maps.traversal import Directions
 
     d = z.shape[1]
     return Directions("axes", np.eye(d), np.zeros(d), [f"z{j}" for j in range(d)], np.ones(d),

@@ -1,0 +1,24 @@
+"""One home for benchmarks: `python main.py bench NAME`, each printing JSON and measuring
+against a baseline taken in the same run (this machine is shared and noisy: ratios count).
+
+    train            the engine against bare PyTorch loops (train.py)
+    gui              throughput and GUI stalls with the window open (gui.py)
+    map              latent-map timings, click-to-decode, 70k-point frames (map.py, map_gui.py)
+    faults           kill -9 at 16 moments of a training run; eval and --resume after each (faults.py)
+    memory           peak memory of sample --n 3,000,000 and of huge folder images (memory.py)
+    codebook         code grids, PixelCNN sampling, usage records, the histogram redraw (codebook.py)
+    gan-diagnostics  the toy view's arrays, DRS, when the collapse alert fires (gan_diagnostics.py)
+
+The last four take their own options (`python main.py bench faults --help`).
+"""
+from __future__ import annotations
+
+import importlib
+
+SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
+           "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics"}
+
+
+def run_script(name: str, argv: list[str]) -> int:
+    """A benchmark with options of its own: its module's main(argv)."""
+    return importlib.import_module(SCRIPTS[name]).main(argv)

@@ -1,0 +1,170 @@
+"""eval, sample, embed and sign: what a run gives back, in strict JSON, pictures and arrays."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from .options import UserError, _open_run, _user_errors, log
+
+
+def cmd_eval(args) -> int:
+    from explorer.core.gan.alerts import alerts_in
+    from explorer.core.data.datasets import load_dataset
+    from explorer.core.training.evaluation import Evaluator
+    from explorer.core.runs import METRICS, clean_for_json, history, read_metrics
+    from explorer.core.training.timeline import Timeline
+
+    run = _open_run(args.run, args.device)
+    tc = run.train_cfg
+    try:
+        data = load_dataset(tc.dataset, args.data_dir or tc.data_dir, False, tc.image_size)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
+    timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
+    fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
+    metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed).epoch(run.model, full=True)
+    try:
+        records, _ = read_metrics(run.path / METRICS)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    out = {"run": str(run.path), "model": run.model_cfg.model, "dataset": tc.dataset,
+           "step": run.step, **metrics, "alerts": alerts_in(history(records))}
+    bad = sorted(k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v))
+    if bad:   # strict JSON has no NaN: null, and a field naming them
+        out["nonfinite"] = bad
+    print(json.dumps(clean_for_json(out), default=float, allow_nan=False))
+    return 0
+
+
+def cmd_sign(args) -> int:
+    from explorer.core.runs import sign_run
+
+    try:
+        names = sign_run(args.run)
+    except _user_errors() as e:
+        raise UserError(str(e))
+    print(f"signed {', '.join(names) or 'no checkpoint files'} in {Path(args.run) / 'manifest.json'}")
+    return 0
+
+
+def cmd_sample(args) -> int:
+    from explorer.core.data.images import plan_sample_files, write_samples
+    from explorer.core.sampling.priors import SAMPLE_BLOCK, sample_blocks
+
+    run = _open_run(args.run, args.device)
+    out = Path(args.out)
+    points = run.model_cfg.data_kind == "points"
+    allowed = (".npy",) if points else (".png", ".npy")
+    if out.suffix.lower() not in allowed:
+        raise UserError(f"{run.model_cfg.model} on {run.train_cfg.dataset} makes "
+                        f"{'2-D points' if points else 'images'}: --out must end in {' or '.join(allowed)}")
+    if args.drs_percentile is not None and not args.drs:
+        raise UserError("--drs-percentile applies only with --drs")
+    if args.rejected is not None and args.min_confidence is None:
+        raise UserError("--rejected applies only with --min-confidence")
+    if args.drs and args.min_confidence is not None:
+        raise UserError("choose --drs or --min-confidence, not both")
+    kind, shape = ("points" if points else "image"), tuple(run.model_cfg.data_shape)
+    n, rejected, extra = args.n, None, ""
+    try:
+        # where everything goes is checked first: nothing is drawn for output that would be refused
+        paths = plan_sample_files(out, n, shape, kind)
+        if args.drs or args.min_confidence is not None:  # these hold their n samples in memory
+            x, note, rejected = _drs_samples(run, args) if args.drs else _classifier_samples(run, args)
+            if len(x) != n:
+                n, paths = len(x), plan_sample_files(out, len(x), shape, kind)
+            blocks = x.split(SAMPLE_BLOCK)
+        else:  # drawn and written a block at a time: memory stays flat however large n is
+            blocks, note = sample_blocks(run, n, seed=args.seed, label=args.label)
+        if rejected is not None and len(rejected):
+            rejected_paths = plan_sample_files(Path(args.rejected), len(rejected), shape, kind)
+        where = write_samples(blocks, n, paths, shape, kind)
+        if rejected is not None:
+            if len(rejected):
+                extra = (f"; {len(rejected)} rejected written to "
+                         f"{write_samples(rejected.split(SAMPLE_BLOCK), len(rejected), rejected_paths, shape, kind)}")
+            else:
+                extra = "; none rejected"
+    except _user_errors() as e:
+        raise UserError(str(e))
+    except OSError as e:
+        raise UserError(f"--out {out}: cannot write ({e.strerror or e})")
+    print(f"wrote {n} samples to {where}" + (f" ({note}{extra})" if note or extra else ""))
+    return 0
+
+
+def _check_held(run, args, what: str, copies: int) -> None:
+    """Refuse an --n whose samples, held in memory `copies` times, would not fit."""
+    import math
+
+    from explorer.core.memory import check_fits
+    values = math.prod(run.model_cfg.data_shape)
+    check_fits(args.n * values * 4 * copies, f"--n {args.n} with {what} (all samples held in memory, "
+                                             f"{copies} float32 copies of {values:,} values each)", UserError)
+
+
+def _classifier_samples(run, args):
+    """(samples, note, rejected or None)."""
+    from explorer.core.data.datasets import load_dataset
+    from explorer.core.sampling.rejection import classifier_for, rejection_sample
+
+    if args.rejected is not None and Path(args.rejected).suffix.lower() != ".png":
+        raise ValueError(f"--rejected must end in .png, got {Path(args.rejected).name}")
+    _check_held(run, args, "--min-confidence", 4 if args.rejected is not None else 2)
+    tc = run.train_cfg
+    data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
+    r = rejection_sample(run.model, args.n, classifier_for(data, run.model.device), args.min_confidence,
+                         seed=args.seed, condition=args.label)
+    note = (f"classifier rejection sampling: acceptance rate {r.acceptance_rate:.1%}, {r.accepted} of "
+            f"{r.drawn} samples labelled with confidence >= {r.threshold:g}")
+    return r.samples, note, (r.rejected if args.rejected is not None else None)
+
+
+def _drs_samples(run, args):
+    """(samples, note, None)."""
+    from explorer.core.gan.drs import DEFAULT_PERCENTILE, drs_sample
+
+    _check_held(run, args, "--drs", 2)
+    pct = DEFAULT_PERCENTILE if args.drs_percentile is None else args.drs_percentile
+    r = drs_sample(run.model, args.n, percentile=pct, seed=args.seed, condition=args.label)
+    return r.samples, (f"discriminator rejection sampling: acceptance rate {r.acceptance_rate:.1%}, "
+                       f"{r.accepted} of {r.proposed} candidates kept, gamma at the {pct:g}th percentile"), None
+
+
+def cmd_embed(args) -> int:
+    from explorer.core.maps.cache import MapCache, write_embedding
+    from explorer.core.maps.projection import MapError, project
+    from explorer.core.maps.encoding import encode_run
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".npz":
+        raise UserError(f"--out must end in .npz, got {out.name}")
+    run = _open_run(args.run, args.device)
+    if args.method == "raw" and run.model.latent.dim != 2:
+        raise UserError(f"--method raw needs a 2-D latent space; {run.model_cfg.model} in {run.path} "
+                        f"has {run.model.latent.dim} dimensions: use pca, umap or tsne")
+    params = {"seed": args.seed} if args.method in ("umap", "tsne") else {}
+    try:
+        encoded = encode_run(run, cap=args.cap, seed=args.seed)
+        cache = None if args.no_cache else MapCache(run.path)
+        latent_map = cache.load(encoded, args.method, params) if cache else None
+        if latent_map is None:
+            if args.method == "umap":
+                log.info("umap: the first fit in a process compiles for about a minute")
+            latent_map = project(encoded.latents, args.method, params)
+            if cache:
+                try:
+                    cache.save(encoded, latent_map)
+                except OSError as e:  # a read-only run still gets its export
+                    log.warning("could not cache the map in %s: %s", cache.dir, e)
+    except (MapError, *_user_errors()) as e:
+        raise UserError(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
+    try:
+        write_embedding(out, encoded, latent_map)
+    except OSError as e:
+        raise UserError(f"cannot write {out}: {e.strerror or e}")
+    print(f"wrote {len(encoded)} {args.method} map points of {encoded.dim}-D latents "
+          f"(step {encoded.step}) to {out}")
+    return 0

@@ -1,0 +1,200 @@
+"""train: a new run, a resume (--resume), or a PixelCNN prior over a VQ-VAE run; Ctrl-C saves."""
+from __future__ import annotations
+
+import re
+import sys
+import time
+
+from .options import MODEL_FLAGS, MODEL_SWITCHES, TRAIN_FLAGS, UserError, _user_errors
+
+
+def cmd_train(args, parser) -> int:
+    from explorer.core.training.config import make_configs
+    from explorer.core.data.datasets import DatasetError, check_name, load_dataset
+    from explorer.core.training.engine import TrainingEngine
+
+    dataset = args.dataset or "mnist5k"
+    try:
+        check_name(dataset)
+    except DatasetError as e:
+        parser.error(str(e))
+    if args.model is None and not args.resume:
+        parser.error("--model is required for a new run (a --resume takes the run's own)")
+    if args.fresh_optimizer and not args.resume:
+        parser.error("--fresh-optimizer applies only with --resume")
+    if args.resume and args.overwrite:
+        parser.error("give --resume or --overwrite, not both")
+    if args.epochs is not None and args.steps is not None:
+        parser.error("give --epochs or --steps, not both")
+    train_over = {field: getattr(args, flag[2:].replace("-", "_")) for flag, (field, _) in TRAIN_FLAGS.items()}
+    train_over.update(download=args.download or None, slim=args.slim or None)
+    model_over = {field: getattr(args, flag[2:].replace("-", "_")) for flag, (field, _) in MODEL_FLAGS.items()}
+    for flag, (field, value, _) in MODEL_SWITCHES.items():
+        if getattr(args, flag[2:].replace("-", "_")):
+            model_over[field] = value
+    if args.resume:
+        return _resume(args, parser, model_over, train_over)
+    if args.model == "pixelcnn":
+        return _train_prior(args, parser, model_over, train_over)
+    if args.run:
+        parser.error(f"--run applies only to --model pixelcnn (the VQ-VAE run it models), not {args.model}")
+    try:
+        data = load_dataset(dataset, args.data_dir, args.download, args.image_size or 28)
+        mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
+        engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+    except _user_errors() as e:
+        raise UserError(_as_flags(str(e)))
+    return _drive(engine, quiet=args.quiet)
+
+
+def _resume(args, parser, model_over: dict, train_over: dict) -> int:
+    """train --resume --out RUN: the run's own model, dataset and settings, except those
+    RESUME_SETTINGS a flag changes."""
+    from explorer.core.training.engine import RESUME_SETTINGS, TrainingEngine
+    from explorer.core.runs import read_config
+
+    fields = {**{f: flag for flag, (f, _) in {**TRAIN_FLAGS, **MODEL_FLAGS}.items()},
+              **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}, "download": "--download", "slim": "--slim"}
+    try:
+        mc, tc, _ = read_config(args.out)
+        # the run's own settings stay; a flag repeating one is fine, a flag changing one is refused
+        own = {**mc.to_dict(), **tc.to_dict()}
+        fixed = [fields[f] for f, v in {**model_over, **train_over}.items()
+                 if v is not None and f not in RESUME_SETTINGS and own.get(f) != (list(v) if isinstance(v, tuple) else v)]
+        if fixed:
+            parser.error(f"{fixed[0]} cannot change on --resume: the run keeps its own (a resume can change "
+                         f"{', '.join('--' + s.replace('_', '-') for s in RESUME_SETTINGS)})")
+        for given, own, flag in ((args.model, mc.model, "--model"), (args.dataset, tc.dataset, "--dataset")):
+            if given is not None and given != own:
+                raise UserError(f"{args.out} is a {mc.model} run on {tc.dataset}: {flag} {given} does not match")
+        if args.run:
+            parser.error("--run applies only to a new pixelcnn prior")
+        engine = TrainingEngine.open(args.out, fresh_optimizer=args.fresh_optimizer,
+                                     **{k: v for k, v in train_over.items() if k in RESUME_SETTINGS})
+    except _user_errors() as e:
+        raise UserError(_as_flags(str(e)))
+    return _drive(engine, quiet=args.quiet)
+
+
+PRIOR_FLAGS = ("--pixelcnn-layers", "--pixelcnn-channels", "--pixelcnn-dropout", "--conditional")
+
+
+def _as_flags(message: str) -> str:
+    """A settings message in the command line's words: "train.lr must be ..." -> "--lr must be ..."."""
+    flags = {f"{sec}.{field}": flag for sec, table in (("train", TRAIN_FLAGS), ("model", MODEL_FLAGS))
+             for flag, (field, _) in table.items()}
+    flags.update({f"model.{field}": flag for flag, (field, _, _) in MODEL_SWITCHES.items()})
+    return re.sub(r"\b(?:train|model)\.\w+", lambda m: flags.get(m.group(0), m.group(0)), message)
+
+
+def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
+    """train --model pixelcnn --run VQRUN: a prior over that VQ-VAE run's code grids."""
+    from explorer.core.training.prior_runs import create_prior_engine
+
+    fields = {**{f: flag for flag, (f, _) in MODEL_FLAGS.items()},
+              **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}}
+    foreign = [fields[f] for f, v in model_over.items() if v is not None and fields[f] not in PRIOR_FLAGS]
+    if foreign:
+        parser.error(f"{foreign[0]} does not apply to pixelcnn: the VQ-VAE run given with --run sets it")
+    if args.dataset is not None or args.image_size is not None:
+        parser.error("--dataset and --image-size do not apply to pixelcnn: it trains on the VQ-VAE run's dataset")
+    if not args.run:
+        parser.error("--model pixelcnn needs --run VQRUN, the VQ-VAE run whose codes it models")
+    try:
+        engine = create_prior_engine(args.run, args.out, {k: v for k, v in model_over.items() if v is not None},
+                                     train_over, overwrite=args.overwrite)
+    except _user_errors() as e:
+        raise UserError(_as_flags(str(e)))
+    return _drive(engine, quiet=args.quiet)
+
+
+def _drive(engine, quiet: bool = False) -> int:
+    """Run the engine with a progress bar. The first Ctrl-C halts it at the step it reached
+    (a checkpoint is saved there, the final evaluation skipped); a second one ends at once."""
+    import signal
+
+    from tqdm import tqdm
+
+    from explorer.core.training.engine import EpochEnd, Failed, Finished, Progress, Started
+
+    bar = None
+    t0 = time.time()
+    rate = 0.0
+    interrupted = []
+
+    def on_sigint(signum, frame):
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(True)
+        print("\nstopping: saving a checkpoint at this step (Ctrl-C again to quit without it)", file=sys.stderr)
+
+    try:
+        previous = signal.signal(signal.SIGINT, on_sigint)
+    except ValueError:   # not the main thread: Ctrl-C stays Python's
+        previous = None
+    gen = engine.run()
+    try:
+        ev = next(gen)
+        while True:
+            if isinstance(ev, Started):
+                if not quiet:
+                    bar = tqdm(total=ev.total_steps, initial=ev.step, unit="step", dynamic_ncols=True,
+                               desc=f"{ev.model} on {ev.dataset} ({ev.device})", file=sys.stderr)
+            elif isinstance(ev, Progress):
+                rate = ev.samples_per_s or rate
+                if bar is not None:
+                    bar.update(ev.step - bar.n)
+                    if ev.parts:
+                        bar.set_postfix({k: f"{v:.4g}" for k, v in list(ev.parts.items())[:4]}, refresh=False)
+            elif isinstance(ev, EpochEnd) and bar is not None:
+                bar.set_description(f"epoch {ev.epoch}")
+            elif isinstance(ev, Failed):
+                if bar is not None:
+                    bar.close()
+                print(f"error: {ev.message}", file=sys.stderr)
+                return 1
+            elif isinstance(ev, Finished):
+                if bar is not None:
+                    bar.close()
+                if interrupted:
+                    print(f"interrupted at step {ev.step}: checkpoint saved at step {ev.step}; "
+                          f"continue with --resume --out {engine.run_dir}", file=sys.stderr)
+                    return 130
+                print(_summary(engine, ev, time.time() - t0, rate))
+                return 0
+            try:
+                ev = gen.send("halt" if interrupted else None)
+            except StopIteration:
+                return 1
+    except KeyboardInterrupt:
+        gen.close()
+        if bar is not None:
+            bar.close()
+        saved = (f"the last checkpoint is at step {engine.checkpoint_step}" if engine.checkpoint_step is not None
+                 else "no checkpoint was saved")
+        print(f"interrupted at step {engine.step}; {saved}; continue with --resume --out {engine.run_dir}",
+              file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+SUMMARY_KEYS = ("test_neg_elbo", "test_iwae_nll", "test_recon", "active_units", "perplexity",
+                "test_perplexity", "test_codes_used", "train_codes_used_fraction", "test_bits_per_code",
+                "confident_share", "modes_captured", "hq_fraction", "reverse_kl",
+                "classes_covered", "label_entropy", "diversity_ratio", "near_duplicates")
+
+
+def _summary(engine, ev, seconds: float, rate: float) -> str:
+    shown = []
+    for k in SUMMARY_KEYS:
+        v = ev.summary.get(k)
+        if isinstance(v, float):
+            shown.append(f"{k} {v:.4g}")
+        elif isinstance(v, int):
+            shown.append(f"{k} {v}")
+    status = "stopped" if ev.stopped else "done"
+    return (f"{status}: {engine.model_cfg.model} on {engine.cfg.dataset}, {ev.step} steps "
+            f"({ev.epoch} epochs) in {seconds:.1f} s, {rate / 1000:.1f}k samples/s"
+            + (f"; {', '.join(shown)}" if shown else "") + f" -> {engine.run_dir}")
