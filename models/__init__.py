@@ -17,6 +17,13 @@ MODEL_CLASSES = {
 assert set(MODEL_CLASSES) == set(ALL_MODEL_NAMES)
 
 
+def capabilities_of(model: str) -> frozenset:
+    """What a family can do (models/base.py), from its name alone, without building it."""
+    if model not in MODEL_CLASSES:
+        raise ValueError(f"unknown model {model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
+    return MODEL_CLASSES[model].capabilities
+
+
 def build_model(cfg: ModelConfig) -> GenerativeModel:
     if cfg.model not in MODEL_CLASSES:
         raise ValueError(f"unknown model {cfg.model!r}; valid: {', '.join(ALL_MODEL_NAMES)}")
@@ -26,5 +33,5 @@ def build_model(cfg: ModelConfig) -> GenerativeModel:
 __all__ = [
     "ADVERSARIAL", "AUTOREGRESSIVE", "CONDITIONAL", "DECODE", "DENOISING", "DISCRETE", "ENCODE", "GENERATE",
     "POSTERIOR", "Encoding", "GenerativeModel", "LatentSpec", "Classifier", "FAMILIES",
-    "MODEL_NAMES", "PRIOR_NAMES", "ALL_MODEL_NAMES", "ModelConfig", "MODEL_CLASSES", "build_model",
+    "MODEL_NAMES", "PRIOR_NAMES", "ALL_MODEL_NAMES", "ModelConfig", "MODEL_CLASSES", "build_model", "capabilities_of",
 ]

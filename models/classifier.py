@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from .nets import flat_size
+from .nets import eval_mode, flat_size
 
 
 class Classifier(nn.Module):
@@ -38,9 +38,7 @@ class Classifier(nn.Module):
     @torch.no_grad()
     def predict(self, x: Tensor, batch: int = 1024) -> tuple[Tensor, Tensor]:
         """(labels, confidences) for a batch of samples, in eval mode."""
-        was = self.training
-        self.eval()
-        probs = torch.cat([torch.softmax(self(x[i:i + batch]), 1) for i in range(0, len(x), batch)])
-        self.train(was)
+        with eval_mode(self):
+            probs = torch.cat([torch.softmax(self(x[i:i + batch]), 1) for i in range(0, len(x), batch)])
         conf, labels = probs.max(1)
         return labels, conf

@@ -147,6 +147,18 @@ def minibatch_std(h: Tensor) -> Tensor:
 
 
 @contextlib.contextmanager
+def eval_mode(module: nn.Module):
+    """`module` in eval mode for a block (dropout off, batch norm on its running averages),
+    and back in the mode it was in afterwards, even when the block raises."""
+    was = module.training
+    module.eval()
+    try:
+        yield module
+    finally:
+        module.train(was)
+
+
+@contextlib.contextmanager
 def frozen_norm_stats(module: nn.Module):
     """Batch norm keeps normalising by batch statistics but its running averages
     (and counters) stay as they are: a network used by the other player's phase

@@ -21,6 +21,7 @@ from models import DISCRETE, GenerativeModel
 from explorer.core.maps.projection import LatentMap, project
 from explorer.core.maps.encoding import Cancelled
 from explorer.core.training.evaluation import codebook_stats
+from models.nets import eval_mode
 
 # -- usage records ---------------------------------------------------------------------
 
@@ -153,18 +154,14 @@ def encode_grids(model: GenerativeModel, data, split: str = "train", batch: int 
     if split not in ("train", "test"):
         raise ValueError(f"unknown split {split!r}; valid: train, test")
     x, y = (data.train_x, data.train_y) if split == "train" else (data.test_x, data.test_y)
-    was = vq.training
-    vq.eval()
     out = []
-    try:
+    with eval_mode(vq):
         for i in range(0, len(x), batch):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("encoding cancelled")
             out.append(vq.encode(x[i:i + batch].to(vq.device)).indices.to("cpu", torch.int32))
             if progress is not None:
                 progress(min(i + batch, len(x)), len(x))
-    finally:
-        vq.train(was)
     h, w = vq.latent.grid
     codes = torch.cat(out).numpy() if out else np.zeros((0, h, w), np.int32)
     return CodeGrids(codes, y.numpy().astype(np.int64), vq.latent.codebook_size, split, step)
@@ -197,12 +194,8 @@ class CodeEditor:
         vq = vq_model(model)
         if x.dim() == len(vq.cfg.data_shape) + 1 and len(x) == 1:
             x = x[0]
-        was = vq.training
-        vq.eval()
-        try:
+        with eval_mode(vq):
             codes = vq.encode(x.unsqueeze(0).to(vq.device)).indices[0]
-        finally:
-            vq.train(was)
         return cls(vq, codes, x)
 
     def _decode(self, grid: torch.Tensor) -> torch.Tensor:

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from models import ADVERSARIAL
+from models.nets import eval_mode
 
 N_SAMPLES = 2500
 NOISE_RADIUS = 3.0   # the noise grid spans +-3 standard deviations of N(0, I)
@@ -83,7 +84,7 @@ class ToyView:
         with `logits` (a trained D is near 0 or 1 almost everywhere)."""
         if ADVERSARIAL not in model.capabilities:
             raise ValueError(f"{model.cfg.model} has no discriminator to draw")
-        with _eval(model):
+        with eval_mode(model):
             logit = model.single_logits(self.points.to(model.device))
         out = logit if logits else torch.sigmoid(logit)
         return out.float().cpu().numpy().reshape(self.resolution, self.resolution)
@@ -96,7 +97,7 @@ class ToyView:
             if dim not in self._z:
                 self._z[dim] = torch.randn(N_SAMPLES, dim, generator=torch.Generator().manual_seed(self.seed + 1))
             z = self._z[dim]
-        with _eval(model):
+        with eval_mode(model):
             return model.decode(z.to(model.device)).float().cpu().numpy()
 
     @torch.no_grad()
@@ -106,20 +107,6 @@ class ToyView:
         if model.latent.dim != 2:
             raise ValueError(f"the noise grid needs a 2-D latent; this {model.cfg.model} has "
                              f"{model.latent.dim} dimensions")
-        with _eval(model):
+        with eval_mode(model):
             out = model.decode(self.z_grid.to(model.device)).float().cpu().numpy()
         return out.reshape(self.noise_lines, self.noise_lines, 2)
-
-
-class _eval:
-    """The model in eval mode for a block, as it was afterwards."""
-
-    def __init__(self, model):
-        self.model = model
-
-    def __enter__(self):
-        self.was = self.model.training
-        self.model.eval()
-
-    def __exit__(self, *exc):
-        self.model.train(self.was)

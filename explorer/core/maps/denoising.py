@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from models import CONDITIONAL, DENOISING
+from models.nets import eval_mode
 
 
 @dataclass
@@ -42,9 +43,7 @@ def denoising_view(model, x: torch.Tensor, level: float, seed: int = 0,
         raise ValueError(f"noise level must be >= 0, got {level}")
     if model.cfg.noise in ("masking", "saltpepper") and level > 1:
         raise ValueError(f"{model.cfg.noise} noise takes a probability in [0, 1], got {level}")
-    was = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         clean = x.unsqueeze(0).to(model.device)
         y = None
         if CONDITIONAL in model.capabilities:
@@ -53,7 +52,5 @@ def denoising_view(model, x: torch.Tensor, level: float, seed: int = 0,
         noisy = model.corrupt(clean, level, generator=g)
         both = model.encode(torch.cat([clean, noisy]), None if y is None else y.repeat(2))
         recon = model.decode(both.z[1:], y)
-    finally:
-        model.train(was)
     z = both.z.cpu().numpy().astype(np.float64)
     return DenoisingView(level, x.cpu(), noisy[0].cpu(), recon[0].cpu(), z[0], z[1])

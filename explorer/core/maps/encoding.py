@@ -23,6 +23,7 @@ import torch
 from models import CONDITIONAL, DISCRETE, ENCODE, POSTERIOR, GenerativeModel
 
 from explorer.core.data.datasets import Dataset, load_dataset
+from models.nets import eval_mode
 
 SPLITS = ("train", "test")   # split codes: 0 = train, 1 = test
 DEFAULT_CAP = 5000
@@ -114,12 +115,10 @@ def encode_data(model: GenerativeModel, data: Dataset, cap: int | None = DEFAULT
         raise ValueError(f"{model.cfg.model} has no encoder: map its generator's noise instead "
                          f"(explorer.core.maps.gan_maps)")
     split, index = sample_rows(data, cap, seed, splits)
-    was = model.training
-    model.eval()
     device = model.device
     conditional = CONDITIONAL in caps
     zs, errs, kls, kl_dims, codes = [], [], [], [], []
-    try:
+    with eval_mode(model):
         for start in range(0, len(index), batch):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("encoding cancelled")
@@ -139,8 +138,6 @@ def encode_data(model: GenerativeModel, data: Dataset, cap: int | None = DEFAULT
                 codes.append(enc.indices.cpu())
             if progress is not None:
                 progress(min(start + batch, len(index)), len(index))
-    finally:
-        model.train(was)
     latents = torch.cat(zs).numpy().astype(np.float32, copy=False)
     labels = _take(data.train_y, data.test_y, split, index).numpy()
     out = EncodedData(latents=latents, labels=labels.astype(np.int64), split=split, index=index,

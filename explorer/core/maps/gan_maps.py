@@ -24,6 +24,7 @@ import torch
 from models import CONDITIONAL, GENERATE
 
 from explorer.core.data.datasets import Dataset
+from models.nets import eval_mode
 
 SOURCES = ("real", "generated")   # source codes in a joint map
 
@@ -68,14 +69,10 @@ def _generate(model, n: int, seed: int, batch: int = 500):
     cond = None
     if CONDITIONAL in model.capabilities:
         cond = torch.arange(n) % model.cfg.n_classes
-    was = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         x = torch.cat([model.decode(z[i:i + batch].to(model.device),
                                     None if cond is None else cond[i:i + batch].to(model.device)).cpu()
                        for i in range(0, n, batch)])
-    finally:
-        model.train(was)
     return z, x, cond
 
 
@@ -105,13 +102,9 @@ def noise_map(model, data: Dataset, classifier=None, n: int = 2000, seed: int = 
 @torch.no_grad()
 def _features(classifier, x: torch.Tensor, batch: int = 500) -> np.ndarray:
     device = next(classifier.parameters()).device
-    was = classifier.training
-    classifier.eval()
-    try:
+    with eval_mode(classifier):
         return torch.cat([classifier.features(x[i:i + batch].to(device)).cpu()
                           for i in range(0, len(x), batch)]).numpy().astype(np.float32)
-    finally:
-        classifier.train(was)
 
 
 def joint_feature_map(model, data: Dataset, classifier, n_real: int = 2000, n_generated: int = 2000,

@@ -16,6 +16,7 @@ import torch
 
 from explorer.core.data.images import grid, png_bytes, to_uint8
 from explorer.core.runs import atomic_write_bytes
+from models.nets import eval_mode
 
 MODES = ("linear", "slerp")
 
@@ -104,13 +105,9 @@ def decode_frames(model, latents, labels=None, batch: int = 256) -> torch.Tensor
     y = None
     if labels is not None:
         y = model.condition_labels(len(z), labels if isinstance(labels, int) else list(np.asarray(labels)))
-    was = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         out = [model.decode(z[i:i + batch].to(model.device), None if y is None else y[i:i + batch])
                for i in range(0, len(z), batch)]
-    finally:
-        model.train(was)
     return torch.cat(out).cpu()
 
 

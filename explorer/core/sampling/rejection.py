@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from models import CONDITIONAL, GENERATE, GenerativeModel
+from models.nets import eval_mode
 
 DEFAULT_BATCH = 500
 
@@ -124,11 +125,9 @@ def draw_pool(model: GenerativeModel, n: int, classifier, seed: int = 0, conditi
     from explorer.core.maps.encoding import Cancelled
 
     _check(model, n, condition)
-    was = model.training
-    model.eval()
     g = torch.Generator(device=model.device).manual_seed(seed)
     pool = None
-    try:
+    with eval_mode(model):
         for i in range(0, n, batch):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("sampling cancelled")
@@ -136,8 +135,6 @@ def draw_pool(model: GenerativeModel, n: int, classifier, seed: int = 0, conditi
             pool = part if pool is None else pool.concat(part)
             if progress is not None:
                 progress(len(pool), n)
-    finally:
-        model.train(was)
     return pool
 
 
@@ -148,12 +145,10 @@ def rejection_sample(model: GenerativeModel, n: int, classifier, min_confidence:
     _check(model, n, condition)
     t = check_threshold(min_confidence)
     limit = max_draws or max(50 * n, 10 * batch)
-    was = model.training
-    model.eval()
     g = torch.Generator(device=model.device).manual_seed(seed)
     kept, rejected, labels = [], [], []
     drawn = accepted = n_rejected = 0
-    try:
+    with eval_mode(model):
         while accepted < n:
             if drawn >= limit:
                 raise ValueError(f"only {accepted} of {n} samples reached confidence {t:g} in {drawn} draws "
@@ -167,8 +162,6 @@ def rejection_sample(model: GenerativeModel, n: int, classifier, min_confidence:
             if n_rejected < n:
                 rejected.append(part.samples[torch.from_numpy(~ok)][:n - n_rejected])
                 n_rejected += len(rejected[-1])
-    finally:
-        model.train(was)
     shape = kept[0].shape[1:]
     return RejectionResult(torch.cat(kept)[:n], torch.cat(rejected) if rejected else torch.zeros(0, *shape),
                            np.concatenate(labels)[:n], drawn, accepted, t)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from models import PRIOR_NAMES, ModelConfig
+from models import ADVERSARIAL, DISCRETE, PRIOR_NAMES, ModelConfig, capabilities_of
 from models.config import check_fields
 
 from explorer.core.data.datasets import Dataset
@@ -106,14 +106,15 @@ def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
     toy = (data if isinstance(data, str) else data.kind) == "points"
     m: dict = {"latent_dim": 2 if toy else 20}
     t: dict = {}
-    if model in ("gan", "dcgan", "cgan"):
+    caps = capabilities_of(model)
+    if ADVERSARIAL in caps:
         if toy:
             m.update(PACGAN_TOY_MODEL)
             t.update(PACGAN_TOY_TRAIN)
         else:
             m.update(latent_dim=64)
             t.update(lr=2e-4, beta1=0.5, batch_size=64, epochs=20)
-    elif model == "vqvae":
+    elif DISCRETE in caps:
         t.update(lr=1e-3, epochs=10)
         if toy:
             m.update(codebook_size=64, code_dim=2)

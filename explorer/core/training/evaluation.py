@@ -30,6 +30,7 @@ import torch
 from models import (ADVERSARIAL, AUTOREGRESSIVE, DISCRETE, ENCODE, GENERATE, POSTERIOR, GenerativeModel)
 
 from explorer.core.data.datasets import Dataset
+from models.nets import eval_mode
 
 EVAL_BATCH = 500
 N_REAL_REFERENCE = 1000   # real test images that set diversity_real and the duplicate threshold
@@ -207,21 +208,13 @@ class Evaluator:
         a GAN's mode or class coverage and diversity (eval mode, as at an epoch's end)."""
         if not (GENERATE in model.capabilities and ADVERSARIAL in model.capabilities):
             return {}
-        was = model.training
-        model.eval()
-        try:
+        with eval_mode(model):
             return self._gan(model)
-        finally:
-            model.train(was)
 
     def epoch(self, model: GenerativeModel, full: bool = False) -> dict:
         """Test-set metrics; `full` adds the expensive ones (IWAE)."""
-        was = model.training
-        model.eval()
-        try:
+        with eval_mode(model):
             out = self._epoch(model, full)
-        finally:
-            model.train(was)
         return out
 
     def _gan(self, model) -> dict:

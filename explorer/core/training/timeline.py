@@ -10,6 +10,7 @@ from models import ADVERSARIAL, AUTOREGRESSIVE, CONDITIONAL, GENERATE, POSTERIOR
 
 from explorer.core.data.datasets import Dataset
 from explorer.core.data.images import save_grid
+from models.nets import eval_mode
 
 GRID_SEEDS = 8       # columns of a class x seed grid
 N_SAMPLES = 64       # fixed-noise samples in an unconditional grid
@@ -79,11 +80,9 @@ class Timeline:
 
     @torch.no_grad()
     def render(self, model: GenerativeModel) -> torch.Tensor | np.ndarray:
-        was = model.training
-        model.eval()
         dev = model.device
         y = None if self.y is None else self.y.to(dev)
-        try:
+        with eval_mode(model):
             if self.generated:
                 out = model.decode(self.z.to(dev), y).cpu()
             else:
@@ -95,8 +94,6 @@ class Timeline:
                     rows = [t for i in range(0, len(x), self.nrow)
                             for t in (self.x[i:i + self.nrow], rec[i:i + self.nrow])]
                     out = torch.cat(rows)
-        finally:
-            model.train(was)
         return out.numpy() if self.points else out
 
     def path(self, directory: Path, epoch: int, step: int | None = None) -> Path:
