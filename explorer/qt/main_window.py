@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .latent_docks import build_latent_panels
 from .jobs import Jobs
 from .panels.loss_panel import LossPanel
 from .panels.runs_panel import RunsPanel
@@ -64,6 +65,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.worker: TrainingWorker | None = None
         self.worker_dir: str | None = None
         self._worker_ended_cleanly = False
+        self._worker_state = ""
+        self.gan_link = None   # the GAN monitor and its wiring are built after the first paint
         self.is_ready = False
         self.setWindowTitle("Latent Explorer")
         self.setDockNestingEnabled(True)
@@ -198,7 +201,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if err:
             self.notify(f"Could not load the training libraries: {err}", "error")
         else:
-            self._build_latent_panels()
+            build_latent_panels(self)
         self.refresh_runs()
         target = self._initial_run or self.settings.value("lastRun") or str(self.runs_root / DEMO_RUN)
         if target and Path(target).is_dir():
@@ -208,60 +211,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.status.showMessage("Ready", 3000)
         self.is_ready = True
         self.ready.emit()
-
-    def _build_latent_panels(self) -> None:
-        from .latent_session import LatentSession
-        from .panels.compare_panel import ComparePanel
-        from .panels.denoise_panel import DenoisePanel
-        from .panels.interpolation_panel import InterpolationPanel
-        from .panels.latent_map_panel import LatentMapPanel
-        from .panels.prior_panel import PriorPanel
-        from .panels.rejection_panel import RejectionPanel
-        from .panels.traversal_panel import TraversalPanel
-
-        if self.want_map_service:
-            from explorer.core.maps.service import MapService
-            self.map_service = MapService()   # compiles UMAP in its own process, from now on
-            self.map_service.start()
-        self.jobs = Jobs(self)
-        s = self.latent_session = LatentSession(self.jobs, self.map_service, self)
-        self.latent_panel = LatentMapPanel(s)
-        self.views.removeTab(1)
-        self.views.insertTab(1, self.latent_panel, "Latent map")
-        from .panels.gan_panel import SNAPSHOT_MS, GanPanel
-        self.gan_panel = GanPanel()
-        self.views.removeTab(2)
-        self.views.insertTab(2, self.gan_panel, "GAN monitor")
-        self.gan_panel.step_requested.connect(self._step)
-        self.gan_panel.alert_clicked.connect(self._show_samples_at)
-        self.gan_panel.new_run_requested.connect(self._gan_fix_run)
-        from .panels.codebook_panel import CodebookPanel
-        self.codebook_panel = CodebookPanel()
-        self.views.removeTab(3)
-        self.views.insertTab(3, self.codebook_panel, "Codebook")
-        self.codebook_panel.restart_requested.connect(lambda: self.send("restart_codes"))
-        self.codebook_panel.auto_restart_changed.connect(lambda on: self.send(("set_restarts", on)))
-        self.codebook_panel.train_prior_requested.connect(self._train_prior)
-        self.snapshot_timer = QtCore.QTimer(self)
-        self.snapshot_timer.setInterval(SNAPSHOT_MS)
-        self.snapshot_timer.timeout.connect(self._request_weights)
-        self._stepping = False
-        self.views.setCurrentIndex(int(self.settings.value("view", 1)))
-        m = self.latent_panel.map
-        self.latent_docks = {
-            "Traversal": TraversalPanel(s), "Interpolation": InterpolationPanel(s, m),
-            "Sampling": PriorPanel(s, m), "Denoising": DenoisePanel(s, m),
-            "Compare runs": ComparePanel(s, m, self.known_runs, self.map_service),
-            "Rejection sampling": RejectionPanel(s),
-        }
-        for title, widget in self.latent_docks.items():
-            self.docks[title].setWidget(widget)
-        self.run_opened.connect(s.set_context)
-        self.run_opened.connect(self._gan_context)
-        self.run_opened.connect(self.codebook_panel.set_context)
-        self.checkpoint_updated.connect(lambda ctx: self.codebook_panel.on_checkpoint())
-        self.checkpoint_updated.connect(lambda ctx: s.on_checkpoint())
-        self.checkpoint_updated.connect(lambda ctx: self.gan_panel.redraw_toy())
 
     # -- runs --------------------------------------------------------------------
     def known_runs(self) -> list[str]:
@@ -439,7 +388,7 @@ class MainWindow(QtWidgets.QMainWindow):
         elif isinstance(ev, E.AlertRaised):
             self.notify(f"{name}: {ev.message} (step {ev.step})", "warning")
         elif isinstance(ev, E.WeightsSnapshot):
-            self._on_weights(ev)
+            self.gan_link.on_weights(ev)
         elif isinstance(ev, E.CodesRestarted):
             if self._is_worker_run():
                 self.codebook_panel.on_codes_restarted(ev)
@@ -457,7 +406,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.worker = None
         self._update_training_state()
         if getattr(self, "gan_panel", None) is not None:
-            self._update_live_views()
+            self._update_gan_link()
         self.refresh_runs()
         if self.context is not None:
             s = self.context.refresh_summary()
@@ -467,7 +416,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._worker_state = state
         self._update_training_state()
         if getattr(self, "gan_panel", None) is not None:
-            self._update_live_views()
+            self._update_gan_link()
 
     def _update_training_state(self) -> None:
         live = self.worker is not None and self.worker.running and self._is_worker_run()
@@ -497,95 +446,9 @@ class MainWindow(QtWidgets.QMainWindow):
                                   model_overrides={"pixelcnn_conditional": bool(opts.get("conditional"))},
                                   train_overrides={"epochs": int(opts.get("epochs", 10))}))
 
-    # -- GAN monitor ------------------------------------------------------------------
-    def _gan_context(self, ctx) -> None:
-        from explorer.core.training.follow import run_summary
-        from explorer.core.runs import CheckpointError
-
-        others = []
-        for path in self.known_runs():
-            try:
-                s = run_summary(path)
-            except CheckpointError:
-                continue
-            if s["dataset"] == ctx.summary["dataset"] and s["model"] in ("gan", "dcgan", "cgan"):
-                others.append((path, f"{s['name']} ({s['model']})"))
-        self.gan_panel.set_context(ctx, others)
-        self._paused_fresh = False   # a new view of the run: it needs a snapshot even if paused
-        self._update_live_views()
-
-    def _update_live_views(self) -> None:
-        """While this window trains the GAN shown: step mode, and fresh weights for its toy view."""
-        panel = getattr(self, "gan_panel", None)
-        if panel is None:
-            return
-        state = getattr(self, "_worker_state", "")
-        live = panel.is_gan and self.worker is not None and self.worker.running and self._is_worker_run()
-        if live and panel.wants_weights and not self.snapshot_timer.isActive():
-            self.snapshot_timer.start()
-        elif not (live and panel.wants_weights):
-            self.snapshot_timer.stop()
-        if state != "paused":
-            self._paused_fresh = False   # see _request_weights
-        stepping = live and "after" in self._gan_requests()
-        panel.set_stepping_enabled(live and state in ("training", "paused") and not stepping)
-
-    def _gan_requests(self) -> list:
-        """What each "weights" command sent to the current worker and not answered yet is for:
-        "view" (the timer), "before" or "after" (a step). The engine answers them in order."""
-        if getattr(self, "_weights_worker", None) is not self.worker:
-            self._weights_worker, self._weights_pending = self.worker, []
-        return self._weights_pending
-
-    def _request_weights(self) -> None:
-        """One request at a time, and none while the last answer is being drawn: the toy view
-        paces the snapshots. A paused run's weights do not change: one snapshot is enough."""
-        pending = self._gan_requests()
-        if (pending or self.gan_panel.busy or self.views.currentWidget() is not self.gan_panel
-                or (getattr(self, "_worker_state", "") == "paused" and getattr(self, "_paused_fresh", False))):
-            return
-        pending.append("view")
-        self.send("weights")
-
-    def _on_weights(self, ev) -> None:
-        pending = self._gan_requests()
-        why = pending.pop(0) if pending else "view"
-        ctx, panel = self.context, self.gan_panel
-        if ctx is None or not self._is_worker_run() or panel.context is not ctx or not panel.wants_weights:
-            return
-        self._paused_fresh = getattr(self, "_worker_state", "") == "paused"
-        model = panel.model_from_state(ev.state)
-        if ctx.loaded is not None:  # the window's copy follows the trainer (the latent map decodes with it)
-            ctx.loaded.model, ctx.loaded.step = model, ev.step
-        if why == "before":
-            self._step_from = ev.step
-            panel.show_weights(model, ev.step)
-        elif why == "after" and ev.step == getattr(self, "_step_from", None):
-            # answered before the step ran (an evaluation was due first): ask again
-            pending.append("after")
-            self.send("weights")
-        elif why == "after":
-            panel.show_weights(model, ev.step, stepped=self._stepping or "all")
-            self._stepping = False
-            self._update_live_views()
-        else:
-            panel.show_weights(model, ev.step)
-
-    def _step(self, which: str) -> None:
-        """One step of D ("d"), G ("g") or both ("all"), then pause; the weights just before
-        and just after it are drawn, the earlier samples faintly."""
-        pending = self._gan_requests()
-        if not (self.worker is not None and self.worker.running and self._is_worker_run()) or "after" in pending:
-            return
-        if not self.gan_panel.wants_weights:   # an image GAN: no toy view to draw before and after
-            self.send(("step", which))
-            return
-        self._stepping = which
-        pending += ["before", "after"]
-        self.send("weights")
-        self.send(("step", which))
-        self.send("weights")
-        self._update_live_views()
+    def _update_gan_link(self) -> None:
+        if getattr(self, "gan_link", None) is not None:   # the GAN monitor is built after the first paint
+            self.gan_link.update()
 
     def _show_samples_at(self, step: int) -> None:
         """The sample timeline at the entry nearest `step` (the later one of two as near)."""
@@ -598,22 +461,6 @@ class MainWindow(QtWidgets.QMainWindow):
         dock = self.docks["Sample timeline"]
         dock.show()
         dock.raise_()
-
-    def _gan_fix_run(self, over: dict) -> None:
-        from explorer.core.runs import free_run_name, read_config
-        from explorer.core.training.worker import WorkerSpec
-
-        if self.context is None:
-            return
-        mc, tc, _ = read_config(self.context.path)
-        model_over = {k: v for k, v in mc.to_dict().items()
-                      if k not in ("model", "data_shape", "n_classes", "data_kind")}
-        model_over.update(over["model"])
-        train_over = {k: v for k, v in tc.to_dict().items() if k != "dataset"}
-        train_over.update(over["train"])
-        name = free_run_name(self.runs_root, f"{self.context.path.name}-pack{model_over['pack']}")
-        self.start_run(WorkerSpec(run_dir=str(self.runs_root / name), model=mc.model, dataset=tc.dataset,
-                                  model_overrides=model_over, train_overrides=train_over))
 
     # -- messages and shutdown --------------------------------------------------------
     def notify(self, text: str, level: str = "info") -> None:

@@ -174,7 +174,7 @@ def test_step_mode_moves_only_the_network_it_names(live):
         return int(meta["step"]), {net: {k: v for k, v in state.items() if k.startswith(net + ".")} for net in "GD"}
 
     def settled(step):  # the trainer's weights at `step` are on screen and nothing else is asked for
-        wait_until(lambda: panel.drawn_step == step and not panel.busy and not win._gan_requests(),
+        wait_until(lambda: panel.drawn_step == step and not panel.busy and not win.gan_link.requests.of(win.worker),
                    what=f"the view at step {step}")
 
     step0, w0 = checkpoint()

@@ -1,0 +1,56 @@
+"""The window's panels that need torch: the latent map and its docks, the GAN monitor, the
+codebook tab. Built once the window is on screen and the heavy modules are loaded."""
+from __future__ import annotations
+
+from .gan_link import GanMonitorLink
+from .jobs import Jobs
+
+
+def build_latent_panels(window) -> None:
+    from .latent_session import LatentSession
+    from .panels.compare_panel import ComparePanel
+    from .panels.denoise_panel import DenoisePanel
+    from .panels.interpolation_panel import InterpolationPanel
+    from .panels.latent_map_panel import LatentMapPanel
+    from .panels.prior_panel import PriorPanel
+    from .panels.rejection_panel import RejectionPanel
+    from .panels.traversal_panel import TraversalPanel
+
+    if window.want_map_service:
+        from explorer.core.maps.service import MapService
+        window.map_service = MapService()   # compiles UMAP in its own process, from now on
+        window.map_service.start()
+    window.jobs = Jobs(window)
+    s = window.latent_session = LatentSession(window.jobs, window.map_service, window)
+    window.latent_panel = LatentMapPanel(s)
+    window.views.removeTab(1)
+    window.views.insertTab(1, window.latent_panel, "Latent map")
+    from .panels.gan_panel import SNAPSHOT_MS, GanPanel
+    window.gan_panel = GanPanel()
+    window.views.removeTab(2)
+    window.views.insertTab(2, window.gan_panel, "GAN monitor")
+    window.gan_panel.alert_clicked.connect(window._show_samples_at)
+    window.gan_link = GanMonitorLink(window, window.gan_panel, SNAPSHOT_MS)
+    from .panels.codebook_panel import CodebookPanel
+    window.codebook_panel = CodebookPanel()
+    window.views.removeTab(3)
+    window.views.insertTab(3, window.codebook_panel, "Codebook")
+    window.codebook_panel.restart_requested.connect(lambda: window.send("restart_codes"))
+    window.codebook_panel.auto_restart_changed.connect(lambda on: window.send(("set_restarts", on)))
+    window.codebook_panel.train_prior_requested.connect(window._train_prior)
+    window.views.setCurrentIndex(int(window.settings.value("view", 1)))
+    m = window.latent_panel.map
+    window.latent_docks = {
+        "Traversal": TraversalPanel(s), "Interpolation": InterpolationPanel(s, m),
+        "Sampling": PriorPanel(s, m), "Denoising": DenoisePanel(s, m),
+        "Compare runs": ComparePanel(s, m, window.known_runs, window.map_service),
+        "Rejection sampling": RejectionPanel(s),
+    }
+    for title, widget in window.latent_docks.items():
+        window.docks[title].setWidget(widget)
+    window.run_opened.connect(s.set_context)
+    window.run_opened.connect(window.gan_link.set_context)
+    window.run_opened.connect(window.codebook_panel.set_context)
+    window.checkpoint_updated.connect(lambda ctx: window.codebook_panel.on_checkpoint())
+    window.checkpoint_updated.connect(lambda ctx: s.on_checkpoint())
+    window.checkpoint_updated.connect(lambda ctx: window.gan_panel.redraw_toy())
