@@ -9,9 +9,8 @@ from .options import MODEL_FLAGS, MODEL_SWITCHES, TRAIN_FLAGS, UserError, _user_
 
 
 def cmd_train(args, parser) -> int:
-    from explorer.core.training.config import make_configs
-    from explorer.core.data.datasets import DatasetError, check_name, load_dataset
-    from explorer.core.training.engine import TrainingEngine
+    from explorer.core.data.datasets import DatasetError, check_name
+    from explorer.core.training.worker import WorkerSpec, make_engine
 
     dataset = args.dataset or "mnist5k"
     try:
@@ -39,9 +38,9 @@ def cmd_train(args, parser) -> int:
     if args.run:
         parser.error(f"--run applies only to --model pixelcnn (the VQ-VAE run it models), not {args.model}")
     try:
-        data = load_dataset(dataset, args.data_dir, args.download, args.image_size or 28)
-        mc, tc = make_configs(args.model, data, model_over, {**train_over, "dataset": data.name})
-        engine = TrainingEngine.create(args.out, mc, tc, data=data, overwrite=args.overwrite)
+        engine = make_engine(WorkerSpec(run_dir=args.out, model=args.model, dataset=dataset,
+                                        model_overrides=model_over, train_overrides=train_over,
+                                        overwrite=args.overwrite))
     except _user_errors() as e:
         raise UserError(_as_flags(str(e)))
     return _drive(engine, quiet=args.quiet)
@@ -50,7 +49,8 @@ def cmd_train(args, parser) -> int:
 def _resume(args, parser, model_over: dict, train_over: dict) -> int:
     """train --resume --out RUN: the run's own model, dataset and settings, except those
     RESUME_SETTINGS a flag changes."""
-    from explorer.core.training.engine import RESUME_SETTINGS, TrainingEngine
+    from explorer.core.training.engine import RESUME_SETTINGS
+    from explorer.core.training.worker import WorkerSpec, make_engine
     from explorer.core.runs import read_config
 
     fields = {**{f: flag for flag, (f, _) in {**TRAIN_FLAGS, **MODEL_FLAGS}.items()},
@@ -69,8 +69,8 @@ def _resume(args, parser, model_over: dict, train_over: dict) -> int:
                 raise UserError(f"{args.out} is a {mc.model} run on {tc.dataset}: {flag} {given} does not match")
         if args.run:
             parser.error("--run applies only to a new pixelcnn prior")
-        engine = TrainingEngine.open(args.out, fresh_optimizer=args.fresh_optimizer,
-                                     **{k: v for k, v in train_over.items() if k in RESUME_SETTINGS})
+        engine = make_engine(WorkerSpec(run_dir=args.out, resume=True, train_overrides=train_over,
+                                        fresh_optimizer=args.fresh_optimizer))
     except _user_errors() as e:
         raise UserError(_as_flags(str(e)))
     return _drive(engine, quiet=args.quiet)
@@ -89,7 +89,7 @@ def _as_flags(message: str) -> str:
 
 def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
     """train --model pixelcnn --run VQRUN: a prior over that VQ-VAE run's code grids."""
-    from explorer.core.training.prior_runs import create_prior_engine
+    from explorer.core.training.worker import WorkerSpec, make_engine
 
     fields = {**{f: flag for flag, (f, _) in MODEL_FLAGS.items()},
               **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}}
@@ -101,8 +101,9 @@ def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
     if not args.run:
         parser.error("--model pixelcnn needs --run VQRUN, the VQ-VAE run whose codes it models")
     try:
-        engine = create_prior_engine(args.run, args.out, {k: v for k, v in model_over.items() if v is not None},
-                                     train_over, overwrite=args.overwrite)
+        engine = make_engine(WorkerSpec(run_dir=args.out, model="pixelcnn", vq_run=args.run,
+                                        model_overrides={k: v for k, v in model_over.items() if v is not None},
+                                        train_overrides=train_over, overwrite=args.overwrite))
     except _user_errors() as e:
         raise UserError(_as_flags(str(e)))
     return _drive(engine, quiet=args.quiet)

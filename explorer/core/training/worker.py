@@ -26,24 +26,29 @@ class WorkerSpec:
     train_overrides: dict = field(default_factory=dict)
     torch_threads: int | None = None
     vq_run: str | None = None           # model "pixelcnn": the VQ-VAE run whose codes it models
+    overwrite: bool = False             # replace a run in run_dir (only the files the program wrote)
+    fresh_optimizer: bool = False       # resume from the weights alone (a damaged trainer.pt)
 
 
 def make_engine(spec: WorkerSpec):
-    from explorer.core.training.config import make_configs
+    """The one way an engine is built, for the command line and the window alike: a new
+    run, a resume (which may change only RESUME_SETTINGS), or a PixelCNN prior."""
     from explorer.core.data.datasets import load_dataset
-    from explorer.core.training.engine import TrainingEngine
+    from explorer.core.training.config import make_configs
+    from explorer.core.training.engine import RESUME_SETTINGS, TrainingEngine
 
+    t = {k: v for k, v in spec.train_overrides.items() if v is not None}
     if spec.resume:
-        return TrainingEngine.open(spec.run_dir, **spec.train_overrides)
-    t = spec.train_overrides
+        return TrainingEngine.open(spec.run_dir, fresh_optimizer=spec.fresh_optimizer,
+                                   **{k: v for k, v in t.items() if k in RESUME_SETTINGS})
     if spec.model == "pixelcnn":
         from explorer.core.training.prior_runs import create_prior_engine
         if not spec.vq_run:
             raise ValueError("a PixelCNN prior needs the VQ-VAE run it models")
-        return create_prior_engine(spec.vq_run, spec.run_dir, spec.model_overrides, t)
+        return create_prior_engine(spec.vq_run, spec.run_dir, spec.model_overrides, t, overwrite=spec.overwrite)
     data = load_dataset(spec.dataset, t.get("data_dir"), bool(t.get("download")), t.get("image_size") or 28)
     mc, tc = make_configs(spec.model, data, spec.model_overrides, {**t, "dataset": data.name})
-    return TrainingEngine.create(spec.run_dir, mc, tc, data=data)
+    return TrainingEngine.create(spec.run_dir, mc, tc, data=data, overwrite=spec.overwrite)
 
 
 def _parent_alive(ppid: int) -> bool:
