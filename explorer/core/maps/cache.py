@@ -1,9 +1,11 @@
 """Maps cached on disk, keyed by checkpoint, method, parameters and sample, and the .npz export."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
+import os
 import zipfile
 from pathlib import Path
 
@@ -17,30 +19,49 @@ log = logging.getLogger("explorer")
 MAPS_DIR = "maps"
 
 
+SHIPPED_RUNS = Path(__file__).resolve().parents[3] / "checkpoints"   # the demo runs that ship
+
+
+def cache_dir_for(run_dir) -> Path:
+    """Where a run's maps are cached: <run>/maps, except for the shipped demo runs and runs this
+    user cannot write, whose maps go to the user's cache directory (a shipped run is never
+    written into)."""
+    from explorer.core.data.datasets import cache_dir
+
+    run_dir = Path(run_dir).resolve()
+    if run_dir.parent != SHIPPED_RUNS and os.access(run_dir, os.W_OK):
+        return run_dir / MAPS_DIR
+    key = hashlib.sha1(str(run_dir).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+    return cache_dir() / MAPS_DIR / f"{run_dir.name}-{key}"
+
+
 class MapCache:
     """<run>/maps/step<step>-<method>-<digest of settings and sample>.npz, written atomically,
     read with allow_pickle=False. A file whose latents differ from the ones given (other
     weights, another device's rounding) counts as absent."""
 
     def __init__(self, run_dir):
-        self.dir = Path(run_dir) / MAPS_DIR
+        self.dir = cache_dir_for(run_dir)   # where new maps go
+        # where maps are looked for: the run's own maps (a demo ships its UMAP), then the cache
+        self.dirs = list(dict.fromkeys([Path(run_dir).resolve() / MAPS_DIR, self.dir]))
 
-    def path(self, step: int, method: str, params: dict | None, sample: str) -> Path:
+    def path(self, step: int, method: str, params: dict | None, sample: str, where: Path | None = None) -> Path:
         params = map_params(method, params)
-        return self.dir / f"step{int(step)}-{method}-{params_digest(method, params, sample)}.npz"
+        return (where or self.dir) / f"step{int(step)}-{method}-{params_digest(method, params, sample)}.npz"
 
     def load(self, encoded, method: str, params: dict | None = None) -> LatentMap | None:
-        path = self.path(encoded.step, method, params, encoded.sample_digest())
-        if not path.exists():
-            return None
-        try:
-            latent_map, digest = read_map(path)
-        except MapError as e:
-            log.warning("ignoring cached map: %s", e)
-            return None
-        if digest != encoded.latents_digest() or len(latent_map.coords) != len(encoded):
-            return None
-        return latent_map
+        for where in self.dirs:
+            path = self.path(encoded.step, method, params, encoded.sample_digest(), where)
+            if not path.exists():
+                continue
+            try:
+                latent_map, digest = read_map(path)
+            except MapError as e:
+                log.warning("ignoring cached map: %s", e)
+                continue
+            if digest == encoded.latents_digest() and len(latent_map.coords) == len(encoded):
+                return latent_map
+        return None
 
     def save(self, encoded, latent_map: LatentMap) -> Path:
         path = self.path(encoded.step, latent_map.method, latent_map.params, encoded.sample_digest())
@@ -49,7 +70,7 @@ class MapCache:
 
 
 def write_map(path, latent_map: LatentMap, latents_digest: str = "", step: int = 0) -> None:
-    from .runs import atomic_write_bytes
+    from explorer.core.runs import atomic_write_bytes
 
     arrays = {
         "coords": latent_map.coords.astype(np.float32),
@@ -103,7 +124,7 @@ def read_map(path) -> tuple[LatentMap, str]:
 
 def write_embedding(path, encoded, latent_map: LatentMap) -> None:
     """The `embed` command's file: latents, 2-D coordinates, labels and where each came from."""
-    from .runs import atomic_write_bytes
+    from explorer.core.runs import atomic_write_bytes
 
     arrays = {"latents": encoded.latents, "coords": latent_map.coords, "labels": encoded.labels,
               "split": encoded.split, "index": encoded.index, "recon_error": encoded.recon_error,

@@ -374,7 +374,7 @@ def test_embed_command_writes_a_readable_npz(tmp_path, capsys):
         assert np.array_equal(f["coords"], f["latents"]) and len(f["coords"]) == 300
     capsys.readouterr()
     assert main(["embed", "--run", str(tmp_path / "missing"), "--method", "pca", "--out", str(out)]) == 1
-    assert "not a directory" in capsys.readouterr().err
+    assert "missing: no such directory" in capsys.readouterr().err
     assert main(["embed", "--run", str(run), "--method", "pca", "--out", str(tmp_path / "m.csv")]) == 1
     assert "--out must end in .npz" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
@@ -386,3 +386,22 @@ def test_embed_raw_on_a_latent_space_other_than_2d_is_one_line_exit_1(tmp_path, 
     assert main(["embed", "--run", str(vae_run.path), "--method", "raw", "--out", str(tmp_path / "m.npz")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: --method raw needs a 2-D latent space") and "\n" not in err
+
+
+def test_a_shipped_demo_run_is_never_written_into(tmp_path):
+    """Maps of a shipped demo are cached in the user's cache; the demo's own map is still read."""
+    from explorer.core.maps.cache import SHIPPED_RUNS, MapCache
+    from explorer.core.maps.encoding import encode_run
+    from explorer.core.runs import load_run
+
+    demo = SHIPPED_RUNS / "demo-vae"
+    before = {p: p.stat().st_mtime_ns for p in demo.rglob("*")}
+    cache = MapCache(demo)
+    assert demo not in cache.dir.parents and cache.dir != demo / "maps"
+    run = load_run(demo)
+    encoded = encode_run(run, cap=300, seed=0)
+    pca = project(encoded.latents, "pca")
+    written = cache.save(encoded, pca)
+    assert written.parent == cache.dir and cache.load(encoded, "pca") is not None
+    assert {p: p.stat().st_mtime_ns for p in demo.rglob("*")} == before
+    assert demo / "maps" in cache.dirs   # the UMAP that ships with the demo is looked for first
