@@ -1,4 +1,4 @@
-"""Torch modules only: no Qt, no files, no plotting (see DESIGN.md)."""
+"""Torch modules only: no Qt, no files, no plotting (see docs/ARCHITECTURE.md)."""
 from __future__ import annotations
 
 from .autoencoders import VAE, Autoencoder, ConditionalVAE, DenoisingAutoencoder

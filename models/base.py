@@ -1,4 +1,4 @@
-"""The one interface every model family answers (see DESIGN.md).
+"""The one interface every model family answers (see docs/ARCHITECTURE.md).
 
 Panels and the training engine never switch on a model's class: they read
 `capabilities`, `latent` and `phases`, and call the methods below.

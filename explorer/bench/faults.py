@@ -1,5 +1,5 @@
 """`bench faults`: kill -9 a real training run at chosen moments, then check that the run
-still evaluates and resumes from its last checkpoint (issue 11).
+still evaluates and resumes from its last checkpoint.
 
     python -m explorer.bench.faults                 # 16 moments, JSON on stdout
     python -m explorer.bench.faults --moments 4 --seed 1 --keep /tmp/faults

@@ -1,4 +1,4 @@
-"""The latent map's numbers that need no window (issue 4), as one dict.
+"""The latent map's numbers that need no window, as one dict.
 
 - PCA map of n latents (median of repeats) against scikit-learn's PCA in the same run
 - UMAP fit of the same latents: the first in this process (numba compiles) and the second

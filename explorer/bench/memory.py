@@ -1,4 +1,4 @@
-"""Peak resident memory of the commands that used to grow without bound (issue 11).
+"""Peak resident memory of the commands that used to grow without bound.
 
 Each command runs in a fresh child process, as a user would run it; its peak resident set
 is the child's ru_maxrss from os.wait4 (the largest of it and any process it waited for,

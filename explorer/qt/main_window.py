@@ -1,6 +1,6 @@
 """The explorer window: dockable panels around live loss plots.
 
-Threading (DESIGN.md): training runs in a worker process (training_worker.py);
+Threading (docs/ARCHITECTURE.md): training runs in a worker process (training_worker.py);
 the window follows the run's metrics.jsonl on a 10 Hz timer and redraws the
 plots on a 20 Hz timer, only when something changed. Heavy imports (torch,
 scikit-learn) load in a background thread after the window is on screen.

@@ -1,7 +1,7 @@
 """A 2-D map of many points that stays fluid at 70,000 of them.
 
 pyqtgraph's ScatterPlotItem costs ~60-75 ms a frame at 70k points on this CPU
-and several hundred ms to recolour (DESIGN.md). Here the points are rasterised
+and several hundred ms to recolour (docs/ARCHITECTURE.md, "Performance"). Here the points are rasterised
 with numpy into one RGBA image covering the view plus a margin; while the user
 pans or zooms, that image just moves and scales with the view (a frame is one
 drawImage), and it is re-rasterised at the new resolution once the view has

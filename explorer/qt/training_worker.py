@@ -7,7 +7,7 @@ while it paints, so a window redrawing live plots starved the trainer's Python
 (thread: 0.53, the GUI process at 100% of a core); in a spawned process the
 trainer keeps its own interpreter and the window costs it only its own share of
 a core (process: 0.90-1.00 over four runs, the window at ~6% of a core).
-DESIGN.md's numbers agree (0.47x vs 0.91x). The thread backend stays for that
+docs/ARCHITECTURE.md ("Why a process") keeps the figures. The thread backend stays for that
 measurement (`bench gui --backend thread`).
 
 Events arrive on a queue that a timer drains on the GUI thread; Progress is

@@ -1,4 +1,4 @@
-"""`bench faults` in small (issue 11): a real training run killed with SIGKILL right after a
+"""`bench faults` in small: a real training run killed with SIGKILL right after a
 checkpoint record and during a weights write; eval and --resume must then succeed from the
 last checkpoint, leaving no partial metrics line and no temporary file. The full benchmark
 is `python -m explorer.bench.faults` (16 moments)."""

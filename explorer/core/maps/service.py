@@ -2,8 +2,8 @@
 
 Why a process: umap-learn pays its numba compile in every new process (measured
 here: 60-70 s for the first fit, ~4 s for later ones), and in a thread of the
-GUI process that compile froze the window for up to 0.4 s at a time (DESIGN.md,
-Performance habits). This process imports umap-learn and compiles it at launch
+GUI process that compile froze the window for up to 0.4 s at a time (docs/ARCHITECTURE.md,
+"Performance"). This process imports umap-learn and compiles it at launch
 (a fit on small random data, in a background thread) and then serves
 projection jobs; the window shows PCA meanwhile.
 

@@ -1,4 +1,4 @@
-"""Fuzz the command line with damaged run directories (issue 11).
+"""Fuzz the command line with damaged run directories.
 
     .venv/bin/python tests/core/runs/fuzz_runs.py --cases 2000 --seed 0 > fuzz.json
     .venv/bin/python tests/core/runs/fuzz_runs.py --cases 200 --seed 3 --out /tmp/f.json --progress
@@ -1068,7 +1068,8 @@ def check_command(cmd: str, res: dict, ctx: dict, base: dict, classes: list[dict
     fails = []
 
     def fail(kind, detail, sig=None):
-        fails.append({"kind": kind, "command": cmd, "detail": detail[:600],
+        text = detail[-600:] if kind == "traceback" else detail[:600]   # a traceback's last lines say most
+        fails.append({"kind": kind, "command": cmd, "detail": text,
                       "signature": f"{cmd}: {kind}: {sig or _normalise(detail, ctx)}"})
 
     if "died" in res:

@@ -1,4 +1,4 @@
-"""A seeded slice of the run-directory fuzz harness (tests/core/runs/fuzz_runs.py, issue 11): 40 damaged
+"""A seeded slice of the run-directory fuzz harness (tests/core/runs/fuzz_runs.py): 40 damaged
 copies of small runs through eval, sample, embed and --resume. Every case must end without a
 traceback, exit 0 only with valid output, refuse in one "error:" line, and touch nothing
 outside its run. The full run is `python tests/core/runs/fuzz_runs.py --cases 2000 --seed 0`."""
