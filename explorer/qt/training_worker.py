@@ -104,10 +104,11 @@ class TrainingWorker(QtCore.QObject):
         self.exited.emit()
 
     def stop(self, timeout: float = 30.0) -> None:
-        """Ask the run to stop (it saves a checkpoint), wait for it, then clean up."""
+        """Halt the run (a checkpoint at the step it reached, the final evaluation left for
+        later), wait for it, then clean up."""
         if self._done or (self._proc is None and self._thread is None):
             return
-        self.send("stop")
+        self.send("halt")
         deadline = QtCore.QDeadlineTimer(int(timeout * 1000))
         while not self._done and not deadline.hasExpired():
             self._drain()

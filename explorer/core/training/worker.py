@@ -97,7 +97,7 @@ def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.25,
                     cmd = commands.get_nowait()
                 except queue.Empty:
                     if check_parent and not _parent_alive(ppid):
-                        cmd = "stop"  # the window is gone: save and finish
+                        cmd = "halt"  # the window is gone: save and finish
             try:
                 ev = gen.send(cmd)
             except StopIteration:
@@ -115,4 +115,4 @@ def _wait_for_command(commands, ppid: int | None):
             return commands.get(timeout=0.5)
         except queue.Empty:
             if ppid is not None and not _parent_alive(ppid):
-                return "stop"
+                return "halt"
