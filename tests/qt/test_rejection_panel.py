@@ -12,12 +12,13 @@ pytest.importorskip("pytestqt")
 from PySide6 import QtCore  # noqa: E402
 
 from conftest import train_cli  # noqa: E402
+from explorer.core.gan.drs_view import RECORD_POINTS  # noqa: E402
 from explorer.core.training.run_context import RunContext
 from explorer.qt.app import make_app  # noqa: E402
 from explorer.qt.jobs import Jobs  # noqa: E402
 from explorer.qt.latent_session import LatentSession  # noqa: E402
 from explorer.qt.main_window import LATENT_DOCKS, MainWindow  # noqa: E402
-from explorer.qt.panels.rejection_panel import DRS, JOB, RECORD_POINTS, SHOWN, RejectionPanel  # noqa: E402
+from explorer.qt.panels.rejection_panel import DRS, JOB, SHOWN, RejectionPanel  # noqa: E402
 
 
 def train(out, *args):

@@ -10,13 +10,13 @@ All model work runs in the window's background jobs.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 import torch
 from PySide6 import QtCore, QtWidgets
 
+from explorer.core.gan.drs_view import BURN_IN, DRSDraw, draw_drs, side_grids
 from models import ADVERSARIAL, CONDITIONAL, GENERATE
 
 from ..palette import ACCENT, DATA_POINTS_LIGHT, ERROR, KEPT, REJECTED
@@ -28,39 +28,6 @@ GRID_COLUMNS = 8
 DEFAULT_N = 256
 DEFAULT_THRESHOLD = 0.80
 CLASSIFIER, DRS = "classifier", "drs"
-BURN_IN = 10_000           # DRS candidates scored first to estimate D's largest logit (the paper's setting)
-
-
-@dataclass
-class DRSDraw:
-    """drs_sample's result with the candidates it turned down."""
-    kept: torch.Tensor                 # (n, ...) the samples DRS returned
-    rejected: torch.Tensor             # candidates it judged and did not keep
-    candidates: torch.Tensor           # every candidate judged after the burn-in
-    acceptance_rate: float
-    accepted: int
-    proposed: int
-    percentile: float
-    kept_modes: dict | None = None     # toy data: mode_metrics of the kept samples
-    all_modes: dict | None = None      # ... and of every candidate, for comparison
-
-
-RECORD_POINTS = 10_000    # DRS candidates kept for the scatters and the "all candidates" figures (2-D data)
-
-
-def draw_drs(model, n: int, data, percentile: float, seed: int, cancel=None) -> DRSDraw:
-    """Runs off the GUI thread."""
-    from explorer.core.gan.drs import drs_sample
-    from explorer.core.training.evaluation import mode_metrics
-
-    record = RECORD_POINTS if data.modes is not None else SHOWN   # images: only SHOWN are drawn
-    r = drs_sample(model, n, percentile=percentile, seed=seed, burn_in=BURN_IN, batch=min(max(n, 100), 1000),
-                   record=record, cancel=cancel)
-    out = DRSDraw(r.samples.cpu(), r.rejected, r.candidates, r.acceptance_rate, r.accepted, r.proposed, percentile)
-    if data.modes is not None:
-        out.kept_modes = mode_metrics(out.kept.numpy(), data.modes, data.sigma)
-        out.all_modes = mode_metrics(out.candidates.numpy(), data.modes, data.sigma)
-    return out
 
 
 def _title(text: str) -> QtWidgets.QLabel:
@@ -329,7 +296,7 @@ class RejectionPanel(QtWidgets.QWidget):
 
             def work():
                 data = context.data()
-                return draw_drs(model, n, data, pct, seed, cancel), None
+                return draw_drs(model, n, data, pct, seed, SHOWN, cancel), None
         else:
             self.acceptance.setText(f"drawing… 0 of {n}")
             cancel = threading.Event()
@@ -446,23 +413,7 @@ class RejectionPanel(QtWidgets.QWidget):
             self.kept_points.show_points(self._data_xy, kept.numpy())
             self.rejected_points.show_points(self._data_xy, rejected.numpy())
             return
-        # both grids get the same number of rows, so a sample is the same size on either side
-        rows = max(1, -(-min(SHOWN, max(len(kept), len(rejected))) // GRID_COLUMNS))
-        for view, x, empty in ((self.kept_grid, kept, kept_empty), (self.rejected_grid, rejected, rejected_empty)):
+        grids = side_grids(kept, rejected, SHOWN, GRID_COLUMNS)   # the same height: a sample is the same size
+        for view, arr, empty in zip((self.kept_grid, self.rejected_grid), grids, (kept_empty, rejected_empty)):
             view.placeholder = empty
-            view.set_pixmap(rgb_pixmap(_grid(x[:SHOWN], rows)) if len(x) else None)
-
-
-def _grid(x: torch.Tensor, rows: int) -> np.ndarray:
-    """An image grid GRID_COLUMNS wide and `rows` tall; cells past the last image are blank."""
-    from explorer.core.data.images import grid
-
-    blank = 235
-    tiles = grid(x, nrow=GRID_COLUMNS)
-    cell = (tiles.shape[0] - 2) // max(1, -(-len(x) // GRID_COLUMNS))
-    r, c = divmod(len(x), GRID_COLUMNS)
-    if c:
-        tiles[r * cell + 2:, c * cell + 2:] = blank
-    out = np.full((rows * cell + 2, tiles.shape[1], 3), blank, np.uint8)
-    out[:tiles.shape[0]] = tiles
-    return out
+            view.set_pixmap(None if arr is None else rgb_pixmap(arr))

@@ -1,5 +1,5 @@
 """GAN collapse diagnostics: gradient norms, image-GAN diversity, alerts, rejection
-sampling, the toy-view arrays, step mode and mitigations (issue 6)."""
+sampling, the toy-view arrays, step mode and mitigations."""
 import copy
 import json
 import math
@@ -15,7 +15,9 @@ from explorer.core import runs
 from explorer.core.gan.alerts import AlertRules, CollapseMonitor
 from explorer.core.training.config import make_configs
 from explorer.core.data.datasets import load_dataset
+from explorer.core.data.images import grid as image_grid
 from explorer.core.gan.drs import drs_sample
+from explorer.core.gan.drs_view import BLANK, RECORD_POINTS, draw_drs, side_grids
 from explorer.core.training.engine import Finished, Paused, Progress, TrainingEngine
 from explorer.core.training.events import AlertRaised
 from explorer.core.training.evaluation import Evaluator, mode_metrics
@@ -241,6 +243,40 @@ def test_drs_refuses_what_it_cannot_do(ring8, mnist_small):
     vae, _ = make_configs("vae", mnist_small, {"hidden": (16,)})
     with pytest.raises(ValueError, match="no discriminator"):
         drs_sample(build_model(vae), 10)
+
+
+def test_the_rejection_panels_drs_draw_keeps_what_it_shows(ring8, mnist_small):
+    torch.manual_seed(0)
+    mc, _ = make_configs("gan", ring8, TINY_GAN)
+    d = draw_drs(build_model(mc), 100, ring8, 50, seed=0, images_shown=16)
+    assert d.kept.shape == (100, 2) and d.acceptance_rate == pytest.approx(d.accepted / d.proposed)
+    # 2-D data: candidates and rejections recorded for the scatters, up to RECORD_POINTS
+    assert len(d.candidates) == min(d.proposed, RECORD_POINTS)
+    assert len(d.rejected) == min(d.proposed - d.accepted, RECORD_POINTS) > 0
+    cand = {tuple(r) for r in d.candidates.numpy()}
+    kept, rejected = {tuple(r) for r in d.kept.numpy()}, {tuple(r) for r in d.rejected.numpy()}
+    assert kept <= cand and rejected <= cand and not kept & rejected
+    assert d.kept_modes == mode_metrics(d.kept.numpy(), ring8.modes, ring8.sigma)
+    assert d.all_modes == mode_metrics(d.candidates.numpy(), ring8.modes, ring8.sigma)
+    # images: only as many as the panel draws, and no mode metrics
+    mc, _ = make_configs("gan", mnist_small, TINY_GAN)
+    d = draw_drs(build_model(mc), 10, mnist_small, 50, seed=0, images_shown=16)
+    assert d.kept.shape == (10, 1, 28, 28) and len(d.candidates) == 16 and len(d.rejected) == 16
+    assert d.kept_modes is None and d.all_modes is None
+
+
+def test_side_grids_are_the_same_size_and_blank_past_the_last_image():
+    g = torch.Generator().manual_seed(0)
+    kept, rejected = torch.rand(10, 1, 28, 28, generator=g), torch.rand(20, 1, 28, 28, generator=g)
+    k, r = side_grids(kept, rejected, shown=64, columns=8)
+    assert k.shape == r.shape == (3 * 30 + 2, 8 * 30 + 2, 3)       # 20 images: three rows of eight
+    np.testing.assert_array_equal(r[:62], image_grid(rejected[:16], nrow=8))
+    np.testing.assert_array_equal(k[:32], image_grid(kept[:8], nrow=8)[:32])
+    np.testing.assert_array_equal(k[30:62, :62], image_grid(kept[8:], nrow=2))   # the shorter last row
+    assert (k[32:, 62:] == BLANK).all() and (k[62:] == BLANK).all() and (r[92 - 30:, 4 * 30 + 2:] == BLANK).all()
+    assert (k[30:32] == k[0, 0]).all()     # the padding line above the last row runs the whole width
+    k, r = side_grids(kept, rejected[:0], shown=4, columns=8)
+    assert r is None and k.shape == (32, 242, 3) and (k[2:, 4 * 30 + 2:] == BLANK).all()
 
 
 # -- the toy view ------------------------------------------------------------------
