@@ -10,13 +10,14 @@ Each moment trains a fresh run in a subprocess,
 
 (a checkpoint at every epoch of 11 steps) and kills it with SIGKILL
 
-  random          a random 0-10 s after training started (its "start" record)
+  random          a random 0-10 s after the first "checkpoint" record
   random_early    a random 0.5-2.5 s after the process started: before the first checkpoint
   after_checkpoint  as soon as the k-th "checkpoint" record is in metrics.jsonl
   during_trainer  while a checkpoint's trainer.pt is being written: the child runs with
   during_model    LATENT_EXPLORER_SAVE_DELAY=0.3, so every durable write waits 0.3 s between
   during_other    its temporary file and the rename, and the kill comes when the k-th
                   .trainer.pt.*.tmp / .model.safetensors.*.tmp / other .*.tmp appears
+                  (other: state.json, manifest.json, once a weights file exists)
 
 Then, each in a fresh process: `eval --run RUN` must exit 0 with strict JSON, and
 `train --resume --out RUN --steps <weights' step + 20> --quiet` must exit 0 and continue
@@ -123,7 +124,8 @@ def _kill_at(kind: str, target, run: Path, proc: subprocess.Popen, t0: float, li
     count = 0
     offset = 0
     why = "deadline"
-    started = None   # when the "start" record appeared
+    started = None   # when the first checkpoint record appeared
+    last_name = None
     while True:
         now = time.monotonic() - t0
         if proc.poll() is not None:
@@ -134,17 +136,7 @@ def _kill_at(kind: str, target, run: Path, proc: subprocess.Popen, t0: float, li
             if now >= target:
                 why = f"{target:.2f} s after the process started"
                 break
-        elif kind == "random":
-            if started is None:
-                try:
-                    if metrics.stat().st_size > 0:
-                        started = now
-                except OSError:
-                    pass
-            elif now - started >= target:
-                why = f"{target:.2f} s after the start record ({now:.2f} s after the process started)"
-                break
-        elif kind == "after_checkpoint":
+        elif kind in ("random", "after_checkpoint"):
             try:
                 with open(metrics, "rb") as f:
                     f.seek(offset)
@@ -156,18 +148,26 @@ def _kill_at(kind: str, target, run: Path, proc: subprocess.Popen, t0: float, li
                 if b'"kind": "checkpoint"' in line or b'"kind":"checkpoint"' in line:
                     count += 1
             offset += end
-            if count >= target:
+            if kind == "after_checkpoint" and count >= target:
                 why = f"checkpoint record {count} written"
+                break
+            if kind == "random" and count and started is None:
+                started = now
+            if kind == "random" and started is not None and now - started >= target:
+                why = f"{target:.2f} s after the first checkpoint record ({now:.2f} s after the process started)"
                 break
         else:
             prefix = TMP_KIND.get(kind)
             for name in _tmp_files(run):
-                other = not name.startswith(tuple(TMP_KIND.values()))
+                other = not name.startswith((*TMP_KIND.values(), ".config.json."))
+                if prefix is None and other and not (run / "model.safetensors").exists():
+                    continue   # the run's opening writes: not a checkpoint
                 if name not in seen_tmp and ((prefix and name.startswith(prefix)) or (prefix is None and other)):
                     seen_tmp.add(name)
+                    last_name = name
                     count += 1
             if count >= target:
-                why = f"temporary file {count} of its kind present: {sorted(seen_tmp)[-1]}"
+                why = f"temporary file {count} of its kind present: {last_name}"
                 break
         time.sleep(0.002)
     at = time.monotonic() - t0
@@ -275,7 +275,7 @@ def plan(moments: int, seed: int) -> list[tuple[str, object]]:
     for i in range(moments):
         kind = PLAN[i % len(PLAN)]
         if kind == "random":
-            target = round(rnd.uniform(0.0, 10.0), 2)      # seconds after the start record
+            target = round(rnd.uniform(0.0, 10.0), 2)      # seconds after the first checkpoint record
         elif kind == "random_early":
             target = round(rnd.uniform(0.5, 2.5), 2)       # seconds after the process started
         elif kind == "after_checkpoint":
