@@ -103,7 +103,7 @@ def histogram(K: int, repeat: int = 30) -> dict:
     import pyqtgraph as pg
 
     from explorer.qt.app import make_app
-    from explorer.qt.panels.codebook_panel import UsageHistogram
+    from explorer.qt.panels.codebook import UsageHistogram
 
     app = make_app()
     rng = np.random.default_rng(0)
@@ -125,6 +125,7 @@ def histogram(K: int, repeat: int = 30) -> dict:
 
     def ours(c):
         hist.set_usage(c)
+        hist.repaint()   # on screen, not just queued: the widget does not repaint itself
         app.processEvents()
 
     def baseline(c):

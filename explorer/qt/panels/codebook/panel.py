@@ -1,0 +1,373 @@
+"""Codebook: how much of a VQ-VAE's codebook is really used, and what the codes mean.
+
+The panel holds the run and what was computed from it (the training split's code grids,
+the chosen input's editor, the codebook map) and ties four sections together:
+- usage_histogram: every code's uses so far this epoch, most used first, dead codes
+  marked; perplexity and codes used per epoch; "Restart dead codes now" beside the
+  automatic restart setting of the live run.
+- code_map: a chosen input's grid of code indices, its reconstruction, and the grid
+  decoded again after the user changes a cell. A click on a cell (or on a code in the
+  codebook map, or on a bar) shows how often that code is used and the images using it most.
+- codebook_map: the codebook as a 2-D map (PCA of the K code vectors), sized by use.
+- pixelcnn_prior: a PixelCNN prior over the codes, trained from here (a new run), sampled here.
+
+Model work (encoding a split, mapping the codebook, sampling the prior) runs in
+background jobs; re-decoding one edited grid is about a millisecond and runs at once.
+"""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from ...palette import code_colours
+from ...widgets import caption, placeholder, placeholder_stack
+from .code_map import CodeMapBox
+from .codebook_map import CodebookMapBox
+from .pixelcnn_prior import PriorBox, sample_grid
+from .usage_histogram import UsageBox
+
+TOP_IMAGES = 16
+
+
+class CodebookPanel(QtWidgets.QWidget):
+    restart_requested = QtCore.Signal()
+    auto_restart_changed = QtCore.Signal(bool)
+    train_prior_requested = QtCore.Signal(dict)    # {"epochs": n, "conditional": bool}
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from ...jobs import Jobs
+
+        self.jobs = Jobs(self)
+        self.context = None
+        self.vq = None             # the VQ-VAE (itself, or the one inside a PixelCNN run)
+        self.prior = None          # the PixelCNN, for a prior run
+        self.grids = None          # explorer.core.codebook.usage.CodeGrids of the training split
+        self.editor = None         # explorer.core.codebook.usage.CodeEditor of the chosen input
+        self.cb_map = None         # explorer.core.codebook.usage.CodebookMap
+        self.colours = None
+        self.code = None           # the code whose uses are shown
+        self.cell = None           # (row, col) chosen in the grid
+        self._usage_step = None    # step of the usage record drawn
+        self._drawn_version = None
+        self._live = False
+        self._stale = False
+
+        self.usage, self.code_map = UsageBox(), CodeMapBox()
+        self.codebook_map, self.prior_box = CodebookMapBox(), PriorBox()
+        # the widgets the window and the tests reach by name
+        u, cm, pb = self.usage, self.code_map, self.prior_box
+        self.usage_title, self.hist, self.log_scale = u.title, u.hist, u.log_scale
+        self.auto_restart, self.restart_now, self.perplexity_curve = u.auto_restart, u.restart_now, u.perplexity_curve
+        self.index, self.grid_view, self.new_code, self.put, self.reset = (cm.index, cm.grid_view, cm.new_code,
+                                                                           cm.put, cm.reset)
+        self.cell_info, self.top_img = cm.cell_info, cm.top_img
+        self.cb_plot, self.cb_scatter = self.codebook_map.plot, self.codebook_map.scatter
+        self.prior_epochs, self.train_prior, self.prior_class = pb.epochs, pb.train, pb.condition
+        self.sample_prior, self.prior_img = pb.sample, pb.img
+
+        left = QtWidgets.QSplitter(QtCore.Qt.Vertical)
+        left.addWidget(self.usage)
+        left.addWidget(self.codebook_map)
+        left.setSizes([500, 300])
+        right = QtWidgets.QSplitter(QtCore.Qt.Vertical)
+        right.addWidget(self.code_map)
+        right.addWidget(self.prior_box)
+        right.setSizes([520, 280])
+        split = QtWidgets.QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([520, 480])
+        self.placeholder = placeholder("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
+                                       "over them.")
+        self.stack = placeholder_stack(self.placeholder, split)
+        self.message = caption("")
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.stack, 1)
+        lay.addWidget(self.message)
+
+        self.log_scale.toggled.connect(lambda on: self._draw_usage(force=True))
+        self.restart_now.clicked.connect(self.restart_requested.emit)
+        self.auto_restart.toggled.connect(self._auto_restart_toggled)
+        self.hist.code_clicked.connect(self.show_code)
+        self.grid_view.cell_clicked.connect(self.select_cell)
+        self.codebook_map.code_clicked.connect(self._code_point_clicked)
+        self.index.valueChanged.connect(self.choose_input)
+        self.put.clicked.connect(self._put)
+        self.reset.clicked.connect(self._reset_edits)
+        self.prior_box.train_requested.connect(self.train_prior_requested.emit)
+        self.sample_prior.clicked.connect(self.draw_prior_samples)
+        self.set_live(False)
+
+    # -- the run ------------------------------------------------------------------------------
+    def set_context(self, context) -> None:
+        from explorer.core.codebook.usage import vq_model
+
+        self.jobs.cancel("grids")
+        self.jobs.cancel("prior")
+        self.context, self.vq, self.prior = context, None, None
+        self.grids = self.editor = self.cb_map = None
+        self.code = self.cell = None
+        self._usage_step = self._drawn_version = None
+        model = None
+        if context is not None and context.loaded is not None:
+            model = context.loaded.model
+        elif context is not None:
+            model = _model_of_config(context.model_cfg)   # no checkpoint yet: the usage records need only K
+        try:
+            self.vq = None if model is None else vq_model(model)
+        except ValueError:
+            self.vq = None
+        self.stack.setCurrentIndex(0 if self.vq is None else 1)
+        self.message.setText("")
+        if self.vq is None:
+            return
+        self.prior = model if model is not self.vq else None
+        K = self.vq.latent.codebook_size
+        self.colours = code_colours(K)
+        self.new_code.setRange(0, K - 1)
+        self.usage.k_line.setPos(K)
+        with QtCore.QSignalBlocker(self.auto_restart):
+            self.auto_restart.setChecked(self._restarts_setting(context))
+        data = context.data()
+        with QtCore.QSignalBlocker(self.index):
+            self.index.setRange(0, max(0, len(data.test_x) - 1))
+        self.prior_box.set_run(context, model, self.prior is not None)
+        self._enable_prior_buttons()
+        self.set_live(self._live)
+        self.refresh(force=True)
+        self.on_checkpoint()
+
+    @staticmethod
+    def _restarts_setting(context) -> bool:
+        """Automatic restarts as the run has them now: the last live change since it (re)started,
+        else its config."""
+        for r in reversed(context.follower.records):
+            if r.get("kind") == "setting" and "restarts" in r:
+                return bool(r["restarts"])
+            if r.get("kind") in ("start", "resume"):
+                break
+        return bool(context.model_cfg.restarts)
+
+    def on_checkpoint(self) -> None:
+        """A new checkpoint: encode the training split again, map the codebook, redraw. Put off
+        while the tab is hidden (showEvent catches up): it is seconds of CPU beside training."""
+        ctx = self.context
+        if ctx is None or self.vq is None or ctx.loaded is None:
+            return
+        self._enable_prior_buttons()
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        from explorer.core.codebook.usage import codebook_map, encode_grids, vq_model
+
+        model = ctx.loaded.model
+        self.vq = vq_model(model)
+        if self.prior is not None:
+            self.prior = model
+            self.draw_prior_samples()
+            if self.grids is not None and self.grids.step == ctx.loaded.step:
+                return
+        vq, data, step = self.vq, ctx.data(), ctx.loaded.step
+        cancel = threading.Event()
+
+        def work():
+            grids = encode_grids(vq, data, "train", step=step, cancel=cancel)
+            return grids, codebook_map(vq, grids.counts, "pca")
+
+        self.message.setText("Encoding the training images into code grids…")
+        self.jobs.submit("grids", work, lambda r: self._grids_ready(vq, *r), self._failed, cancel=cancel)
+
+    def showEvent(self, e):
+        super().showEvent(e)
+        self.refresh()
+        if self._stale:
+            self.on_checkpoint()
+
+    def _grids_ready(self, vq, grids, cb_map) -> None:
+        if vq is not self.vq:
+            return
+        self.grids, self.cb_map = grids, cb_map
+        self.message.setText(f"Code grids of {len(grids):,} training images at step {grids.step:,} "
+                             f"({grids.grid_shape[0]}×{grids.grid_shape[1]} codes each).")
+        self.codebook_map.draw(cb_map, self.colours, self.code)
+        self._draw_usage(force=True)
+        # the same input under the new weights, with the user's edits and chosen cell kept
+        old, cell = self.editor, self.cell
+        self.choose_input(self.index.value())
+        if old is not None and self.editor is not None and old.changed.any():
+            for r, c in zip(*np.nonzero(old.changed)):
+                self.editor.set_cell(int(r), int(c), int(old.grid[r, c]))
+            self.code_map.show_edited(self.editor, self.colours)
+        if cell is not None and self.editor is not None:
+            self.cell = cell
+            self.grid_view.select(*cell)
+        if self.code is not None:
+            self.show_code(self.code)
+
+    def _failed(self, message: str) -> None:
+        self.message.setText(f"Codebook: {message}")
+
+    def set_live(self, live: bool) -> None:
+        """Whether this window trains the run shown (the restart controls act on that run)."""
+        self._live = live
+        self.usage.set_restartable(live and self.vq is not None and self.prior is None)
+
+    def _auto_restart_toggled(self, on: bool) -> None:
+        if self.vq is not None:
+            self.auto_restart_changed.emit(on)
+
+    def on_codes_restarted(self, ev) -> None:
+        self.message.setText(f"Step {ev.step:,}: re-seeded {len(ev.codes)} dead codes from encoder outputs "
+                             f"({ev.restarts} restarts in this run so far).")
+
+    # -- usage ------------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> None:
+        """From the run's records (the window's follow timer calls this)."""
+        ctx = self.context
+        if ctx is None or self.vq is None:
+            return
+        h = ctx.history
+        if not force and (h.version == self._drawn_version or not self.isVisible()):
+            return   # nothing new, or another tab is in front: showEvent catches up
+        self._drawn_version = h.version
+        self.usage.draw_curves(h, keep_shown=self.prior is None)   # a prior's run has no usage of its own
+        self._draw_usage(force)
+
+    def latest_usage(self):
+        """(counts, record) of the newest usage line in metrics.jsonl, or the training split's
+        code counts under the checkpoint when the run has none (e.g. a prior's run)."""
+        from explorer.core.codebook.usage import decode_usage
+
+        ctx = self.context
+        K = self.vq.latent.codebook_size
+        for r in reversed(ctx.follower.records if ctx is not None else []):
+            try:
+                if r.get("kind") == "usage" and "usage_rle" in r:
+                    return decode_usage(r["usage_rle"], K), r
+                if r.get("kind") == "epoch" and isinstance(r.get("code_usage"), list):
+                    return decode_usage(r["code_usage"], K), r      # a whole epoch's assignments
+            except ValueError:
+                break
+        if self.grids is not None:
+            return self.grids.counts, None
+        return None, None
+
+    def _draw_usage(self, force: bool = False) -> None:
+        counts, record = self.latest_usage()
+        if counts is None:
+            self.usage_title.setText("Waiting for code usage (training writes it every few steps)…")
+            return
+        key = (record or {}).get("step", ("grids", self.grids.step if self.grids else None))
+        if not force and key == self._usage_step:
+            return
+        self._usage_step = key
+        self.usage.show_usage(counts, record)
+        self.hist.mark(self.code)
+
+    # -- code map ---------------------------------------------------------------------------
+    def choose_input(self, i: int) -> None:
+        from explorer.core.codebook.usage import CodeEditor
+
+        ctx = self.context
+        if ctx is None or self.vq is None or ctx.loaded is None:
+            return
+        data = ctx.data()
+        if not len(data.test_x):
+            return
+        x = data.test_x[int(i)]
+        self.editor = CodeEditor.for_input(self.vq, x)
+        self.code_map.show_input(x, self.editor)
+        self.cell = None
+        self.code_map.show_edited(self.editor, self.colours)
+
+    def select_cell(self, row: int, col: int) -> None:
+        if self.editor is None:
+            return
+        self.cell = (row, col)
+        self.grid_view.select(row, col)
+        code = self.editor.code_at(row, col)
+        self.new_code.setValue(code)
+        self.show_code(code, prefix=f"Cell ({row}, {col}) holds ")
+
+    def set_cell(self, row: int, col: int, code: int) -> None:
+        """Put `code` in a cell of the chosen input's grid and decode again, at once."""
+        if self.editor is None:
+            return
+        try:
+            self.editor.set_cell(row, col, code)
+        except ValueError as e:
+            self.message.setText(str(e))
+            return
+        self.cell = (row, col)
+        self.grid_view.select(row, col)
+        self.new_code.setValue(int(code))
+        self.code_map.show_edited(self.editor, self.colours)
+        self.show_code(code, prefix=f"Cell ({row}, {col}) now holds ")
+
+    def _put(self) -> None:
+        if self.cell is None:
+            self.cell_info.setText("Click a cell of the grid first, then choose its new code.")
+            return
+        self.set_cell(*self.cell, self.new_code.value())
+
+    def _reset_edits(self) -> None:
+        if self.editor is not None:
+            self.editor.reset()
+            self.code_map.show_edited(self.editor, self.colours)
+
+    def show_code(self, code: int, prefix: str = "") -> None:
+        """How often `code` is used, and the training images that use it most."""
+        self.code = int(code)
+        self.hist.mark(self.code)
+        self.codebook_map.mark_code(self.code)
+        if self.grids is None:
+            self.cell_info.setText(f"{prefix}code {code} (its uses appear once the images are encoded).")
+            return
+        u = self.grids.uses(code)
+        if u.cells == 0:
+            self.cell_info.setText(f"{prefix}code {code}: <b>dead</b>, no training image uses it.")
+            self.code_map.show_top_images("")
+            return
+        self.cell_info.setText(f"{prefix}code {code}: {u.share:.2%} of all grid cells, "
+                               f"in {u.images:,} of {len(self.grids):,} training images.")
+        rows, cells = self.grids.top_images(code, TOP_IMAGES)
+        h, w = self.grids.grid_shape
+        many = f"{cells[0]}" if cells[0] == cells[-1] else f"{cells[-1]}–{cells[0]}"
+        self.code_map.show_top_images(f"The {len(rows)} training images using code {code} most "
+                                      f"(in {many} of their {h * w} cells):",
+                                      self.context.data().train_x[rows], nrow=TOP_IMAGES)
+
+    # -- codebook map -----------------------------------------------------------------------
+    def _code_point_clicked(self, code: int) -> None:
+        if self.cell is not None:
+            self.new_code.setValue(code)
+        self.show_code(code)
+
+    # -- PixelCNN prior ---------------------------------------------------------------------
+    def _enable_prior_buttons(self) -> None:
+        self.prior_box.set_ready(self.context is not None and self.context.loaded is not None)
+
+    def draw_prior_samples(self) -> None:
+        model = self.prior
+        if model is None:
+            return
+        condition, seed = self.prior_class.currentData(), self.prior_box.seed.value()
+        self.prior_box.sampling()
+        self.jobs.submit("prior", lambda: sample_grid(model, condition, seed),
+                         lambda arr: self.prior_box.show_samples(arr) if model is self.prior else None, self._failed)
+
+
+def _model_of_config(model_cfg):
+    """A model built from a run's configuration, for a run with no checkpoint yet (untrained
+    weights: only its structure, e.g. the codebook size, is read); None if it cannot be built."""
+    from models import build_model
+
+    try:
+        return build_model(model_cfg)
+    except (ValueError, RuntimeError):
+        return None

@@ -1,0 +1,99 @@
+"""A PixelCNN prior over a VQ-VAE's codes: from a VQ-VAE run, train one (a new run); from
+a prior's run, sample it (codes drawn position by position, then decoded)."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtWidgets
+
+from ...widgets import ScaledImage, rgb_pixmap
+
+PRIOR_SAMPLES = 36
+
+
+def sample_grid(model, condition, seed: int):
+    """PRIOR_SAMPLES images of the prior `model` as one grid (off the GUI thread)."""
+    import torch
+
+    from explorer.core.data.images import grid as image_grid
+    from models.nets import eval_mode
+
+    with eval_mode(model):
+        g = torch.Generator(device=model.device).manual_seed(seed)
+        return image_grid(model.generate(PRIOR_SAMPLES, condition=condition, generator=g).cpu(), nrow=6)
+
+
+class PriorBox(QtWidgets.QGroupBox):
+    train_requested = QtCore.Signal(dict)    # {"epochs": n, "conditional": bool}
+
+    def __init__(self):
+        super().__init__("PixelCNN prior over the codes")
+        self.info = QtWidgets.QLabel("")
+        self.info.setWordWrap(True)
+        self.epochs = QtWidgets.QSpinBox()
+        self.epochs.setRange(1, 500)
+        self.epochs.setValue(10)
+        self.epochs.setSuffix(" epochs")
+        self.conditional = QtWidgets.QCheckBox("conditioned on the class")
+        self.conditional.setChecked(True)
+        self.train = QtWidgets.QPushButton("Train a PixelCNN prior")
+        self.train.setToolTip("A new run: a gated PixelCNN learns which codes follow which, so new\n"
+                              "code grids can be sampled and decoded into new images")
+        self.condition = QtWidgets.QComboBox()
+        self.seed = QtWidgets.QSpinBox()
+        self.seed.setRange(0, 100_000)
+        self.seed.setPrefix("seed ")
+        self.sample = QtWidgets.QPushButton(f"Sample {PRIOR_SAMPLES}")
+        self.img = ScaledImage("")
+        pl = QtWidgets.QGridLayout(self)
+        pl.addWidget(self.info, 0, 0, 1, 4)
+        pl.addWidget(self.epochs, 1, 0)
+        pl.addWidget(self.conditional, 1, 1)
+        pl.addWidget(self.train, 1, 2, 1, 2)
+        pl.addWidget(self.condition, 2, 0)
+        pl.addWidget(self.seed, 2, 1)
+        pl.addWidget(self.sample, 2, 2, 1, 2)
+        pl.addWidget(self.img, 3, 0, 1, 4)
+        pl.setRowStretch(3, 1)
+        self.train.clicked.connect(lambda: self.train_requested.emit(
+            {"epochs": self.epochs.value(), "conditional": self.conditional.isChecked()}))
+
+    def set_ready(self, ready: bool) -> None:
+        """Whether the run has a checkpoint to train or sample from."""
+        for b in (self.train, self.sample):
+            b.setEnabled(ready)
+            b.setToolTip(b.toolTip() if ready else "Waits for the run's first checkpoint")
+
+    def set_run(self, context, model, is_prior: bool) -> None:
+        """A VQ-VAE run (`is_prior` False) offers training a prior; a prior's run, sampling it."""
+        from models import CONDITIONAL
+
+        for w in (self.epochs, self.conditional, self.train):
+            w.setVisible(not is_prior)
+        for w in (self.condition, self.seed, self.sample, self.img):
+            w.setVisible(is_prior)
+        self.img.set_pixmap(None)
+        if not is_prior:
+            self.info.setText("Train a PixelCNN over this VQ-VAE's code grids to sample new images: it "
+                              "predicts each code from the ones above and to the left. The prior is a new "
+                              "run, listed under Runs; open it to sample here.")
+            return
+        cfg = model.cfg
+        names = list(context.data().label_names or [])
+        self.condition.clear()
+        conditional = CONDITIONAL in model.capabilities
+        self.condition.setVisible(conditional)
+        if conditional:
+            self.condition.addItem("every class", None)
+            for k in range(cfg.n_classes):
+                self.condition.addItem(f"class {names[k] if k < len(names) else k}", k)
+        bits = context.last_metrics.get("test_bits_per_code")
+        self.info.setText(f"A {cfg.pixelcnn_layers}-layer gated PixelCNN over the codes of "
+                          f"{cfg.vq_run.rstrip('/').split('/')[-1]}"
+                          + (f", {bits:.2f} bits per code on test grids" if bits is not None else "")
+                          + ". Sampling draws codes one position at a time, then decodes them.")
+
+    def sampling(self) -> None:
+        self.img.set_pixmap(None)
+        self.img.setText("Sampling codes position by position…")
+
+    def show_samples(self, arr) -> None:
+        self.img.set_pixmap(rgb_pixmap(arr))
