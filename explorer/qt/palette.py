@@ -51,6 +51,16 @@ PATH = "#222222"                       # an interpolation path and its waypoints
 WAYPOINT = "#ffd54f"
 DENOISE_ARROW = "#6a1b9a"              # noisy latent -> clean latent
 PRIOR_MARK = "#ffeb3b"                 # the mixture prior's component means
+COMPARED_RUN = GREY                    # another run's curve, dashed, beside this one's (GAN coverage)
+
+# -- the GAN monitor's toy view ---------------------------------------------------------
+DISCRIMINATOR_CMAP = "CET-D1"          # D(x) behind the points: blue (says fake) - white - red (says real)
+REAL_POINTS = (0, 0, 0, 170)           # real data over its density
+GENERATED_POINTS = (0, 150, 60, 170)   # G(z)
+BEFORE_STEP_POINTS = (110, 110, 110, 110)   # G(z) before the last step of step mode, faint
+NOISE_GRID_LINES = (60, 60, 60, 90)    # a regular grid of noise z after G
+COLOUR_BAR_OUTLINE = "#666"
+LEGEND_BACKGROUND = (255, 255, 255, 200)
 
 LOSS_COLOURS = {                       # a loss part's colour, the same in every run
     "recon": BLUE, "kl": PURPLE, "d_loss": RED, "g_loss": BLUE,

@@ -1,0 +1,128 @@
+"""Coverage over training, one curve per signal: modes captured, % high-quality and reverse
+KL (toy data), or classes covered, label entropy, diversity and near-duplicates (images);
+another run's curves dashed beside them, the alert rules' thresholds as dashed lines and
+each alert's step as a dotted one. For image GANs, the classifier's label histogram of
+generated samples as a class x evaluation heat map."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ...palette import ACCENT, COMPARED_RUN, CONTINUOUS_CMAP, ERROR, PAPER, TEXT_MUTED
+
+COVERAGE_KEYS = {
+    "points": (("modes_captured", "modes captured"),
+               ("hq_fraction", "fraction within 3σ of a mode"),
+               ("reverse_kl", "reverse KL over modes (0: even)")),
+    "image": (("classes_covered", "classes covered"), ("label_entropy", "label entropy (nats)"),
+              ("diversity_ratio", "diversity (generated / real)"), ("near_duplicates", "near-duplicate pairs")),
+}
+ALERT_SIGNALS = ("modes_captured", "classes_covered", "diversity_ratio")   # the curves alerts watch
+
+
+class CoverageCurves(pg.GraphicsLayoutWidget):
+    def __init__(self):
+        super().__init__()
+        self.setBackground(PAPER)
+        self.kind = None
+        self.curves: dict = {}       # key -> (plot, this run's curve, the compared run's, alert marks)
+        self.thresholds: dict = {}   # key -> the alert threshold's line
+
+    def build(self, kind: str) -> None:
+        """A plot for each signal of `kind` ("points" or "image")."""
+        self.clear()
+        self.kind = kind
+        self.curves, self.thresholds = {}, {}
+        for i, (key, title) in enumerate(COVERAGE_KEYS[kind]):
+            plot = self.addPlot(row=i, col=0)
+            plot.setTitle(title, size="9pt")
+            plot.setLabel("bottom", "step") if i == len(COVERAGE_KEYS[kind]) - 1 else None
+            plot.getAxis("left").setWidth(44)
+            plot.setMenuEnabled(False)
+            ours = plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4, symbolBrush=ACCENT)
+            theirs = plot.plot(pen=pg.mkPen(COMPARED_RUN, width=1.5, style=QtCore.Qt.DashLine))
+            self.curves[key] = (plot, ours, theirs, [])
+            if key in ALERT_SIGNALS:
+                line = pg.InfiniteLine(angle=0, pen=pg.mkPen(ERROR, width=1, style=QtCore.Qt.DashLine),
+                                       label="alert threshold", labelOpts={"position": 0.98, "color": ERROR,
+                                                                           "anchors": [(1, 0), (1, 0)]})
+                line.setVisible(False)
+                plot.addItem(line, ignoreBounds=True)
+                self.thresholds[key] = line
+
+    def draw(self, history, compared=None, undefined: set = frozenset()) -> None:
+        """The run's curves from its LossHistory, `compared` another run's; `undefined`: keys
+        the run logs as null so far (their plot says so rather than "not logged")."""
+        titles = dict(COVERAGE_KEYS[self.kind])
+        for key, (plot, ours, theirs, marks) in self.curves.items():
+            s = history.epoch_series.get(key)
+            ours.setData(s.x, s.y) if s is not None and len(s) else ours.setData([], [])
+            if key in history.epoch_series or not any(k in history.epoch_series for k in titles):
+                title = titles[key]
+            elif key in undefined:   # e.g. reverse KL while no sample lands near a mode
+                title = titles[key] + " (undefined so far)"
+            else:                    # an older run may log some of the signals only
+                title = titles[key] + " (not logged)"
+            if plot.titleLabel.text != title:
+                plot.setTitle(title, size="9pt")
+            other = compared.epoch_series.get(key) if compared else None
+            theirs.setData(other.x, other.y) if other is not None and len(other) else theirs.setData([], [])
+
+    def place_thresholds(self, train_cfg, model_cfg, last: dict) -> None:
+        """Where the run's alert rules draw the line (alerts.py: below it for a sustained stretch)."""
+        tc = train_cfg
+        at = {"modes_captured": tc.alert_coverage * last["n_modes"] if "n_modes" in last else None,
+              "classes_covered": tc.alert_coverage * model_cfg.n_classes if model_cfg.n_classes else None,
+              "diversity_ratio": tc.alert_diversity}
+        counts = {"modes_captured": last.get("n_modes"), "classes_covered": model_cfg.n_classes}
+        for key, line in self.thresholds.items():
+            if at.get(key) is not None:
+                line.setValue(at[key])
+                line.setVisible(True)
+            if counts.get(key):   # a count out of n: the whole range, so the threshold sits where it means
+                self.curves[key][0].setYRange(0, counts[key], padding=0.08)
+
+    def mark_alerts(self, alerts) -> None:
+        """A dotted line at each alert's step on every plot; `alerts`: (step, message) pairs."""
+        for plot, _, _, marks in self.curves.values():
+            while marks:
+                plot.removeItem(marks.pop())
+            for step, message in alerts:
+                line = pg.InfiniteLine(pos=step, angle=90, pen=pg.mkPen(ERROR, width=1.5, style=QtCore.Qt.DotLine))
+                line.setToolTip(f"step {step:,}: {message}")
+                plot.addItem(line, ignoreBounds=True)
+                marks.append(line)
+
+
+class LabelsHeatmap(QtWidgets.QWidget):
+    """The classifier's labels of each evaluation's generated samples, class x evaluation."""
+
+    def __init__(self):
+        super().__init__()
+        self.plot = pg.PlotWidget(background=PAPER, title="classifier's labels of generated samples")
+        self.img = pg.ImageItem(axisOrder="row-major")
+        self.img.setLookupTable(pg.colormap.get(CONTINUOUS_CMAP).getLookupTable(nPts=256))
+        self.plot.addItem(self.img)
+        self.plot.setLabel("left", "class")
+        self.plot.setLabel("bottom", "evaluation")
+        lb = QtWidgets.QVBoxLayout(self)
+        lb.setContentsMargins(0, 0, 0, 0)
+        lb.addWidget(self.plot, 1)
+        caption = QtWidgets.QLabel("One column per evaluation; the brighter a cell, the larger the share of "
+                                   "generated samples the classifier labels as that class. A collapsing "
+                                   "G piles onto a few rows.")
+        caption.setWordWrap(True)
+        caption.setStyleSheet(f"color: {TEXT_MUTED};")
+        lb.addWidget(caption)
+
+    def draw(self, records) -> None:
+        """From the run's metrics records (those of evaluations that logged a label histogram)."""
+        hists = [r["label_hist"] for r in records
+                 if r.get("kind") in ("epoch", "eval") and isinstance(r.get("label_hist"), list)]
+        if not hists:
+            return
+        m = np.array(hists, np.float32).T          # class x evaluation
+        m = m / np.maximum(m.sum(0, keepdims=True), 1)
+        self.img.setImage(m, levels=(0, max(0.2, float(m.max()))))
+        self.img.setRect(QtCore.QRectF(0, -0.5, m.shape[1], m.shape[0]))
