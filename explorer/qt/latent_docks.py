@@ -25,13 +25,13 @@ def build_latent_panels(window) -> None:
     window.latent_panel = LatentMapPanel(s)
     window.views.removeTab(1)
     window.views.insertTab(1, window.latent_panel, "Latent map")
-    from .panels.gan_panel import SNAPSHOT_MS, GanPanel
+    from .panels.gan import SNAPSHOT_MS, GanPanel
     window.gan_panel = GanPanel()
     window.views.removeTab(2)
     window.views.insertTab(2, window.gan_panel, "GAN monitor")
     window.gan_panel.alert_clicked.connect(window._show_samples_at)
     window.gan_link = GanMonitorLink(window, window.gan_panel, SNAPSHOT_MS)
-    from .panels.codebook_panel import CodebookPanel
+    from .panels.codebook import CodebookPanel
     window.codebook_panel = CodebookPanel()
     window.views.removeTab(3)
     window.views.insertTab(3, window.codebook_panel, "Codebook")

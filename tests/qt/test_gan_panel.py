@@ -1,5 +1,5 @@
-"""The GAN monitor in the real window, offscreen, during a short real GAN run on ring8
-(issue 6): the toy view and coverage curves follow the run, alerts are listed, marked
+"""The GAN monitor in the real window, offscreen, during a short real GAN run on ring8:
+the toy view and coverage curves follow the run, alerts are listed, marked
 and open the sample timeline, step mode moves only the network it names, and other
 runs show a placeholder. The coverage metric itself (8 of 8 modes for ring8's own
 samples, 1 of 8 for samples all at one mode) is tested in test_metrics.py."""

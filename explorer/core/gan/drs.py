@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import torch
 
 from models import ADVERSARIAL, CONDITIONAL
+from models.nets import eval_mode
 
 EPS = 1e-6
 DEFAULT_PERCENTILE = 80.0
@@ -92,13 +93,9 @@ def drs_sample(model, n: int, data=None, percentile: float = DEFAULT_PERCENTILE,
             raise ValueError(f"{model.cfg.model} is not conditional: --label does not apply")
         if not 0 <= int(condition) < model.cfg.n_classes:
             raise ValueError(f"--label must be in 0..{model.cfg.n_classes - 1}")
-    was = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         return _drs(model, n, PackPartners(model, data, partners, seed), percentile, burn_in, batch, seed,
                     condition, max_proposals or max(100 * n, 10 * batch), int(record), cancel)
-    finally:
-        model.train(was)
 
 
 def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_proposals, record=0,
