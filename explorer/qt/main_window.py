@@ -13,6 +13,8 @@ from pathlib import Path
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from .latent_docks import build_latent_panels
+from explorer.core.places import DEMO_RUN, shipped_runs_dir, user_runs_dir
+
 from .jobs import Jobs
 from .panels.loss_panel import LossPanel
 from .panels.runs_panel import RunsPanel
@@ -21,15 +23,13 @@ from .panels.training_panel import TrainingPanel
 from .training_worker import TrainingWorker
 from .widgets import NotificationBar, placeholder as _placeholder
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 LATENT_DOCKS = ("Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs", "Rejection sampling")
-DEMO_RUN = "demo-vae"
 FOLLOW_MS = 150    # metrics.jsonl is read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
 
 
 def default_runs_root() -> Path:
-    return PROJECT_ROOT / "checkpoints"
+    return user_runs_dir()
 
 
 def preload_heavy_modules() -> None:
@@ -203,7 +203,7 @@ class MainWindow(QtWidgets.QMainWindow):
         else:
             build_latent_panels(self)
         self.refresh_runs()
-        target = self._initial_run or self.settings.value("lastRun") or str(self.runs_root / DEMO_RUN)
+        target = self._initial_run or self.settings.value("lastRun") or str(shipped_runs_dir() / DEMO_RUN)
         if target and Path(target).is_dir():
             self.open_run(str(target), quiet=self._initial_run is None)
         self.follow_timer.start()
@@ -214,9 +214,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # -- runs --------------------------------------------------------------------
     def known_runs(self) -> list[str]:
-        found = []
-        if self.runs_root.is_dir():
-            found = sorted(str(p) for p in self.runs_root.iterdir() if (p / "config.json").exists())
+        from explorer.core.runs import list_runs
+
+        found = [str(p) for root in dict.fromkeys((self.runs_root, shipped_runs_dir().resolve()))
+                 for p in list_runs(root)]
         opened = [p for p in (self.settings.value("openedRuns") or []) if Path(p, "config.json").exists()]
         if self.context is not None:
             opened.append(str(self.context.path))

@@ -19,7 +19,6 @@ log = logging.getLogger("explorer")
 MAPS_DIR = "maps"
 
 
-SHIPPED_RUNS = Path(__file__).resolve().parents[3] / "checkpoints"   # the demo runs that ship
 
 
 def cache_dir_for(run_dir) -> Path:
@@ -27,9 +26,10 @@ def cache_dir_for(run_dir) -> Path:
     user cannot write, whose maps go to the user's cache directory (a shipped run is never
     written into)."""
     from explorer.core.data.datasets import cache_dir
+    from explorer.core.places import shipped_runs_dir
 
     run_dir = Path(run_dir).resolve()
-    if run_dir.parent != SHIPPED_RUNS and os.access(run_dir, os.W_OK):
+    if run_dir.parent != shipped_runs_dir().resolve() and os.access(run_dir, os.W_OK):
         return run_dir / MAPS_DIR
     key = hashlib.sha1(str(run_dir).encode("utf-8", "surrogateescape")).hexdigest()[:10]
     return cache_dir() / MAPS_DIR / f"{run_dir.name}-{key}"

@@ -390,11 +390,12 @@ def test_embed_raw_on_a_latent_space_other_than_2d_is_one_line_exit_1(tmp_path, 
 
 def test_a_shipped_demo_run_is_never_written_into(tmp_path):
     """Maps of a shipped demo are cached in the user's cache; the demo's own map is still read."""
-    from explorer.core.maps.cache import SHIPPED_RUNS, MapCache
+    from explorer.core.maps.cache import MapCache
+    from explorer.core.places import shipped_runs_dir
     from explorer.core.maps.encoding import encode_run
     from explorer.core.runs import load_run
 
-    demo = SHIPPED_RUNS / "demo-vae"
+    demo = shipped_runs_dir() / "demo-vae"
     before = {p: p.stat().st_mtime_ns for p in demo.rglob("*")}
     cache = MapCache(demo)
     assert demo not in cache.dir.parents and cache.dir != demo / "maps"
