@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if command == "sign":
             return cmd_sign(args)
     except UserError as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {e}".replace("\n", "\\n"), file=sys.stderr)   # one line, whatever a path holds
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 
 class _LowerFormatter(logging.Formatter):
     def format(self, record):
-        return f"{record.levelname.lower()}: {record.getMessage()}"
+        return f"{record.levelname.lower()}: {record.getMessage()}".replace("\n", "\\n")
 
 
 def cmd_snapshot(args) -> int:

@@ -10,7 +10,7 @@ from .options import UserError, _open_run, _user_errors, log
 
 def cmd_eval(args) -> int:
     from explorer.core.gan.alerts import alerts_in
-    from explorer.core.data.datasets import load_dataset
+    from explorer.core.runs import load_run_data
     from explorer.core.training.evaluation import Evaluator
     from explorer.core.runs import METRICS, clean_for_json, history, read_metrics
     from explorer.core.training.timeline import Timeline
@@ -18,7 +18,7 @@ def cmd_eval(args) -> int:
     run = _open_run(args.run, args.device)
     tc = run.train_cfg
     try:
-        data = load_dataset(tc.dataset, args.data_dir or tc.data_dir, False, tc.image_size)
+        data = load_run_data(run, args.data_dir)
     except _user_errors() as e:
         raise UserError(str(e))
     k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
@@ -107,14 +107,13 @@ def _check_held(run, args, what: str, copies: int) -> None:
 
 def _classifier_samples(run, args):
     """(samples, note, rejected or None)."""
-    from explorer.core.data.datasets import load_dataset
+    from explorer.core.runs import load_run_data
     from explorer.core.sampling.rejection import classifier_for, rejection_sample
 
     if args.rejected is not None and Path(args.rejected).suffix.lower() != ".png":
         raise ValueError(f"--rejected must end in .png, got {Path(args.rejected).name}")
     _check_held(run, args, "--min-confidence", 4 if args.rejected is not None else 2)
-    tc = run.train_cfg
-    data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
+    data = load_run_data(run)
     r = rejection_sample(run.model, args.n, classifier_for(data, run.model.device), args.min_confidence,
                          seed=args.seed, condition=args.label)
     note = (f"classifier rejection sampling: acceptance rate {r.acceptance_rate:.1%}, {r.accepted} of "

@@ -22,7 +22,7 @@ import torch
 
 from models import CONDITIONAL, DISCRETE, ENCODE, POSTERIOR, GenerativeModel
 
-from explorer.core.data.datasets import Dataset, load_dataset
+from explorer.core.data.datasets import Dataset
 from models.nets import eval_mode
 
 SPLITS = ("train", "test")   # split codes: 0 = train, 1 = test
@@ -155,8 +155,8 @@ def encode_data(model: GenerativeModel, data: Dataset, cap: int | None = DEFAULT
 def encode_run(run, data: Dataset | None = None, **kwargs) -> EncodedData:
     """encode_data for a LoadedRun, loading its dataset when none is given."""
     if data is None:
-        tc = run.train_cfg
-        data = load_dataset(tc.dataset, tc.data_dir, False, tc.image_size)
+        from explorer.core.runs import load_run_data
+        data = load_run_data(run)
     return encode_data(run.model, data, step=run.step, **kwargs)
 
 

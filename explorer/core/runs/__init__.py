@@ -20,8 +20,8 @@ written or deleted), metrics_log.
 from .files import (CONFIG, FORMAT_VERSION, LOCK, MANIFEST, MANIFEST_VERSION, METRICS, SAMPLES, STATE, TRAINER,
                     WEIGHTS, CheckpointError, atomic_write_bytes, atomic_write_json, clean_for_json, read_bytes,
                     read_json)
-from .load import (LoadedRun, free_run_name, has_checkpoint, list_runs, load_run, read_config, read_state,
-                   write_config)
+from .load import (LoadedRun, free_run_name, has_checkpoint, list_runs, load_run, load_run_data, read_config,
+                   read_state, write_config)
 from .manifest import (RUN_FORMAT, file_entry, is_run_dir, read_manifest, read_verified, save_checkpoint, sign_run,
                        verify, write_manifest)
 from .metrics_log import MetricsLog, history, last_checkpoint_step, read_metrics
@@ -32,7 +32,7 @@ from .weights import (check_model_fits, fit_weights, load_trainer_state, load_we
 __all__ = [
     "CONFIG", "FORMAT_VERSION", "LOCK", "MANIFEST", "MANIFEST_VERSION", "METRICS", "SAMPLES", "STATE", "TRAINER",
     "WEIGHTS", "CheckpointError", "atomic_write_bytes", "atomic_write_json", "clean_for_json", "read_bytes",
-    "read_json", "LoadedRun", "free_run_name", "has_checkpoint", "list_runs", "load_run", "read_config",
+    "read_json", "LoadedRun", "free_run_name", "has_checkpoint", "list_runs", "load_run", "load_run_data", "read_config",
     "read_state", "write_config", "RUN_FORMAT", "file_entry", "is_run_dir", "read_manifest", "read_verified",
     "save_checkpoint", "sign_run", "verify", "write_manifest", "MetricsLog", "history", "last_checkpoint_step",
     "read_metrics", "RunDirRefused", "RunLock", "check_no_links", "clean_stale_temps", "prepare_run_dir", "remove_run_files",

@@ -137,3 +137,16 @@ def list_runs(root) -> list[Path]:
         except OSError:
             continue
     return found
+
+
+def load_run_data(run: LoadedRun, data_dir=None):
+    """The dataset a run was trained on, checked against its model: a config.json whose
+    dataset does not fit the model (edited by hand) is refused in one line."""
+    from explorer.core.data.datasets import load_dataset
+
+    tc = run.train_cfg
+    data = load_dataset(tc.dataset, data_dir or tc.data_dir, False, tc.image_size)
+    if tuple(data.shape) != tuple(run.model_cfg.data_shape):
+        raise CheckpointError(f"{run.path / CONFIG}: train.dataset {tc.dataset} has samples of shape "
+                              f"{tuple(data.shape)}, but the model in it takes {tuple(run.model_cfg.data_shape)}")
+    return data
