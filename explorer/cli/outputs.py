@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from .options import UserError, _open_run, _user_errors, log
+from explorer.core.errors import first_line
 
 
 def cmd_eval(args) -> int:
@@ -159,7 +160,7 @@ def cmd_embed(args) -> int:
                 except OSError as e:  # a read-only run still gets its export
                     log.warning("could not cache the map in %s: %s", cache.dir, e)
     except (MapError, *_user_errors()) as e:
-        raise UserError(str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__)
+        raise UserError(first_line(e))
     try:
         write_embedding(out, encoded, latent_map)
     except OSError as e:

@@ -12,6 +12,7 @@ import threading
 from typing import Callable
 
 from PySide6 import QtCore
+from explorer.core.errors import first_line
 
 
 class Jobs(QtCore.QObject):
@@ -51,8 +52,7 @@ class Jobs(QtCore.QObject):
             if exc is None:
                 on_done(future.result())
             elif on_error is not None:
-                text = str(exc).strip()
-                on_error(text.splitlines()[0] if text else type(exc).__name__)
+                on_error(first_line(exc))
         if not self._running:
             self._timer.stop()
 

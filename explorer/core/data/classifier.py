@@ -16,6 +16,7 @@ from models import Classifier
 
 from explorer.core.data.datasets import Dataset, cache_dir
 from explorer.core.runs import CheckpointError, load_weights, save_weights
+from explorer.core.errors import first_line
 
 log = logging.getLogger("explorer")
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "classifiers"
@@ -77,7 +78,7 @@ def get_classifier(data: Dataset, device="cpu", train_if_missing: bool = True) -
                 model.load_state_dict(state)
                 return model.to(device).eval()
             except (CheckpointError, RuntimeError) as e:
-                log.warning("ignoring cached classifier %s: %s", path, str(e).splitlines()[0])
+                log.warning("ignoring cached classifier %s: %s", path, first_line(e))
     if not train_if_missing:
         return None
     log.info("training a classifier for %s (once; cached)", data.name)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.core.maps.projection import LatentMap, MapError, map_params, project
+from explorer.core.errors import first_line
 
 PROGRESS_INTERVAL_S = 0.1
 WARM_POINTS = 400
@@ -344,5 +345,4 @@ def _run_job(job, messages, state: _ServiceState) -> None:
 
 
 def _one_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return (text.splitlines()[0] if text else type(e).__name__)[:300]
+    return first_line(e, 300)

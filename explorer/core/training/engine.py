@@ -26,6 +26,7 @@ import torch
 from models import ADVERSARIAL, GenerativeModel, ModelConfig, build_model
 
 from explorer.core import runs
+from explorer.core.errors import first_line
 from explorer.core.training.checkpoint import load_initial, restore_checkpoint, save_checkpoint
 from explorer.core.training.devices import make_adam, resolve_device
 from explorer.core.training.config import TrainConfig
@@ -128,7 +129,7 @@ class TrainingEngine:
         except Exception as e:  # any error ends this run, not the program
             if isinstance(e, torch.cuda.OutOfMemoryError) and torch.cuda.is_available():
                 torch.cuda.empty_cache()
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            msg = first_line(e)
             yield self._fail(f"{type(e).__name__}: {msg}", None)
         finally:
             if self.log is not None:

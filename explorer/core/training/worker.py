@@ -12,6 +12,7 @@ import os
 import queue
 import time
 from dataclasses import dataclass, field
+from explorer.core.errors import first_line
 
 EXIT = "exit"   # the last item a worker puts on its event queue
 
@@ -68,7 +69,7 @@ def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.25,
         try:
             engine = make_engine(spec)
         except Exception as e:  # bad settings, missing data, corrupt run: one line back
-            msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            msg = first_line(e)
             events.put(Failed(0, msg))
             return
         gen = engine.run()
