@@ -70,6 +70,7 @@ import select
 import shutil
 import signal
 import struct
+import subprocess
 import sys
 import tempfile
 import time
@@ -913,9 +914,12 @@ def build_bases(root: Path, timeout: float = 300) -> dict:
         out = root / f"base-{name}"
         if not (out / "model.safetensors").exists():
             shutil.rmtree(out, ignore_errors=True)
-            res = in_child(lambda: call_main(["train", *argv, "--out", str(out), "--quiet"], root), timeout)
-            if res.get("rc") != 0:
-                raise RuntimeError(f"could not build base {name}: {json.dumps(res)[:2000]}")
+            # a fresh interpreter, not a fork: this process may hold torch's OpenMP thread team
+            # (the test suite has trained models in it), and libgomp hangs in a forked child then
+            res = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", *argv, "--out", str(out), "--quiet"],
+                                 cwd=root, capture_output=True, text=True, timeout=timeout)
+            if res.returncode != 0:
+                raise RuntimeError(f"could not build base {name}: {res.stderr[-2000:]}")
         records = [json.loads(line) for line in (out / "metrics.jsonl").read_bytes().splitlines() if line.strip()]
         bases[name] = {"path": out, "kind": kind, "steps": steps, "argv": argv,
                        "last_checkpoint": max((r["step"] for r in records if r.get("kind") == "checkpoint"), default=0)}
