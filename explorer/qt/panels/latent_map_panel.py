@@ -240,6 +240,11 @@ class LatentMapPanel(QtWidgets.QWidget):
             view.set_points_mode(points_mode)
         self.hover_title.setText("<b>Sample under the cursor</b>" + (
             "<br>input | reconstruction" if pts is not None and pts.source == "latents" else ""))
+        if pts is None or s.probe_z is None:   # another run or source: nothing of the last one stays
+            for view in (self.decoded, self.hover_input, self.hover_recon):
+                view.display(None)
+            self.hover_caption.setText("")
+            self.cue.setText("")
         if pts is None:
             self.map.set_points(np.zeros((0, 2), np.float32), np.zeros((0, 4), np.uint8))
             self.legend.setText("")

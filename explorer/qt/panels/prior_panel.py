@@ -55,7 +55,9 @@ class PriorPanel(QtWidgets.QWidget):
     def _reset(self) -> None:
         s = self.session
         self.prior = None
+        self.samples = None
         self.marks.setData([], [])
+        self.grid.set_pixmap(None)   # the last run's samples do not stay
         with QtCore.QSignalBlocker(self.kind):
             self.kind.clear()
             model = s.model

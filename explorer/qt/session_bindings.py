@@ -1,0 +1,131 @@
+"""Each panel observing the session (explorer/core/session.py): on every change of run it is
+refilled from the new run or shows its empty state; live figures come only from the worker of
+the run shown. Every panel keeps `shown_run`, the path of the run its content came from (None:
+its empty state), so a test or `bench journey` can check that nothing stale stays on screen."""
+from __future__ import annotations
+
+from explorer.core import session as S
+
+STATE_WORDS = {"starting": "Starting the training process…", "stopping": "Stopping: saving a checkpoint…"}
+
+
+def bind_training_panel(panel, session) -> None:
+    def header(step=None, epoch=None):
+        s = session.summary()
+        if s is None:
+            panel.title.setText("No run open")
+            panel.subtitle.setText("")
+            return
+        panel.set_run(s["name"], s["model"], s["dataset"], s["step"] if step is None else step,
+                      s["epoch"] if epoch is None else epoch)
+
+    def on_run(ctx):
+        panel.shown_run = session.run_path
+        panel.lr.clear()                # a rate typed for one run is not the next run's
+        panel.lr_current.setText("")
+        panel.status.setText("")
+        header()
+
+    def on_state(view):
+        panel.set_state(view)
+        if view in STATE_WORDS:
+            panel.status.setText(STATE_WORDS[view])
+        elif view == "failed":
+            panel.status.setText("Failed: " + session.failure)
+        header()
+
+    def on_progress(p):
+        if session.trains_shown:
+            panel.show_progress(p)
+
+    def on_epoch(ev):
+        if session.trains_shown:
+            header(max(ev.step, session.worker_step or 0), ev.epoch)
+
+    def on_finished(ev):
+        if session.trains_shown:
+            what = "stopped" if ev.stopped else "finished"
+            panel.status.setText(f"Training {what} at step {ev.step} (checkpoint saved).")
+
+    def on_lr(ev):
+        if session.trains_shown:
+            panel.lr_current.setText(f"now {ev.lr:.3g}")
+
+    panel.shown_run = None
+    session.on(S.RUN, on_run)
+    session.on(S.STATE, on_state)
+    session.on(S.PROGRESS, on_progress)
+    session.on("EpochEnd", on_epoch)
+    session.on("Paused", lambda ev: header())
+    session.on("Finished", on_finished)
+    session.on("LrChanged", on_lr)
+    panel.pause_requested.connect(lambda: session.send("pause"))
+    panel.resume_requested.connect(lambda: session.send("resume"))
+    panel.stop_requested.connect(session.stop)
+    panel.save_requested.connect(lambda: session.send("save"))
+    panel.lr_requested.connect(lambda lr: session.send(("set_lr", lr)))
+
+
+def bind_timeline_panel(panel, session) -> None:
+    def on_run(ctx):
+        panel.reset()
+        panel.shown_run = session.run_path
+        if ctx is None:
+            panel.set_kind("")
+            panel.set_entries([])
+            return
+        panel.set_kind(ctx.timeline_kind)
+        panel.set_entries(ctx.follower.timeline())
+
+    def on_records(ctx, records):
+        if any(r.get("kind") in ("epoch", "samples", "resume") for r in records):
+            panel.set_entries(ctx.follower.timeline())
+
+    panel.shown_run = None
+    session.on(S.RUN, on_run)
+    session.on(S.RECORDS, on_records)
+    session.on(S.STATE, lambda view: panel.sample_button.setEnabled(view in ("training", "paused")))
+    panel.sample_now.connect(lambda: session.send("sample"))
+
+
+def bind_loss_panel(panel, session) -> None:
+    def on_run(ctx):
+        panel.shown_run = session.run_path
+        panel.set_history(None if ctx is None else ctx.history)
+        panel.refresh(force=True)
+
+    panel.shown_run = None
+    session.on(S.RUN, on_run)
+
+
+def bind_latent_session(latent, session) -> None:
+    """The latent map and its docks follow the LatentSession, which follows this one."""
+    session.on(S.RUN, latent.set_context)
+    session.on(S.CHECKPOINT, lambda ctx, first: latent.on_checkpoint(first))
+    # a run training in this window needs the cores: the slow maps wait (any run, not only the shown)
+    session.on(S.STATE, lambda view: latent.set_training(
+        session.training and session.state in (S.WorkerState.STARTING, S.WorkerState.TRAINING)))
+
+
+def bind_codebook_panel(panel, session) -> None:
+    session.on(S.RUN, panel.set_context)
+    session.on(S.CHECKPOINT, lambda ctx, first: panel.on_checkpoint())
+    session.on(S.RECORDS, lambda ctx, records: panel.refresh())
+    session.on(S.STATE, lambda view: panel.set_live(session.trains_shown))
+    session.on("CodesRestarted", lambda ev: session.trains_shown and panel.on_codes_restarted(ev))
+    panel.restart_requested.connect(lambda: session.send("restart_codes"))
+    panel.auto_restart_changed.connect(lambda on: session.send(("set_restarts", on)))
+
+
+def shown_run_of(widget) -> str | None:
+    """The run a panel shows (None: its empty state), for the panels that keep a context."""
+    if hasattr(widget, "shown_run"):
+        return widget.shown_run
+    ctx = getattr(widget, "context", None)
+    if ctx is None and hasattr(widget, "session"):
+        ctx = widget.session.context
+    return None if ctx is None else str(ctx.path)
+
+
+__all__ = ["bind_training_panel", "bind_timeline_panel", "bind_loss_panel", "bind_latent_session",
+           "bind_codebook_panel", "shown_run_of"]

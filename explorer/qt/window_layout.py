@@ -1,0 +1,69 @@
+"""The main window's docks, menus and first-launch layout (sized to fit a 1366x768 screen)."""
+from __future__ import annotations
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+DEFAULT_SIZE = (1280, 720)      # fits 1366x768 with a task bar
+SHORT_TITLES = {"Sample timeline": "Timeline", "Interpolation": "Interpolate", "Rejection sampling": "Rejection",
+                "Compare runs": "Compare", "Traversal": "Traverse", "Denoising": "Denoise"}
+
+
+def add_panel(window, title: str, widget, area=QtCore.Qt.RightDockWidgetArea, tabify_with: str | None = None):
+    """A dock named `title` (tab and menu) holding `widget`; tabified with another dock if asked.
+    Its tab shows a short name (SHORT_TITLES) so that six tabs stay readable in a narrow dock."""
+    dock = QtWidgets.QDockWidget(SHORT_TITLES.get(title, title), window)
+    dock.setObjectName(f"dock:{title}")
+    dock.setToolTip(title)
+    dock.setWidget(widget)
+    window.addDockWidget(area, dock)
+    if tabify_with and tabify_with in window.docks:
+        window.tabifyDockWidget(window.docks[tabify_with], dock)
+    window.docks[title] = dock
+    if hasattr(window, "view_menu"):
+        window.view_menu.addAction(dock.toggleViewAction())
+    return dock
+
+
+def build_menus(window) -> None:
+    file = window.menuBar().addMenu("&File")
+    for text, slot, key in (("&New run…", window.new_run, QtGui.QKeySequence.New),
+                            ("&Open run…", window.open_run_dialog, QtGui.QKeySequence.Open),
+                            ("&Duplicate run…", window.duplicate_run, None)):
+        act = file.addAction(text)
+        act.triggered.connect(slot)
+        if key is not None:
+            act.setShortcut(key)
+    file.addSeparator()
+    quit_ = file.addAction("&Quit")
+    quit_.setShortcut(QtGui.QKeySequence.Quit)
+    quit_.triggered.connect(window.close)
+    window.view_menu = window.menuBar().addMenu("&View")
+    for dock in window.docks.values():
+        window.view_menu.addAction(dock.toggleViewAction())
+
+
+def restore_layout(window) -> bool:
+    geo = window.settings.value("geometry")
+    state = window.settings.value("windowState")
+    if geo is not None:
+        window.restoreGeometry(geo)
+    fit_to_screen(window)
+    return state is not None and window.restoreState(state)
+
+
+def fit_to_screen(window) -> None:
+    """Never larger than the screen's free area (a layout saved on a bigger screen included)."""
+    screen = window.screen() or QtGui.QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    w, h = min(window.width(), free.width()), min(window.height(), free.height())
+    if (w, h) != (window.width(), window.height()):
+        window.resize(w, h)
+
+
+def default_split(window) -> None:
+    w = window.width()
+    window.resizeDocks([window.docks["Runs"], window.docks["Sample timeline"]],
+                       [int(w * 0.22), int(w * 0.26)], QtCore.Qt.Horizontal)
+    window.resizeDocks([window.docks["Runs"], window.docks["Training"]], [260, 230], QtCore.Qt.Vertical)
