@@ -37,4 +37,10 @@ def run_app(run: str | None = None) -> int:
 
         QtCore.QTimer.singleShot(0, shown)
         win.ready.connect(lambda: (print(f"ready_after_s {time.time() - t0:.3f}", flush=True), win.close()))
-    return app.exec()
+    code = app.exec()
+    # The window has saved everything (closeEvent) and its trainer is gone. A background job of
+    # the window may still be computing (a classifier fit: tens of seconds); the interpreter
+    # would join its thread before exiting, so the process leaves at once instead.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

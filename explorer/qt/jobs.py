@@ -56,8 +56,10 @@ class Jobs(QtCore.QObject):
         if not self._running:
             self._timer.stop()
 
-    def shutdown(self) -> None:
+    def shutdown(self, wait: bool = True) -> None:
+        """Cancel every job. wait=False (the window closing): do not wait for one still running
+        (a classifier fit takes tens of seconds); its thread ends with its work, unseen."""
         for name in list(self._running):
             self.cancel(name)
         self._timer.stop()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=wait, cancel_futures=True)

@@ -199,6 +199,9 @@ class LatentSession(QtCore.QObject):
 
         self._last_follow = time.monotonic()
         model = self.model
+        if self.source is None:   # the run had no checkpoint when it was shown: its sources are known now
+            srcs = self.sources()
+            self.source = srcs[0] if srcs else None
         if model is None or self.source is None:
             self.status.emit("No checkpoint yet: the map appears after the first one." if self.context
                              else "", -1)

@@ -303,7 +303,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.latent_session.close()
             self.latent_docks["Compare runs"].other.close()
         for jobs in self.findChildren(Jobs):  # the window's, the compare panel's, the GAN panel's
-            jobs.shutdown()
+            jobs.shutdown(wait=False)
         if self.map_service is not None:
             self.map_service.close()
         self.settings.setValue("geometry", self.saveGeometry())
