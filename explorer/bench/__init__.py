@@ -8,15 +8,17 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     memory           peak memory of sample --n 3,000,000 and of huge folder images (memory.py)
     codebook         code grids, PixelCNN sampling, usage records, the histogram redraw (codebook.py)
     gan-diagnostics  the toy view's arrays, DRS, when the collapse alert fires (gan_diagnostics.py)
+    journey          a newcomer's path through the window: GUI stalls, stale panels (journey.py)
 
-The last four take their own options (`python main.py bench faults --help`).
+The last five take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
 import importlib
 
 SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
-           "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics"}
+           "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
+           "journey": "explorer.bench.journey"}
 
 
 def run_script(name: str, argv: list[str]) -> int:
