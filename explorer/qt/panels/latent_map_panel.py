@@ -304,12 +304,15 @@ class LatentMapPanel(QtWidgets.QWidget):
             return
         x = s.decode(s.probe_z, s.probe_row)[0]
         self.decoded.display(x)
+        # probe_off is in units of the data's local spacing at the nearest point (MapLifter):
+        # ~1 between neighbouring points in a dense or a sparse cluster alike, so one threshold
+        # serves the whole map
         far = s.probe_off > s.lifter.FAR_FROM_DATA
         colour = ERROR if far else OK
         words = ("far from the data: the decoder is extrapolating" if far
                  else "near the data")
         self.cue.setText(f"<span style='color:{colour}'>● {words}</span> "
-                         f"(distance to nearest point: {s.probe_off:.1f}× the usual spacing)")
+                         f"(distance to nearest point: {s.probe_off:.1f}× the usual spacing of the data there)")
         if s.probe_xy is not None:
             self.map.set_probe(*s.probe_xy)
 
