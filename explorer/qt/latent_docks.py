@@ -4,7 +4,24 @@ from __future__ import annotations
 
 from .gan_link import GanMonitorLink
 from .jobs import Jobs
-from .session_bindings import bind_codebook_panel, bind_latent_session
+from .session_bindings import bind_codebook_panel, bind_latent_session, show_samples_at
+
+
+def preload_heavy_modules() -> None:
+    """Everything the panels need that takes seconds to import."""
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    import explorer.core.training.follow  # noqa: F401
+    import explorer.core.maps.projection  # noqa: F401
+    import explorer.core.runs  # noqa: F401
+    import models  # noqa: F401
+
+    # The window's own torch and BLAS work is small (one decode per click, a PCA); their
+    # worker threads would only compete with the trainer for the cores, and OpenBLAS
+    # threads stalled for seconds when the other core was busy (a 20x5000x20 product: 150 ms)
+    torch.set_num_threads(1)
+    threadpool_limits(1)
 
 
 def build_latent_panels(window) -> None:
@@ -30,7 +47,7 @@ def build_latent_panels(window) -> None:
     window.gan_panel = GanPanel()
     window.views.removeTab(2)
     window.views.insertTab(2, window.gan_panel, "GAN monitor")
-    window.gan_panel.alert_clicked.connect(window._show_samples_at)
+    window.gan_panel.alert_clicked.connect(lambda step: show_samples_at(window, step))
     window.gan_link = GanMonitorLink(window, window.gan_panel, SNAPSHOT_MS)
     from .panels.codebook import CodebookPanel
     window.codebook_panel = CodebookPanel()

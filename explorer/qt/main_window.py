@@ -19,7 +19,7 @@ from explorer.core.places import DEMO_RUN, shipped_runs_dir, user_runs_dir
 
 from . import window_layout as layout
 from .jobs import Jobs
-from .latent_docks import build_latent_panels
+from .latent_docks import build_latent_panels, preload_heavy_modules
 from .panels.loss_panel import LossPanel
 from .panels.runs_panel import RunsPanel
 from .panels.timeline_panel import TimelinePanel
@@ -34,27 +34,6 @@ REDRAW_MS = 50     # plots redraw at most 20 times a second
 CLOSE_WAIT_S = 30  # closing while training: the trainer is given this long to save
 
 
-def default_runs_root() -> Path:
-    return user_runs_dir()
-
-
-def preload_heavy_modules() -> None:
-    """Everything the panels need that takes seconds to import."""
-    import torch
-    from threadpoolctl import threadpool_limits
-
-    import explorer.core.training.follow  # noqa: F401
-    import explorer.core.maps.projection  # noqa: F401
-    import explorer.core.runs  # noqa: F401
-    import models  # noqa: F401
-
-    # The window's own torch and BLAS work is small (one decode per click, a PCA); their
-    # worker threads would only compete with the trainer for the cores, and OpenBLAS
-    # threads stalled for seconds when the other core was busy (a 20x5000x20 product: 150 ms)
-    torch.set_num_threads(1)
-    threadpool_limits(1)
-
-
 class MainWindow(QtWidgets.QMainWindow):
     ready = QtCore.Signal()                  # heavy imports done, first run opened
 
@@ -63,7 +42,7 @@ class MainWindow(QtWidgets.QMainWindow):
                  map_service: bool = True):
         super().__init__()
         self.settings = settings or QtCore.QSettings("LatentExplorer", "Latent Explorer")
-        self.runs_root = Path(runs_root or default_runs_root()).resolve()
+        self.runs_root = Path(runs_root or user_runs_dir()).resolve()
         self.backend = backend
         self.session = S.Session()
         self.gan_link = self.latent_session = self.map_service = None   # built after the first paint
@@ -262,18 +241,6 @@ class MainWindow(QtWidgets.QMainWindow):
     def _train_prior(self, opts: dict) -> None:
         if self.session.run is not None:
             self.start_run(self.session.prior_spec(self.runs_root, opts))
-
-    def _show_samples_at(self, step: int) -> None:
-        """The sample timeline at the entry nearest `step` (the later one of two as near)."""
-        entries = self.timeline_panel.entries
-        if not entries:
-            self.status.showMessage("No samples saved yet: the sample timeline fills at each epoch's end.", 8000)
-            return
-        i = min(range(len(entries)), key=lambda k: (abs(entries[k].step - step), -entries[k].step))
-        self.timeline_panel.select(i)
-        dock = self.docks["Sample timeline"]
-        dock.show()
-        dock.raise_()
 
     # -- messages and shutdown --------------------------------------------------------
     def notify(self, text: str, level: str = "info") -> None:

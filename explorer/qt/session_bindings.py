@@ -117,6 +117,20 @@ def bind_codebook_panel(panel, session) -> None:
     panel.auto_restart_changed.connect(lambda on: session.send(("set_restarts", on)))
 
 
+def show_samples_at(window, step: int) -> None:
+    """The sample timeline at the entry nearest `step` (the later one of two as near): a GAN
+    alert clicked shows what the samples looked like then."""
+    entries = window.timeline_panel.entries
+    if not entries:
+        window.status.showMessage("No samples saved yet: the sample timeline fills at each epoch's end.", 8000)
+        return
+    i = min(range(len(entries)), key=lambda k: (abs(entries[k].step - step), -entries[k].step))
+    window.timeline_panel.select(i)
+    dock = window.docks["Sample timeline"]
+    dock.show()
+    dock.raise_()
+
+
 def shown_run_of(widget) -> str | None:
     """The run a panel shows (None: its empty state), for the panels that keep a context."""
     if hasattr(widget, "shown_run"):
@@ -127,5 +141,3 @@ def shown_run_of(widget) -> str | None:
     return None if ctx is None else str(ctx.path)
 
 
-__all__ = ["bind_training_panel", "bind_timeline_panel", "bind_loss_panel", "bind_latent_session",
-           "bind_codebook_panel", "shown_run_of"]
