@@ -23,15 +23,36 @@ HEARTBEAT_MS = 10
 
 
 class Heartbeat:
-    """The largest gap between 10 ms timer ticks since the last `lap`."""
+    """The largest gap between 10 ms timer ticks since the last `lap`; with `explain`, a
+    watchdog thread samples the GUI thread's stack while a tick is over 100 ms late."""
 
-    def __init__(self, QtCore):
+    def __init__(self, QtCore, explain: bool = False):
         self.timer = QtCore.QTimer()
         self.timer.setInterval(HEARTBEAT_MS)
         self.timer.timeout.connect(self._tick)
         self.last = time.perf_counter()
         self.worst = 0.0
         self.timer.start()
+        self.culprits: dict = {}
+        if explain:
+            import threading
+            self._gui = threading.get_ident()
+            threading.Thread(target=self._watch, daemon=True, name="journey-watchdog").start()
+
+    def _watch(self):
+        import sys
+        import traceback
+        while True:
+            time.sleep(0.02)
+            if time.perf_counter() - self.last > 0.1:
+                frame = sys._current_frames().get(self._gui)
+                if frame is None:
+                    continue
+                stack = traceback.extract_stack(frame)
+                ours = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack
+                        if "/explorer/" in f.filename or "/models/" in f.filename][-3:]
+                key = " < ".join(reversed(ours)) or f"{Path(stack[-1].filename).name}:{stack[-1].lineno}"
+                self.culprits[key] = self.culprits.get(key, 0) + 20
 
     def _tick(self):
         now = time.perf_counter()
@@ -73,9 +94,9 @@ def stale_panels(win) -> list[str]:
 
 
 class Journey:
-    def __init__(self, app, win, QtCore, QTest):
+    def __init__(self, app, win, QtCore, QTest, explain: bool = False):
         self.app, self.win, self.QtCore, self.QTest = app, win, QtCore, QTest
-        self.beat = Heartbeat(QtCore)
+        self.beat = Heartbeat(QtCore, explain)
         self.steps: list[dict] = []
         self._stale: list[str] = []
         self._t0 = time.perf_counter()
@@ -115,6 +136,10 @@ class Journey:
             rec["timed_out_waiting_for"] = self._missed
         if error:
             rec["error"] = error
+        if self.beat.culprits:
+            top = sorted(self.beat.culprits.items(), key=lambda kv: -kv[1])[:4]
+            rec["stalled_in_ms"] = dict(top)
+            self.beat.culprits.clear()
         self.steps.append(rec)
         return rec
 
@@ -213,7 +238,7 @@ class Journey:
                 "child_processes_left": len(multiprocessing.active_children())}
 
 
-def run_journey(short: bool = False, tmp: Path | None = None) -> dict:
+def run_journey(short: bool = False, tmp: Path | None = None, explain: bool = False) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6 import QtCore
     from PySide6.QtTest import QTest
@@ -231,7 +256,7 @@ def run_journey(short: bool = False, tmp: Path | None = None) -> dict:
         win = MainWindow(settings=settings, runs_root=tmp / "runs", restore=False)
         win.resize(1366, 768)
         win.show()
-        j = Journey(app, win, QtCore, QTest)
+        j = Journey(app, win, QtCore, QTest, explain)
         demos = shipped_runs_dir()
         j.step("start and open the demo VAE", lambda: j.wait(lambda: win.is_ready, 120, "the window"))
         j.step("20 clicks and a drag on the map", j.click_map)
@@ -258,6 +283,8 @@ def run_journey(short: bool = False, tmp: Path | None = None) -> dict:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="main.py bench journey", description=__doc__.splitlines()[0])
     ap.add_argument("--short", action="store_true", help="skip the UMAP step (its first use compiles for a minute)")
+    ap.add_argument("--explain", action="store_true",
+                    help="sample the GUI thread's stack during stalls and name where they were")
     args = ap.parse_args(argv)
-    print(json.dumps(run_journey(short=args.short), indent=2))
+    print(json.dumps(run_journey(short=args.short, explain=args.explain), indent=2))
     return 0

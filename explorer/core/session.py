@@ -205,7 +205,11 @@ class Session:
             self.worker_step = max(self.worker_step or 0, int(ev.step))
         self.emit(type(ev).__name__, ev)
 
-    def on_exit(self) -> None:
+    def on_exit(self, worker=None) -> None:
+        """The worker is gone. `worker`: which one (the exit of an earlier worker, arriving after
+        a new one started, changes nothing)."""
+        if worker is not None and worker is not self.worker:
+            return
         if not self._ended:
             self.failure = "the training process ended unexpectedly; the last checkpoint is kept"
             self.say(f"{Path(self.worker_dir or '').name}: {self.failure}.", "error")

@@ -59,6 +59,8 @@ class GanMonitorLink(QtCore.QObject):
     def on_weights(self, ev, why: str) -> None:
         s, panel = self.session, self.panel
         ctx = s.run
+        if s.state == S.WorkerState.STOPPING:
+            return   # the run is saving (the window may be closing): nothing more to draw
         if ctx is None or not s.trains_shown or panel.context is not ctx or not panel.wants_weights:
             return
         model = panel.model_from_state(ev.state)

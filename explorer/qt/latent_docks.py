@@ -16,6 +16,7 @@ def preload_heavy_modules() -> None:
     import explorer.core.maps.projection  # noqa: F401
     import explorer.core.runs  # noqa: F401
     import models  # noqa: F401
+    import scipy.signal  # noqa: F401  (the loss plots' smoothing: 0.3 s on the GUI thread at first use)
 
     # The window's own torch and BLAS work is small (one decode per click, a PCA); their
     # worker threads would only compete with the trainer for the cores, and OpenBLAS

@@ -226,7 +226,7 @@ class MainWindow(QtWidgets.QMainWindow):
         worker = TrainingWorker(spec, self.backend, self)
         worker.progress.connect(self.session.on_progress)
         worker.event.connect(self.session.on_event)
-        worker.exited.connect(self.session.on_exit)
+        worker.exited.connect(lambda: self.session.on_exit(worker))
         self.session.start(spec, worker)
         worker.start()
         self.notification.hide()

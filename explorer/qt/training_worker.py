@@ -96,10 +96,27 @@ class TrainingWorker(QtCore.QObject):
             self._finish()  # died without saying goodbye (killed, crashed)
 
     def _finish(self) -> None:
+        """The worker said goodbye (or died): wait for its process to end without blocking the
+        GUI thread (a join here stalled the window ~0.6 s), then say it is gone."""
         if self._done:
             return
         self._done = True
         self._timer.stop()
+        if self._proc is not None and self._proc.is_alive():
+            deadline = QtCore.QDeadlineTimer(5000)
+            waiter = QtCore.QTimer(self)
+            waiter.setInterval(20)
+
+            def check():
+                if self._proc.is_alive() and not deadline.hasExpired():
+                    return
+                waiter.stop()
+                self._join(2.0)
+                self.exited.emit()
+
+            waiter.timeout.connect(check)
+            waiter.start()
+            return
         self._join(5.0)
         self.exited.emit()
 
@@ -119,6 +136,8 @@ class TrainingWorker(QtCore.QObject):
             if self._proc is not None and self._proc.is_alive():
                 self._proc.terminate()
             self._finish()
+        if self._proc is not None:
+            self._proc.join(5)   # a blocking stop returns with the process gone
 
     def _join(self, timeout: float) -> None:
         if self._proc is not None:

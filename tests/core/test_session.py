@@ -137,6 +137,14 @@ def test_a_worker_gone_without_a_word_is_a_failure(session, tmp_path):
     assert session.state == S.WorkerState.FAILED and "unexpectedly" in session.failure
 
 
+def test_the_exit_of_an_earlier_worker_leaves_the_new_one(session, tmp_path):
+    old = start(session, tmp_path)
+    old.running = False          # it said goodbye; its process is still ending
+    new = start(session, tmp_path, "b")
+    session.on_exit(old)
+    assert session.worker is new and session.state == S.WorkerState.STARTING
+
+
 def test_one_worker_at_a_time(session, tmp_path):
     start(session, tmp_path)
     assert not session.start(WorkerSpec(run_dir=str(tmp_path / "b")), FakeWorker())
