@@ -218,3 +218,69 @@ def test_other_runs_show_the_placeholder(qtbot, tmp_path, runs):
         assert win.codebook_panel.stack.currentIndex() == 1
     finally:
         win.close()
+
+
+# -- the first load: the records at once, the rest in the background -------------------------
+
+def shipped(name):
+    from explorer.core.training.run_context import RunContext
+    return RunContext.open(ROOT / "checkpoints" / name)
+
+
+@pytest.fixture
+def panel(qtbot):
+    from explorer.qt.panels.codebook import CodebookPanel
+
+    make_app()
+    p = CodebookPanel()
+    qtbot.addWidget(p)
+    p.resize(1000, 700)
+    p.show()
+    yield p
+    p.jobs.shutdown()
+
+
+def drain(qtbot, jobs):
+    """Wait until every job submitted to `jobs` so far has run (one worker: they run in turn)."""
+    done = []
+    jobs.submit("drain", lambda: None, lambda _: done.append(True))
+    qtbot.waitUntil(lambda: bool(done), timeout=60_000)
+
+
+def test_a_run_shown_draws_its_usage_at_once_and_its_code_grids_in_the_background(qtbot, panel):
+    ctx = shipped("demo-vqvae")
+    panel.set_context(ctx)
+    # at once: the usage its records hold, and a progress line for the rest
+    K = ctx.loaded.model.latent.codebook_size
+    assert panel.stack.currentIndex() == 1 and f"of {K:,} codes used" in panel.usage_title.text()
+    assert len(panel.hist.counts) == K
+    assert panel.grids is None and panel.jobs.busy("grids")
+    assert panel.message.text().startswith(("Loading the dataset", "Counting code usage"))
+    # the window answers meanwhile: a click on a bar shows the code, saying its uses come later
+    panel.show_code(3)
+    assert "appear once the images are encoded" in panel.cell_info.text()
+    # then the grids, the codebook map and the chosen input's code map
+    qtbot.waitUntil(lambda: panel.grids is not None, timeout=60_000)
+    assert f"at step {ctx.loaded.step:,}" in panel.message.text()
+    assert len(panel.cb_scatter.points()) == K
+    assert panel.grid_view.grid is not None and panel.index.maximum() == len(ctx.data().test_x) - 1
+    assert "code 3:" in panel.cell_info.text()      # its uses, now that they are counted
+
+
+def test_a_result_computed_for_the_previous_run_is_not_shown(qtbot, panel):
+    panel.set_context(shipped("demo-vqvae"))
+    assert panel.jobs.busy("grids")
+    panel.set_context(shipped("demo-vae"))       # not a VQ-VAE: the placeholder, nothing of the last run
+    drain(qtbot, panel.jobs)                       # the first run's job has finished (or stopped)
+    assert panel.stack.currentIndex() == 0 and panel.grids is None
+    assert len(panel.cb_scatter.points()) == 0 and len(panel.hist.counts) == 0
+    assert panel.grid_view.grid is None and panel.message.text() == ""
+
+    panel.set_context(shipped("demo-vqvae"))
+    prior = shipped("demo-pixelcnn")
+    panel.set_context(prior)                       # switched again before the grids came
+    qtbot.waitUntil(lambda: panel.grids is not None and not panel.jobs.busy(), timeout=60_000)
+    drain(qtbot, panel.jobs)
+    assert panel.context is prior and panel.grids.step == prior.loaded.step
+    assert f"at step {prior.loaded.step:,}" in panel.message.text()
+    qtbot.waitUntil(lambda: panel.prior_img.pixmap_source() is not None, timeout=60_000)

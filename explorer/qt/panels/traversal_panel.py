@@ -13,12 +13,19 @@ from ..palette import TEXT_DISABLED
 from ..widgets import caption
 
 STEPS = 1000
+MAX_ROWS = 64   # sliders shown at most: a VQ-VAE's flattened 7x7x32 grid has 1,568 axes, and a
+                # slider each froze the window for tens of seconds (a relayout per row added)
+BACKGROUND_ABOVE = 500_000   # latent values (points x dimensions) beyond which directions are found
+                             # off the GUI thread
 
 
 class TraversalPanel(QtWidgets.QWidget):
     def __init__(self, session, parent=None):
         super().__init__(parent)
+        from ..jobs import Jobs
+
         self.session = session
+        self.jobs = Jobs(self)
         self.directions = None
         self.z = None
         self.kind = QtWidgets.QComboBox()
@@ -38,7 +45,7 @@ class TraversalPanel(QtWidgets.QWidget):
         self.rows = QtWidgets.QWidget()
         self.grid = QtWidgets.QGridLayout(self.rows)
         self.grid.setColumnStretch(1, 1)
-        scroll = QtWidgets.QScrollArea()
+        self.scroll = scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.rows)
         lay = QtWidgets.QVBoxLayout(self)
@@ -56,37 +63,59 @@ class TraversalPanel(QtWidgets.QWidget):
         session.probe_changed.connect(self._follow_probe)
 
     def rebuild(self) -> None:
-        from explorer.core.maps.traversal import axis_directions, pca_directions
-
-        # remove the rows through the widgets themselves: a Python wrapper of a layout item
-        # (itemAt) outlives the item, and shiboken may hand that stale wrapper back for a new
-        # object later allocated at the same address (seen as "QWidgetItem has no addAction")
-        for w in self._row_widgets:
-            self.grid.removeWidget(w)
-            w.deleteLater()
-        self._row_widgets = []
-        self.sliders, self.values = [], []
-        pts = self.session.points
-        s = self.session
+        """Directions for the session's points, then a slider each. Finding the directions of
+        a large latent (a VQ-VAE's 1,568 flattened dimensions over 4,500 images: about 0.3 s)
+        runs in the background; a small one's (milliseconds) at once."""
+        self._clear_rows()
+        self.jobs.cancel("directions")
+        pts, s = self.session.points, self.session
         points_mode = (s.data.test_x[:3000].numpy() if pts is not None and s.context.model_cfg.data_kind == "points"
                        else None)
         self.preview.set_points_mode(points_mode)
+        self.directions = None
         if pts is None or not pts.decodable:
-            self.directions = None
             self.info.setText("Traversal needs a decodable latent space: open a run with an encoder or a "
                               "generator.")
             return
-        if self.kind.currentData() == "axes" and pts.encoded is not None:
-            self.directions = axis_directions(pts.encoded)
-        elif self.kind.currentData() == "axes":
-            self.directions = _noise_axes(pts.vectors)
-        else:
-            self.directions = pca_directions(pts.vectors, k=min(10, pts.vectors.shape[1]))
-        d = self.directions
+        kind = self.kind.currentData()
+        if pts.vectors.size <= BACKGROUND_ABOVE:
+            self._show_directions(pts, kind, _directions(pts, kind))
+            return
+        self.info.setText(f"Finding the {'latent' if kind == 'axes' else 'principal'} axes of "
+                          f"{pts.vectors.shape[1]:,} dimensions…")
+        self.jobs.submit("directions", lambda: _directions(pts, kind),
+                         lambda d: self._show_directions(pts, kind, d), self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.info.setText(f"Traversal: {message}")
+
+    def _clear_rows(self) -> None:
+        # the rows are built in a new widget, off screen, and put in the scroll area once
+        # complete: one layout pass, not one per row added to a shown grid. The old rows go
+        # with their widget (never through a layout item's wrapper: shiboken may hand a stale
+        # wrapper back for a new object later allocated at the same address)
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.rows = QtWidgets.QWidget()
+        self.grid = QtWidgets.QGridLayout(self.rows)
+        self.grid.setColumnStretch(1, 1)
+        self.scroll.setWidget(self.rows)
+        self._row_widgets = []
+        self.sliders, self.values = [], []
+
+    def _show_directions(self, pts, kind, directions) -> None:
+        if pts is not self.session.points or kind != self.kind.currentData():
+            return    # computed for points or a choice since replaced
+        total = len(directions)
+        self.directions = d = _first(directions, MAX_ROWS)
         n_active = int(d.active.sum())
-        self.info.setText(f"{len(d)} directions, {n_active} active. Drag a slider: the decoded sample and the "
+        shown = (f"{total:,} directions, the first {len(d)} shown ({n_active} active)" if total > len(d)
+                 else f"{len(d)} directions, {n_active} active")
+        self.info.setText(f"{shown}. Drag a slider: the decoded sample and the "
                           f"probe on the map follow." + (" Grey: inactive units (posterior = prior; the decoder "
                                                          "ignores them)." if n_active < len(d) else ""))
+        self.scroll.takeWidget()       # fill the rows while they are off screen
         for j in range(len(d)):
             name = QtWidgets.QLabel(d.names[j])
             slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
@@ -103,6 +132,7 @@ class TraversalPanel(QtWidgets.QWidget):
             self.sliders.append(slider)
             self.values.append(value)
             self._row_widgets += [name, slider, value]
+        self.scroll.setWidget(self.rows)
         self.z = None
         self.reset_to_probe()
 
@@ -150,6 +180,26 @@ class TraversalPanel(QtWidgets.QWidget):
         if getattr(self, "_driving", False) or self.directions is None:
             return
         self.reset_to_probe()
+
+
+def _directions(pts, kind: str):
+    from explorer.core.maps.traversal import axis_directions, pca_directions
+
+    if kind == "axes" and pts.encoded is not None:
+        return axis_directions(pts.encoded)
+    if kind == "axes":
+        return _noise_axes(pts.vectors)
+    return pca_directions(pts.vectors, k=min(10, pts.vectors.shape[1]))
+
+
+def _first(d, n: int):
+    """Directions `d` cut to its first n (they come in order of importance)."""
+    if len(d) <= n:
+        return d
+    from dataclasses import replace
+
+    return replace(d, vectors=d.vectors[:n], names=list(d.names[:n]), scores=d.scores[:n], active=d.active[:n],
+                   ranges=d.ranges[:n], dims=None if d.dims is None else d.dims[:n])
 
 
 def _noise_axes(z: np.ndarray):

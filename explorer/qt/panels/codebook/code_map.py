@@ -58,6 +58,14 @@ class CodeGridView(pg.GraphicsLayoutWidget):
         self.vb.setRange(QtCore.QRectF(0, 0, w, h), padding=0.02)
         self._fit_labels()
 
+    def clear_grid(self) -> None:
+        """No grid (GraphicsLayoutWidget.clear would remove the view box itself)."""
+        self.grid = None
+        self.img.clear()
+        for t in self.texts:
+            t.setText("")
+        self.box.hide()
+
     def _fit_labels(self) -> None:
         """Indices are written in the cells only while a cell is wide enough to hold one."""
         if getattr(self, "grid", None) is None:   # resizeEvent comes before __init__ ends
@@ -110,6 +118,7 @@ class CodeMapBox(QtWidgets.QGroupBox):
         self.cell_info = QtWidgets.QLabel("Click a cell of the grid, a bar of the histogram or a code on the map.")
         self.cell_info.setWordWrap(True)
         self.top_title = QtWidgets.QLabel("")
+        self.top_title.setWordWrap(True)
         self.top_img = ScaledImage("")
         self.top_img.setMinimumHeight(48)
         pick = QtWidgets.QHBoxLayout()
@@ -120,6 +129,7 @@ class CodeMapBox(QtWidgets.QGroupBox):
         for col, (w, title) in enumerate(((self.input_img, "input"), (self.grid_view, "its codes (click a cell)"),
                                           (self.recon_img, "reconstruction"), (self.edited_img, "decoded after edits"))):
             cap = QtWidgets.QLabel(title)
+            cap.setWordWrap(True)            # four captions side by side: they wrap rather than widen the tab
             cap.setAlignment(QtCore.Qt.AlignCenter)
             cap.setStyleSheet(f"color: {TEXT_MUTED};")
             pictures.addWidget(cap, 0, col)
@@ -144,6 +154,14 @@ class CodeMapBox(QtWidgets.QGroupBox):
     def _random_input(self) -> None:
         if self.index.maximum() > 0:
             self.index.setValue(int(np.random.default_rng().integers(0, self.index.maximum() + 1)))
+
+    def clear(self) -> None:
+        """No input chosen (a run just opened, its images not encoded yet)."""
+        self.grid_view.clear_grid()
+        for w in (self.input_img, self.recon_img, self.edited_img):
+            w.set_pixmap(None)
+        self.cell_info.setText("Click a cell of the grid, a bar of the histogram or a code on the map.")
+        self.show_top_images("")
 
     def show_input(self, x, editor) -> None:
         """A freshly chosen input x (C, H, W) and its explorer.core.codebook.usage.CodeEditor:

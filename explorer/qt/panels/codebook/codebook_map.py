@@ -6,14 +6,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from ...palette import DEAD_CODE, OUTLINE, PAPER, SELECTION
+from ...palette import DEAD_CODE, OUTLINE, PAPER, SELECTION, TEXT_MUTED
 
 
 class CodebookMapBox(QtWidgets.QGroupBox):
     code_clicked = QtCore.Signal(int)
 
     def __init__(self):
-        super().__init__("The codebook, PCA of the K code vectors (area ∝ use; red ✕: dead)")
+        # a short title (a group box is at least as wide as its title) and the key beneath it
+        super().__init__("The codebook (PCA of the codes)")
         self.plot = pg.PlotWidget(background=PAPER)
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")
@@ -24,8 +25,13 @@ class CodebookMapBox(QtWidgets.QGroupBox):
         self.plot.addItem(self.scatter)
         self.plot.addItem(self.mark)
         self.cb_map = None
+        key = QtWidgets.QLabel("The K code vectors mapped to 2-D: area ∝ use; red ✕: dead.")
+        key.setWordWrap(True)
+        key.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.plot.setMinimumHeight(80)
         cl = QtWidgets.QVBoxLayout(self)
-        cl.addWidget(self.plot)
+        cl.addWidget(key)
+        cl.addWidget(self.plot, 1)
 
     def draw(self, cb_map, colours: np.ndarray, code: int | None) -> None:
         """`cb_map`: explorer.core.codebook.usage.CodebookMap, or None for an empty map;

@@ -11,8 +11,12 @@ the chosen input's editor, the codebook map) and ties four sections together:
 - codebook_map: the codebook as a 2-D map (PCA of the K code vectors), sized by use.
 - pixelcnn_prior: a PixelCNN prior over the codes, trained from here (a new run), sampled here.
 
-Model work (encoding a split, mapping the codebook, sampling the prior) runs in
-background jobs; re-decoding one edited grid is about a millisecond and runs at once.
+Nothing slow runs on the GUI thread. A run shown draws at once what its records hold (the
+latest usage line, the per-epoch curves); loading its dataset, encoding the training split
+into code grids and mapping the codebook run in one background job, with a progress line,
+when the tab is first in front (and at each new checkpoint while it is); sampling the prior
+is another job. A result is dropped when the run shown is no longer the one it was computed
+for. Re-decoding one edited grid is about a millisecond and runs at once.
 """
 from __future__ import annotations
 
@@ -54,6 +58,11 @@ class CodebookPanel(QtWidgets.QWidget):
         self._drawn_version = None
         self._live = False
         self._stale = False
+        self._data = None          # the run's dataset, once the background job has loaded it
+        self._progress = {"text": ""}   # the running job's stage (written by its thread; read here)
+        self._progress_timer = QtCore.QTimer(self)
+        self._progress_timer.setInterval(100)
+        self._progress_timer.timeout.connect(self._show_progress)
 
         self.usage, self.code_map = UsageBox(), CodeMapBox()
         self.codebook_map, self.prior_box = CodebookMapBox(), PriorBox()
@@ -104,14 +113,19 @@ class CodebookPanel(QtWidgets.QWidget):
 
     # -- the run ------------------------------------------------------------------------------
     def set_context(self, context) -> None:
+        """Show `context`'s run: at once what its records hold; the code grids, the codebook
+        map and the code map of an input come from a background job (on_checkpoint)."""
         from explorer.core.codebook.usage import vq_model
 
         self.jobs.cancel("grids")
         self.jobs.cancel("prior")
+        self._progress_timer.stop()
         self.context, self.vq, self.prior = context, None, None
         self.grids = self.editor = self.cb_map = None
         self.code = self.cell = None
+        self._data = None
         self._usage_step = self._drawn_version = None
+        self._stale = False
         model = None
         if context is not None and context.loaded is not None:
             model = context.loaded.model
@@ -121,6 +135,7 @@ class CodebookPanel(QtWidgets.QWidget):
             self.vq = None if model is None else vq_model(model)
         except ValueError:
             self.vq = None
+        self._clear_views()
         self.stack.setCurrentIndex(0 if self.vq is None else 1)
         self.message.setText("")
         if self.vq is None:
@@ -132,14 +147,23 @@ class CodebookPanel(QtWidgets.QWidget):
         self.usage.k_line.setPos(K)
         with QtCore.QSignalBlocker(self.auto_restart):
             self.auto_restart.setChecked(self._restarts_setting(context))
-        data = context.data()
         with QtCore.QSignalBlocker(self.index):
-            self.index.setRange(0, max(0, len(data.test_x) - 1))
+            self.index.setRange(0, 0)      # the test split's size is known once the data is loaded
         self.prior_box.set_run(context, model, self.prior is not None)
         self._enable_prior_buttons()
         self.set_live(self._live)
         self.refresh(force=True)
         self.on_checkpoint()
+
+    def _clear_views(self) -> None:
+        """Nothing of the previous run stays on screen."""
+        self.hist.set_usage(np.zeros(0, np.int64))
+        self.hist.mark(None)
+        self.usage_title.setText("")
+        self.usage.draw_curves(None, keep_shown=True)
+        self.codebook_map.draw(None, None, None)
+        self.code_map.clear()
+        self.prior_box.img.set_pixmap(None)
 
     @staticmethod
     def _restarts_setting(context) -> bool:
@@ -153,8 +177,9 @@ class CodebookPanel(QtWidgets.QWidget):
         return bool(context.model_cfg.restarts)
 
     def on_checkpoint(self) -> None:
-        """A new checkpoint: encode the training split again, map the codebook, redraw. Put off
-        while the tab is hidden (showEvent catches up): it is seconds of CPU beside training."""
+        """A new checkpoint (or the run's first showing): load the dataset, encode the training
+        split into code grids, map the codebook, in the background; then redraw. Put off while
+        the tab is hidden (showEvent catches up): it is seconds of CPU beside training."""
         ctx = self.context
         if ctx is None or self.vq is None or ctx.loaded is None:
             return
@@ -169,18 +194,36 @@ class CodebookPanel(QtWidgets.QWidget):
         self.vq = vq_model(model)
         if self.prior is not None:
             self.prior = model
-            self.draw_prior_samples()
-            if self.grids is not None and self.grids.step == ctx.loaded.step:
-                return
-        vq, data, step = self.vq, ctx.data(), ctx.loaded.step
+        vq, step, prior = self.vq, ctx.loaded.step, self.prior
+        if self.grids is not None and self.grids.step == step and self._data is not None:
+            if prior is not None:
+                self.draw_prior_samples()    # a prior's new weights over the same VQ-VAE
+            return
         cancel = threading.Event()
+        stage = self._progress = {"text": "Loading the dataset…"}   # a dict of its own per job: a
+                                                                   # cancelled job cannot write the next's
 
-        def work():
-            grids = encode_grids(vq, data, "train", step=step, cancel=cancel)
-            return grids, codebook_map(vq, grids.counts, "pca")
+        def work():   # a background thread: no Qt object is touched here
+            data = ctx.data()
+            stage["text"] = "Counting code usage: encoding the training images into code grids…"
 
-        self.message.setText("Encoding the training images into code grids…")
-        self.jobs.submit("grids", work, lambda r: self._grids_ready(vq, *r), self._failed, cancel=cancel)
+            def progress(done, total):
+                stage["text"] = f"Counting code usage: encoding the training images… {done:,} of {total:,}"
+
+            grids = encode_grids(vq, data, "train", step=step, progress=progress, cancel=cancel)
+            stage["text"] = "Mapping the codebook…"
+            return data, grids, codebook_map(vq, grids.counts, "pca")
+
+        self.message.setText(stage["text"])
+        self._progress_timer.start()
+        self.jobs.submit("grids", work, lambda r: self._grids_ready(ctx, vq, *r),
+                         lambda m: self._failed(m) if ctx is self.context else None, cancel=cancel)
+
+    def _show_progress(self) -> None:
+        if not self.jobs.busy("grids"):
+            self._progress_timer.stop()
+        elif self.message.text() != self._progress["text"]:
+            self.message.setText(self._progress["text"])
 
     def showEvent(self, e):
         super().showEvent(e)
@@ -188,10 +231,17 @@ class CodebookPanel(QtWidgets.QWidget):
         if self._stale:
             self.on_checkpoint()
 
-    def _grids_ready(self, vq, grids, cb_map) -> None:
-        if vq is not self.vq:
-            return
-        self.grids, self.cb_map = grids, cb_map
+    def _grids_ready(self, ctx, vq, data, grids, cb_map) -> None:
+        if ctx is not self.context or vq is not self.vq:
+            return     # computed for a run (or weights) no longer shown
+        self._progress_timer.stop()
+        first = self._data is None
+        self._data, self.grids, self.cb_map = data, grids, cb_map
+        if first:
+            with QtCore.QSignalBlocker(self.index):
+                self.index.setRange(0, max(0, len(data.test_x) - 1))
+            if self.prior is not None:
+                self.prior_box.set_labels(list(data.label_names or []))
         self.message.setText(f"Code grids of {len(grids):,} training images at step {grids.step:,} "
                              f"({grids.grid_shape[0]}×{grids.grid_shape[1]} codes each).")
         self.codebook_map.draw(cb_map, self.colours, self.code)
@@ -208,8 +258,11 @@ class CodebookPanel(QtWidgets.QWidget):
             self.grid_view.select(*cell)
         if self.code is not None:
             self.show_code(self.code)
+        if self.prior is not None:
+            self.draw_prior_samples()
 
     def _failed(self, message: str) -> None:
+        self._progress_timer.stop()
         self.message.setText(f"Codebook: {message}")
 
     def set_live(self, live: bool) -> None:
@@ -273,10 +326,9 @@ class CodebookPanel(QtWidgets.QWidget):
     def choose_input(self, i: int) -> None:
         from explorer.core.codebook.usage import CodeEditor
 
-        ctx = self.context
-        if ctx is None or self.vq is None or ctx.loaded is None:
-            return
-        data = ctx.data()
+        ctx, data = self.context, self._data
+        if ctx is None or self.vq is None or ctx.loaded is None or data is None:
+            return     # the dataset is loaded in the background (on_checkpoint)
         if not len(data.test_x):
             return
         x = data.test_x[int(i)]
@@ -340,7 +392,7 @@ class CodebookPanel(QtWidgets.QWidget):
         many = f"{cells[0]}" if cells[0] == cells[-1] else f"{cells[-1]}–{cells[0]}"
         self.code_map.show_top_images(f"The {len(rows)} training images using code {code} most "
                                       f"(in {many} of their {h * w} cells):",
-                                      self.context.data().train_x[rows], nrow=TOP_IMAGES)
+                                      self._data.train_x[rows], nrow=TOP_IMAGES)
 
     # -- codebook map -----------------------------------------------------------------------
     def _code_point_clicked(self, code: int) -> None:
@@ -354,8 +406,8 @@ class CodebookPanel(QtWidgets.QWidget):
 
     def draw_prior_samples(self) -> None:
         model = self.prior
-        if model is None:
-            return
+        if model is None or self._data is None:
+            return     # the class names come with the dataset (on_checkpoint's job)
         condition, seed = self.prior_class.currentData(), self.prior_box.seed.value()
         self.prior_box.sampling()
         self.jobs.submit("prior", lambda: sample_grid(model, condition, seed),

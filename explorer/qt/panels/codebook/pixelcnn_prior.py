@@ -44,15 +44,16 @@ class PriorBox(QtWidgets.QGroupBox):
         self.sample = QtWidgets.QPushButton(f"Sample {PRIOR_SAMPLES}")
         self.img = ScaledImage("")
         pl = QtWidgets.QGridLayout(self)
-        pl.addWidget(self.info, 0, 0, 1, 4)
+        # two controls a row: three held the tab wider than a small screen's share
+        pl.addWidget(self.info, 0, 0, 1, 2)
         pl.addWidget(self.epochs, 1, 0)
         pl.addWidget(self.conditional, 1, 1)
-        pl.addWidget(self.train, 1, 2, 1, 2)
-        pl.addWidget(self.condition, 2, 0)
-        pl.addWidget(self.seed, 2, 1)
-        pl.addWidget(self.sample, 2, 2, 1, 2)
-        pl.addWidget(self.img, 3, 0, 1, 4)
-        pl.setRowStretch(3, 1)
+        pl.addWidget(self.train, 2, 0, 1, 2)
+        pl.addWidget(self.condition, 3, 0)
+        pl.addWidget(self.seed, 3, 1)
+        pl.addWidget(self.sample, 4, 0, 1, 2)
+        pl.addWidget(self.img, 5, 0, 1, 2)
+        pl.setRowStretch(5, 1)
         self.train.clicked.connect(lambda: self.train_requested.emit(
             {"epochs": self.epochs.value(), "conditional": self.conditional.isChecked()}))
 
@@ -77,19 +78,30 @@ class PriorBox(QtWidgets.QGroupBox):
                               "run, listed under Runs; open it to sample here.")
             return
         cfg = model.cfg
-        names = list(context.data().label_names or [])
         self.condition.clear()
         conditional = CONDITIONAL in model.capabilities
+        self._n_classes = cfg.n_classes if conditional else None
         self.condition.setVisible(conditional)
         if conditional:
-            self.condition.addItem("every class", None)
-            for k in range(cfg.n_classes):
-                self.condition.addItem(f"class {names[k] if k < len(names) else k}", k)
+            self.set_labels([])
         bits = context.last_metrics.get("test_bits_per_code")
         self.info.setText(f"A {cfg.pixelcnn_layers}-layer gated PixelCNN over the codes of "
                           f"{cfg.vq_run.rstrip('/').split('/')[-1]}"
                           + (f", {bits:.2f} bits per code on test grids" if bits is not None else "")
                           + ". Sampling draws codes one position at a time, then decodes them.")
+
+    def set_labels(self, names: list) -> None:
+        """The class choices of a conditional prior, named once the dataset is loaded."""
+        n = getattr(self, "_n_classes", None)
+        if n is None:
+            return     # not conditioned on a class
+        keep = self.condition.currentIndex()
+        with QtCore.QSignalBlocker(self.condition):
+            self.condition.clear()
+            self.condition.addItem("every class", None)
+            for k in range(n):
+                self.condition.addItem(f"class {names[k] if k < len(names) else k}", k)
+            self.condition.setCurrentIndex(max(0, keep))
 
     def sampling(self) -> None:
         self.img.set_pixmap(None)

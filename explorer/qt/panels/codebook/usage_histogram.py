@@ -109,11 +109,10 @@ class UsageBox(QtWidgets.QGroupBox):
         self.used_plot.addItem(self.k_line)
         for p in (self.perplexity_plot, self.used_plot):
             p.getAxis("left").setWidth(44)
-        controls = QtWidgets.QHBoxLayout()
-        controls.addWidget(self.log_scale)
-        controls.addStretch(1)
-        controls.addWidget(self.auto_restart)
-        controls.addWidget(self.restart_now)
+        controls = QtWidgets.QGridLayout()    # two rows: one would hold the tab 500 px wide
+        controls.addWidget(self.log_scale, 0, 0)
+        controls.addWidget(self.restart_now, 0, 1, QtCore.Qt.AlignRight)
+        controls.addWidget(self.auto_restart, 1, 0, 1, 2)
         ul = QtWidgets.QVBoxLayout(self)
         ul.addWidget(self.title)
         ul.addWidget(self.hist, 3)
@@ -124,8 +123,9 @@ class UsageBox(QtWidgets.QGroupBox):
         """The per-epoch curves from the run's history; hidden while they have no point,
         unless `keep_shown` (a VQ-VAE run, whose first epoch brings them)."""
         any_points = False
+        series = {} if history is None else history.epoch_series
         for key, curve in (("perplexity", self.perplexity_curve), ("codes_used", self.used_curve)):
-            s = history.epoch_series.get(key)
+            s = series.get(key)
             curve.setData(s.x, s.y) if s is not None and len(s) else curve.setData([], [])
             any_points = any_points or (s is not None and len(s) > 0)
         self.curves.setVisible(any_points or keep_shown)
