@@ -58,9 +58,40 @@ def placeholder(text: str) -> QtWidgets.QLabel:
     return label
 
 
+class PageStack(QtWidgets.QStackedWidget):
+    """A QStackedWidget sized by its current page alone. A plain one asks for the largest
+    minimum of all its pages, so a panel showing its one-line placeholder still held the
+    window as wide as its hidden content (the codebook tab's 955 px with a GAN run open)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.currentChanged.connect(self._size_by_current)
+
+    def addWidget(self, w: QtWidgets.QWidget) -> int:
+        i = super().addWidget(w)
+        self._size_by_current()
+        return i
+
+    def _size_by_current(self, _=None) -> None:
+        current = self.currentWidget()
+        for i in range(self.count()):
+            w = self.widget(i)
+            policy = w.sizePolicy()
+            if w is current:
+                keep = getattr(w, "_page_policy", None)
+                if keep is not None:
+                    w.setSizePolicy(keep)
+            else:
+                if getattr(w, "_page_policy", None) is None:
+                    w._page_policy = QtWidgets.QSizePolicy(policy)
+                w.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Ignored)
+        self.updateGeometry()
+
+
 def placeholder_stack(label: QtWidgets.QLabel, content: QtWidgets.QWidget) -> QtWidgets.QStackedWidget:
-    """Page 0: `label` (a placeholder); page 1: `content` (setCurrentIndex(1) once the run suits the panel)."""
-    stack = QtWidgets.QStackedWidget()
+    """Page 0: `label` (a placeholder); page 1: `content` (setCurrentIndex(1) once the run suits the panel).
+    Sized by the page shown (PageStack)."""
+    stack = PageStack()
     stack.addWidget(label)
     stack.addWidget(content)
     return stack

@@ -243,3 +243,13 @@ def test_try_a_fix_trains_a_new_run_with_the_mitigations(live):
     assert (model_cfg.pack, model_cfg.minibatch_std, train_cfg.lr_d) == (3, True, 4e-4)
     assert model_cfg.hidden == old_model.hidden and train_cfg.eval_every == old_train.eval_every
     win.worker.stop(timeout=30)
+
+
+def test_a_coverage_plot_with_one_point_spans_the_steps_from_zero():
+    from explorer.qt.panels.gan.coverage_curves import single_point_ranges
+
+    x_lo, x_hi, y_lo, y_hi = single_point_ranges([500], [4.0])
+    assert x_lo == 0 and x_hi >= 500 and y_lo == 0 and y_hi > 4      # not 499.6..500.4
+    assert single_point_ranges([0], [0.5])[:2] == (0, 10)             # integer ticks at step 0 too
+    assert single_point_ranges([100, 200], [1, 2]) is None             # two steps: auto-range
+    assert single_point_ranges([], []) is None

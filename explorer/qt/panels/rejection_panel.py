@@ -138,17 +138,18 @@ class RejectionPanel(QtWidgets.QWidget):
             row.addWidget(rejected)
             self.views.addWidget(page)
 
-        controls = QtWidgets.QHBoxLayout()
-        for w in (self.method, self.n, self.seed, self.percentile, self.draw):
-            controls.addWidget(w)
-        controls.addStretch(1)
+        # two controls a row: in one row they held the dock (and the window) 500-600 px wide
+        controls = QtWidgets.QGridLayout()
+        for i, w in enumerate((self.method, self.draw, self.n, self.seed, self.percentile)):
+            controls.addWidget(w, i // 2, i % 2)
         self.threshold_row = QtWidgets.QWidget()
-        threshold = QtWidgets.QHBoxLayout(self.threshold_row)
+        threshold = QtWidgets.QGridLayout(self.threshold_row)
         threshold.setContentsMargins(0, 0, 0, 0)
-        threshold.addWidget(QtWidgets.QLabel("Keep confidence ≥"))
-        threshold.addWidget(self.slider, 1)
-        threshold.addWidget(self.slider_label)
-        threshold.addWidget(self.match)
+        threshold.addWidget(QtWidgets.QLabel("Keep confidence ≥"), 0, 0)
+        threshold.addWidget(self.slider, 0, 1)
+        threshold.addWidget(self.slider_label, 0, 2)
+        threshold.setColumnStretch(1, 1)
+        threshold.addWidget(self.match, 1, 0, 1, 3)
         titles = QtWidgets.QHBoxLayout()
         titles.addWidget(self.kept_title, 1)
         titles.addWidget(self.rejected_title, 1)

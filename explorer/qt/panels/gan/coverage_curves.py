@@ -19,6 +19,48 @@ COVERAGE_KEYS = {
               ("diversity_ratio", "diversity (generated / real)"), ("near_duplicates", "near-duplicate pairs")),
 }
 ALERT_SIGNALS = ("modes_captured", "classes_covered", "diversity_ratio")   # the curves alerts watch
+PLOT_MIN_HEIGHT = 100   # px a plot needs for its title, ticks and labels to stay readable (the panel's
+                        # column scrolls when the plots do not fit; squashed, their tick labels overlapped)
+
+
+def single_point_ranges(xs, ys) -> tuple | None:
+    """(x_lo, x_hi, y_lo, y_hi) for a plot whose points all share one step (pyqtgraph would
+    zoom to +-0.4 steps around it): steps from 0 to that step, in whole steps, and values
+    from 0 (or the value, if negative) to a little above it. None: let the plot auto-range."""
+    xs = np.asarray(xs, np.float64)
+    if not len(xs) or np.ptp(xs) > 0:
+        return None
+    step = float(xs[0])
+    x_hi = max(10.0, step * 1.1)           # at least 0..10: integer ticks
+    ys = np.asarray(ys, np.float64)
+    ys = ys[np.isfinite(ys)]
+    y = float(ys.max()) if len(ys) else 1.0
+    y_lo = min(0.0, float(ys.min()) if len(ys) else 0.0)
+    y_hi = max(1.0, 1.15 * y) if y >= 0 else 0.0
+    return min(0.0, step), x_hi, y_lo, y_hi
+
+
+def set_title(plot, text: str) -> None:
+    """A plot's title that does not widen its plot: a pyqtgraph title is as wide as its text, and
+    a longer one than the view (e.g. "diversity (generated / real) (not logged)" in a 260 px
+    column) pushed the plot's right edge, its last ticks and its threshold label out of view."""
+    label = plot.titleLabel
+    if not getattr(label, "shrinks", False):
+        # LabelItem.updateMin (called at every setText and resize) makes its text width the
+        # label's minimum; after it runs, the minimum goes back to 0 and a long title is clipped
+        # at the plot's edges instead of widening it
+        as_wide_as_text = label.updateMin
+
+        def update_min():
+            as_wide_as_text()
+            label.setMinimumWidth(0)
+            label._sizeHint[QtCore.Qt.SizeHint.MinimumSize] = (0, label._sizeHint[QtCore.Qt.SizeHint.MinimumSize][1])
+            label.updateGeometry()
+
+        label.updateMin = update_min
+        label.shrinks = True
+    plot.setTitle(text, size="9pt")
+    label.setToolTip(text)
 
 
 class CoverageCurves(pg.GraphicsLayoutWidget):
@@ -30,16 +72,23 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
         self.thresholds: dict = {}   # key -> the alert threshold's line
 
     def build(self, kind: str) -> None:
-        """A plot for each signal of `kind` ("points" or "image")."""
+        """A plot for each signal of `kind` ("points" or "image"), emptied. The plots of the
+        same kind as before are kept (building four costs about 0.1 s)."""
+        if kind == self.kind and self.curves:
+            self._empty()
+            return
         self.clear()
         self.kind = kind
         self.curves, self.thresholds = {}, {}
-        for i, (key, title) in enumerate(COVERAGE_KEYS[kind]):
+        keys = COVERAGE_KEYS[kind]
+        self.setMinimumHeight(len(keys) * PLOT_MIN_HEIGHT)
+        for i, (key, title) in enumerate(keys):
             plot = self.addPlot(row=i, col=0)
-            plot.setTitle(title, size="9pt")
-            plot.setLabel("bottom", "step") if i == len(COVERAGE_KEYS[kind]) - 1 else None
+            set_title(plot, title)
+            plot.setLabel("bottom", "step") if i == len(keys) - 1 else None
             plot.getAxis("left").setWidth(44)
             plot.setMenuEnabled(False)
+            plot.pinned = False    # its range set by single_point_ranges, not by auto-range
             ours = plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4, symbolBrush=ACCENT)
             theirs = plot.plot(pen=pg.mkPen(COMPARED_RUN, width=1.5, style=QtCore.Qt.DashLine))
             self.curves[key] = (plot, ours, theirs, [])
@@ -50,6 +99,40 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
                 self.thresholds[key] = line
+
+    def _empty(self) -> None:
+        titles = dict(COVERAGE_KEYS[self.kind])
+        for key, (plot, ours, theirs, marks) in self.curves.items():
+            ours.setData([], [])
+            theirs.setData([], [])
+            while marks:
+                plot.removeItem(marks.pop())
+            set_title(plot, titles[key])
+            self._unpin(plot)
+        for line in self.thresholds.values():
+            line.setVisible(False)
+
+    @staticmethod
+    def _unpin(plot) -> None:
+        if plot.pinned:
+            plot.pinned = False
+            plot.enableAutoRange()
+
+    def _fit(self, plot, ours, theirs) -> None:
+        """One step's worth of points: a range that means something (see single_point_ranges)."""
+        xs, ys = [], []
+        for curve in (ours, theirs):
+            x, y = curve.getData()
+            if x is not None and len(x):
+                xs.append(x)
+                ys.append(y)
+        r = single_point_ranges(np.concatenate(xs), np.concatenate(ys)) if xs else None
+        if r is None:
+            self._unpin(plot)
+            return
+        plot.pinned = True
+        plot.setXRange(r[0], r[1], padding=0.02)
+        plot.setYRange(r[2], r[3], padding=0.02)
 
     def draw(self, history, compared=None, undefined: set = frozenset()) -> None:
         """The run's curves from its LossHistory, `compared` another run's; `undefined`: keys
@@ -65,9 +148,10 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
             else:                    # an older run may log some of the signals only
                 title = titles[key] + " (not logged)"
             if plot.titleLabel.text != title:
-                plot.setTitle(title, size="9pt")
+                set_title(plot, title)
             other = compared.epoch_series.get(key) if compared else None
             theirs.setData(other.x, other.y) if other is not None and len(other) else theirs.setData([], [])
+            self._fit(plot, ours, theirs)
 
     def place_thresholds(self, train_cfg, model_cfg, last: dict) -> None:
         """Where the run's alert rules draw the line (alerts.py: below it for a sustained stretch)."""
@@ -100,7 +184,8 @@ class LabelsHeatmap(QtWidgets.QWidget):
 
     def __init__(self):
         super().__init__()
-        self.plot = pg.PlotWidget(background=PAPER, title="classifier's labels of generated samples")
+        self.plot = pg.PlotWidget(background=PAPER)
+        set_title(self.plot.getPlotItem(), "classifier's labels of generated samples")
         self.img = pg.ImageItem(axisOrder="row-major")
         self.img.setLookupTable(pg.colormap.get(CONTINUOUS_CMAP).getLookupTable(nPts=256))
         self.plot.addItem(self.img)

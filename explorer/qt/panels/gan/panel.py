@@ -86,13 +86,16 @@ class GanPanel(QtWidgets.QWidget):
                               (self.step_both, "all", "One step of each, then pause")):
             b.setToolTip(tip)
             b.clicked.connect(lambda _=False, w=which: self.step_requested.emit(w))
-        steps = QtWidgets.QHBoxLayout()
-        steps.addWidget(QtWidgets.QLabel("Step mode:"))
-        for b in (self.step_d, self.step_g, self.step_both):
-            steps.addWidget(b)
+        # the title and the hint above and under the buttons: beside them they widened the tab
+        steps = QtWidgets.QGridLayout()
+        steps.addWidget(QtWidgets.QLabel("Step mode:"), 0, 0, 1, 4)
+        for i, b in enumerate((self.step_d, self.step_g, self.step_both)):
+            steps.addWidget(b, 1, i)
+        steps.setColumnStretch(3, 1)
         self.step_hint = QtWidgets.QLabel("")
+        self.step_hint.setWordWrap(True)
         self.step_hint.setStyleSheet(f"color: {TEXT_FAINT};")
-        steps.addWidget(self.step_hint, 1)
+        steps.addWidget(self.step_hint, 2, 0, 1, 4)
 
         # right: coverage curves, alerts, mitigations
         self.coverage = CoverageCurves()
@@ -112,11 +115,19 @@ class GanPanel(QtWidgets.QWidget):
         right.addWidget(_hint("G's and D's losses, mean D(x) and D(G(z)) and both gradient norms are "
                               "on the Losses tab. Red dotted lines, there and here, mark alerts."))
         right.addLayout(cmp_row)
-        right.addWidget(QtWidgets.QLabel("<b>Alerts</b> (click to see the samples at that step)"))
+        right.addWidget(_hint("<b>Alerts</b> (click to see the samples at that step)", TEXT_MUTED))
         right.addWidget(self.alerts)
         right.addWidget(self._fix_box())
-        right_w = QtWidgets.QWidget()
-        right_w.setLayout(right)
+        right_inner = QtWidgets.QWidget()
+        right_inner.setLayout(right)
+        # on a short screen the column scrolls rather than squashing the coverage plots (each
+        # keeps room for its title and tick labels) or holding the window taller than the screen
+        right_w = QtWidgets.QScrollArea()
+        right_w.setWidgetResizable(True)
+        right_w.setFrameShape(QtWidgets.QFrame.NoFrame)
+        right_w.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarAlwaysOff)
+        right_w.setWidget(right_inner)
+        right_w.setMinimumWidth(right_inner.minimumSizeHint().width() + right_w.verticalScrollBar().sizeHint().width())
         left_w = QtWidgets.QWidget()
         ll = QtWidgets.QVBoxLayout(left_w)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +137,8 @@ class GanPanel(QtWidgets.QWidget):
         split.addWidget(left_w)
         split.addWidget(right_w)
         split.setSizes([500, 400])
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.placeholder = placeholder("The GAN monitor is for adversarial runs (gan, dcgan, cgan).")
         self.stack = placeholder_stack(self.placeholder, split)
         lay = QtWidgets.QVBoxLayout(self)
@@ -154,13 +167,18 @@ class GanPanel(QtWidgets.QWidget):
         self.lr_g.setPlaceholderText("G lr (same)")
         go = QtWidgets.QPushButton("Train it")
         go.clicked.connect(self._new_run)
+        self.smooth.setPrefix("smoothing ")
+        self.smooth.setToolTip("One-sided label smoothing: D's target for real data is 1 minus this")
         fl = QtWidgets.QGridLayout(fix)
         fl.addWidget(self.pack, 0, 0)
         fl.addWidget(self.mbstd, 0, 1)
         fl.addWidget(self.smooth, 1, 0)
+        fl.addWidget(go, 1, 1)
         fl.addWidget(self.lr_d, 2, 0)
         fl.addWidget(self.lr_g, 2, 1)
-        fl.addWidget(go, 1, 1)
+        for w in (self.pack, self.smooth, self.lr_d, self.lr_g):
+            w.setMinimumWidth(60)
+            w.setSizePolicy(QtWidgets.QSizePolicy.Ignored, QtWidgets.QSizePolicy.Fixed)  # shrink with the column
         return fix
 
     # -- the run --------------------------------------------------------------------------
