@@ -17,6 +17,10 @@ def preload_heavy_modules() -> None:
     import explorer.core.runs  # noqa: F401
     import models  # noqa: F401
     import scipy.signal  # noqa: F401  (the loss plots' smoothing: 0.3 s on the GUI thread at first use)
+    try:   # a model built on the meta device (the memory check when a run opens) imports it: 1.75 s
+        import torch._dynamo  # noqa: F401
+    except ImportError:
+        pass
 
     # The window's own torch and BLAS work is small (one decode per click, a PCA); their
     # worker threads would only compete with the trainer for the cores, and OpenBLAS

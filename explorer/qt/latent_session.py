@@ -210,33 +210,41 @@ class LatentSession(QtCore.QObject):
         step, source, context = self.context.loaded.step, self.source, self.context
         cancel = threading.Event()
         # the dataset is read in the job too: loading mnist5k took ~0.4 s of the GUI thread
-        self.jobs.submit("points", lambda: build_points(model, context.data(), source, step, cancel),
-                         lambda points: self._points_ready(context, points),
+        method = self.resolved_method
+
+        def work():   # the quick map too: a PCA of 5k points took 0.4-0.5 s of the GUI thread
+            from explorer.core.maps.projection import project
+            points = build_points(model, context.data(), source, step, cancel)
+            quick = "raw" if method(points) == "raw" else "pca"
+            return points, project(points.vectors, quick)
+
+        self.jobs.submit("points", work, lambda result: self._points_ready(context, *result),
                          lambda message: context is self.context and self._failed(message), cancel=cancel)
 
     def _failed(self, message: str) -> None:
         self.status.emit(f"Could not map this run: {message}", -1)
 
-    def _points_ready(self, context, points: PointSet) -> None:
+    def _points_ready(self, context, points: PointSet, quick_map=None) -> None:
         if context is not self.context:
             return   # mapped for a run no longer shown
         previous = self.map
         self.points = points
         self.points_changed.emit()
-        self._project(previous)
+        self._project(previous, quick_map)
 
     # -- projecting ----------------------------------------------------------------------
-    def available_methods(self) -> list[str]:
-        d = 0 if self.points is None else self.points.vectors.shape[1]
+    def available_methods(self, points: PointSet | None = None) -> list[str]:
+        points = points if points is not None else self.points
+        d = 0 if points is None else points.vectors.shape[1]
         return (["raw"] if d == 2 else []) + ["pca", "umap", "tsne"]
 
-    def resolved_method(self) -> str:
-        methods = self.available_methods()
+    def resolved_method(self, points: PointSet | None = None) -> str:
+        methods = self.available_methods(points)
         if self.method == "auto":
             return "raw" if "raw" in methods else "umap"
         return self.method if self.method in methods else "pca"
 
-    def _project(self, previous=None) -> None:
+    def _project(self, previous=None, quick_map=None) -> None:
         from explorer.core.maps.cache import MapCache
         from explorer.core.maps.projection import project
 
@@ -244,7 +252,14 @@ class LatentSession(QtCore.QObject):
         pts = self.points
         method = self.resolved_method()
         quick = "raw" if method == "raw" else "pca"
-        self._install(project(pts.vectors, quick), previous)
+        if quick_map is not None:
+            self._quick = (pts, quick_map)   # kept: a change of method back to PCA is instant
+        cached = getattr(self, "_quick", None)
+        if cached is not None and cached[0] is pts and cached[1].method == quick:
+            quick_map = cached[1]
+        else:
+            quick_map = project(pts.vectors, quick)
+        self._install(quick_map, previous)
         if method not in SLOW_METHODS:
             self.status.emit(f"{quick.upper() if quick == 'pca' else 'Raw'} map of {len(pts.vectors)} points.", -1)
             return

@@ -123,6 +123,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def showEvent(self, e):
         super().showEvent(e)
+        QtCore.QTimer.singleShot(0, lambda: layout.readable_tabs(self))
         if not self._layout_restored:  # first launch: a sensible split, then the user's own
             self._layout_restored = True
             QtCore.QTimer.singleShot(0, lambda: layout.default_split(self))

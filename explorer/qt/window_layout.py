@@ -62,6 +62,18 @@ def fit_to_screen(window) -> None:
         window.resize(w, h)
 
 
+def readable_tabs(window) -> None:
+    """Dock tabs show their whole (short) names and scroll when they do not fit, rather than
+    eliding every name to "T… I… S…"."""
+    central = window.centralWidget()
+    for bar in window.findChildren(QtWidgets.QTabBar):
+        if central is not None and central.isAncestorOf(bar):
+            continue
+        bar.setElideMode(QtCore.Qt.ElideNone)
+        bar.setUsesScrollButtons(True)
+        bar.setExpanding(False)
+
+
 def default_split(window) -> None:
     w = window.width()
     window.resizeDocks([window.docks["Runs"], window.docks["Sample timeline"]],

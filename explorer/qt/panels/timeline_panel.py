@@ -116,6 +116,8 @@ class TimelinePanel(QtWidgets.QWidget):
         self.follow_latest = True
         self._last_follow_show = 0.0
         self._follow_timer.stop()
+        self._sync_slider(0)
+        self._show(0)   # no entries: the empty picture, not the last run's
 
     def select(self, i: int) -> None:
         """Show entry i and stay there (no longer following the newest)."""
