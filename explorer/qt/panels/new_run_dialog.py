@@ -1,14 +1,19 @@
-"""New Run dialog: model, dataset, and hyperparameters with each model's defaults."""
+"""New Run dialog: model, dataset, and hyperparameters with each model's defaults; the
+output folder; an estimate of how long the run will take on this machine. The last
+choices accepted are remembered (QSettings) and offered the next time."""
 from __future__ import annotations
 
+import json
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.training.worker import WorkerSpec
 
-from ..palette import ERROR
+from ..palette import ERROR, TEXT_MUTED
 
 MODEL_HELP = {
     "ae": "autoencoder: reconstruct the input through a small latent code",
@@ -21,6 +26,28 @@ MODEL_HELP = {
     "cgan": "conditional GAN: generate a chosen class",
 }
 TOY = ("ring8", "grid25", "moons", "spiral")
+SETTINGS_KEY = "new_run/last"
+ESTIMATE_DELAY_MS = 300      # settle time after an edit before a new calibration starts
+# one calibration at a time, off the GUI thread, for every dialog of the process
+_estimator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-estimate")
+
+
+def out_dir_problem(path: Path) -> str | None:
+    """Why a new run may not be made in `path` (one line), or None. The rules are the
+    command line's (runs.prepare_run_dir, never with overwrite, so nothing is touched):
+    a new or empty folder; an existing run is refused too, since the dialog never replaces one."""
+    from explorer.core.runs import CheckpointError, is_run_dir, prepare_run_dir
+    from explorer.core.training.engine import RunExists
+
+    if is_run_dir(path):
+        return f"{path} already holds a run; choose a new or empty folder."
+    try:
+        prepare_run_dir(path, overwrite=False)
+    except (CheckpointError, RunExists) as e:
+        return str(e).replace("--out", "output folder")
+    except OSError as e:
+        return f"{path}: {e.strerror or e}"
+    return None
 
 
 def _float_edit(value: float, tip: str = "") -> QtWidgets.QLineEdit:
@@ -39,9 +66,26 @@ def _int_spin(value: int, lo: int, hi: int, tip: str = "") -> QtWidgets.QSpinBox
     return s
 
 
+class _Generation:
+    """The number of the newest estimate a dialog asked for; an older calibration stops."""
+    value = 0
+
+
+def _calibrate(current: _Generation, gen: int, model, dataset, mo, to):
+    """In the estimator's thread (no Qt here): (gen, Estimate or EstimateError)."""
+    from explorer.core.training import estimate
+    try:
+        return gen, estimate.estimate(model, dataset, mo, to, cancelled=lambda: gen != current.value)
+    except estimate.EstimateError as e:
+        return gen, e
+
+
 class NewRunDialog(QtWidgets.QDialog):
-    def __init__(self, runs_root: Path, devices: list[str], parent=None, base: dict | None = None):
-        """`base`: {"model_cfg": ModelConfig, "train_cfg": TrainConfig, "name": str} to duplicate."""
+    def __init__(self, runs_root: Path, devices: list[str], parent=None, base: dict | None = None,
+                 settings: QtCore.QSettings | None = None):
+        """`base`: {"model_cfg": ModelConfig, "train_cfg": TrainConfig, "name": str} to duplicate.
+        `settings`: where the last choices are kept (default: the parent window's settings,
+        else the user's QSettings("LatentExplorer", "Latent Explorer"))."""
         super().__init__(parent)
         from explorer.core.data.datasets import OFFLINE, TORCHVISION
         from models import MODEL_NAMES
@@ -49,6 +93,9 @@ class NewRunDialog(QtWidgets.QDialog):
         self.setWindowTitle("New run" if base is None else f"Duplicate {base['name']}")
         self.runs_root = Path(runs_root)
         self._base = base
+        if settings is None and isinstance(getattr(parent, "settings", None), QtCore.QSettings):
+            settings = parent.settings
+        self.settings = settings if settings is not None else QtCore.QSettings("LatentExplorer", "Latent Explorer")
         self.model = QtWidgets.QComboBox()
         for m in MODEL_NAMES:
             self.model.addItem(f"{m} — {MODEL_HELP[m]}", m)
@@ -60,8 +107,15 @@ class NewRunDialog(QtWidgets.QDialog):
             self.dataset.addItem(f"{d} (torchvision; needs the files or --download)", d)
         self.dataset.addItem("a folder of images…", "folder:")
         self.folder = ""
-        self.name = QtWidgets.QLineEdit()
-        self.name.setToolTip(f"Directory under {self.runs_root}")
+        self.out_dir = QtWidgets.QLineEdit()
+        self.out_dir.setToolTip("The folder the run is written to: a new or empty folder "
+                                f"(a bare name is made under {self.runs_root})")
+        self.browse = QtWidgets.QPushButton("Browse…")
+        self.browse.setToolTip("Choose the parent folder, or an empty folder, for the run")
+        self.browse.clicked.connect(self._browse)
+        out_row = QtWidgets.QHBoxLayout()
+        out_row.addWidget(self.out_dir, 1)
+        out_row.addWidget(self.browse)
 
         self.length = _int_spin(10, 1, 10_000_000, "How long to train")
         self.unit = QtWidgets.QComboBox()
@@ -82,7 +136,7 @@ class NewRunDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout()
         form.addRow("Model", self.model)
         form.addRow("Dataset", self.dataset)
-        form.addRow("Run name", self.name)
+        form.addRow("Output folder", out_row)
         form.addRow("Train for", length_row)
         form.addRow("Batch size", self.batch_size)
         form.addRow("Learning rate", self.lr)
@@ -134,6 +188,12 @@ class NewRunDialog(QtWidgets.QDialog):
         buttons.rejected.connect(self.reject)
         self.error = QtWidgets.QLabel("")
         self.error.setStyleSheet(f"color: {ERROR};")
+        self.error.setWordWrap(True)
+        self.estimate = QtWidgets.QLabel("")
+        self.estimate.setToolTip("Timed from a few real training steps of these settings on this machine, "
+                                 "times the steps of the run, plus each epoch's evaluation")
+        self.estimate.setStyleSheet(f"color: {TEXT_MUTED};")
+        form.addRow("Estimated time", self.estimate)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
         for box in self.groups.values():
@@ -141,14 +201,32 @@ class NewRunDialog(QtWidgets.QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
 
+        # the estimate: a calibration off the GUI thread, polled by a timer
+        self._future = None
+        self._gen = _Generation()   # read by the calibration's thread: a plain object, not the dialog
+        self._estimate_key = None
+        self._estimate_delay = QtCore.QTimer(self, singleShot=True, interval=ESTIMATE_DELAY_MS)
+        self._estimate_delay.timeout.connect(self._request_estimate)
+        self._estimate_poll = QtCore.QTimer(self, interval=100)
+        self._estimate_poll.timeout.connect(self._poll_estimate)
+
         self.model.currentIndexChanged.connect(self._model_changed)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self._name_edited = False
-        self.name.textEdited.connect(lambda _: setattr(self, "_name_edited", True))
+        self.out_dir.textEdited.connect(self._out_edited)
         if base is not None:
             self._prefill(base)
         else:
-            self._model_changed()
+            self._restore_last()
+        for w in self._value_widgets().values():
+            signal = {QtWidgets.QSpinBox: "valueChanged", QtWidgets.QLineEdit: "textChanged",
+                      QtWidgets.QComboBox: "currentIndexChanged", QtWidgets.QCheckBox: "toggled"}
+            getattr(w, signal[type(w)]).connect(self._schedule_estimate)
+        self.model.currentIndexChanged.connect(self._schedule_estimate)
+        self.dataset.currentIndexChanged.connect(self._schedule_estimate)
+        self.device.currentIndexChanged.connect(self._schedule_estimate)
+        self.finished.connect(self._stop_estimate)
+        self._request_estimate()
 
     # -- behaviour -------------------------------------------------------------------
     @property
@@ -190,7 +268,8 @@ class NewRunDialog(QtWidgets.QDialog):
         mc, tc = ModelConfig(**{k: v for k, v in m.items()}), TrainConfig(**t)
         self._fill(mc, tc)
         if not self._name_edited:
-            self.name.setText(self._free_name(f"{self.model_name}-{re.sub(r'[^A-Za-z0-9_-]+', '-', self.dataset_name.split(':')[0])}"))
+            stem = f"{self.model_name}-{re.sub(r'[^A-Za-z0-9_-]+', '-', self.dataset_name.split(':')[0])}"
+            self.out_dir.setText(str(self.runs_root / self._free_name(stem)))
 
     def _free_name(self, stem: str) -> str:
         from explorer.core.runs import free_run_name
@@ -236,7 +315,7 @@ class NewRunDialog(QtWidgets.QDialog):
         with QtCore.QSignalBlocker(self.dataset):
             self.dataset.setCurrentIndex(max(0, i))
         self._fill(mc, tc)
-        self.name.setText(self._free_name(f"{base['name']}-copy"))
+        self.out_dir.setText(str(self.runs_root / self._free_name(f"{base['name']}-copy")))
         self._name_edited = True
         self._base_overrides = {k: v for k, v in mc.to_dict().items()
                                 if k in ("hidden", "channels", "arch", "maxout", "init_std", "g_batchnorm",
@@ -244,19 +323,224 @@ class NewRunDialog(QtWidgets.QDialog):
         for fam, box in self.groups.items():
             box.setVisible(fam == self._family())
 
-    def _accept(self):
-        if not self.name.text().strip():
-            self.error.setText("Give the run a name.")
+    def _show_error(self, text: str) -> None:
+        """One line under the settings (wrapped when long); the dialog grows to show it."""
+        self.error.setText(text)
+        if text:
+            self.layout().activate()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+
+    def _out_edited(self, _text: str) -> None:
+        self._name_edited = True
+        self.error.setText("")
+
+    def _browse(self) -> None:
+        """A non-native folder chooser: an empty folder is used as it is; any other folder
+        becomes the parent of a new run folder named as the current one."""
+        dlg = QtWidgets.QFileDialog(self, "Output folder for the run", str(self._browse_start()))
+        dlg.setFileMode(QtWidgets.QFileDialog.Directory)
+        dlg.setOption(QtWidgets.QFileDialog.ShowDirsOnly, True)
+        dlg.setOption(QtWidgets.QFileDialog.DontUseNativeDialog, True)
+        dlg.fileSelected.connect(self._folder_chosen)
+        dlg.open()
+
+    def _browse_start(self) -> Path:
+        p = self.out_path()
+        while p is not None and not p.is_dir() and p != p.parent:
+            p = p.parent
+        return p if p is not None and p.is_dir() else self.runs_root
+
+    def _folder_chosen(self, path: str) -> None:
+        if not path:
             return
-        if (self.runs_root / self.name.text().strip()).exists():
-            self.error.setText(f"{self.runs_root / self.name.text().strip()} exists; choose another name.")
+        chosen = Path(path)
+        try:
+            empty = chosen.is_dir() and not os.listdir(chosen)
+        except OSError:
+            empty = False
+        if not empty:   # a parent: a fresh run folder inside it
+            current = self.out_path()
+            stem = current.name if current is not None else self.model_name
+            from explorer.core.runs import free_run_name
+            chosen = chosen / free_run_name(chosen, stem)
+        self.out_dir.setText(str(chosen))
+        self._name_edited = True
+        self._show_error(out_dir_problem(chosen) or "")
+
+    def out_path(self) -> Path | None:
+        """The output folder typed or chosen; a bare name is under the runs folder."""
+        text = self.out_dir.text().strip()
+        if not text:
+            return None
+        p = Path(text).expanduser()
+        return p if p.is_absolute() else self.runs_root / p
+
+    def _accept(self):
+        out = self.out_path()
+        if out is None:
+            self._show_error("Choose an output folder for the run.")
+            return
+        problem = out_dir_problem(out)
+        if problem:
+            self._show_error(problem)
             return
         if self.dataset.currentData() == "folder:" and not self.folder:
-            self.error.setText("Choose a folder of images.")
+            self._show_error("Choose a folder of images.")
             return
+        try:
+            self._overrides()
+        except ValueError:
+            self._show_error("A number field is empty or not a number.")
+            return
+        self._remember()
         self.accept()
 
-    def spec(self) -> WorkerSpec:
+    # -- remembered choices ----------------------------------------------------------
+    def _value_widgets(self) -> dict:
+        return {"length": self.length, "unit": self.unit, "batch_size": self.batch_size, "lr": self.lr,
+                "latent_dim": self.latent_dim, "seed": self.seed, "beta": self.beta,
+                "kl_warmup": self.kl_warmup, "likelihood": self.likelihood, "noise": self.noise,
+                "noise_level": self.noise_level, "codebook_size": self.codebook_size,
+                "code_dim": self.code_dim, "commitment": self.commitment, "ema": self.ema,
+                "restarts": self.restarts, "gan_loss": self.gan_loss, "pack": self.pack,
+                "minibatch_std": self.minibatch_std, "label_smoothing": self.label_smoothing,
+                "lr_d": self.lr_d, "lr_g": self.lr_g}
+
+    def _remember(self) -> None:
+        values = {}
+        for key, w in self._value_widgets().items():
+            if isinstance(w, QtWidgets.QSpinBox):
+                values[key] = w.value()
+            elif isinstance(w, QtWidgets.QLineEdit):
+                values[key] = w.text()
+            elif isinstance(w, QtWidgets.QCheckBox):
+                values[key] = w.isChecked()
+            else:
+                values[key] = w.currentData() if w.currentData() is not None else w.currentText()
+        last = {"model": self.model_name, "dataset": self.dataset.currentData(), "folder": self.folder,
+                "device": self.device.currentData(), "values": values}
+        self.settings.setValue(SETTINGS_KEY, json.dumps(last))
+        self.settings.sync()
+
+    def _last(self) -> dict:
+        raw = self.settings.value(SETTINGS_KEY, "")
+        try:
+            last = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            return {}
+        return last if isinstance(last, dict) else {}
+
+    def _restore_last(self) -> None:
+        """The last accepted choices: model, dataset, device, then that model's settings
+        (a model changed later starts from its own defaults again)."""
+        last = self._last()
+        i = self.model.findData(last.get("model"))
+        if i >= 0:
+            with QtCore.QSignalBlocker(self.model):
+                self.model.setCurrentIndex(i)
+        j = self.dataset.findData(last.get("dataset"))
+        folder = last.get("folder") or ""
+        if j >= 0 and (last.get("dataset") != "folder:" or (isinstance(folder, str) and Path(folder).is_dir())):
+            with QtCore.QSignalBlocker(self.dataset):
+                self.dataset.setCurrentIndex(j)
+            if last.get("dataset") == "folder:":
+                self.folder = folder
+                self.dataset.setItemText(j, f"folder: {folder}")
+        k = self.device.findData(last.get("device"))
+        if k >= 0:
+            self.device.setCurrentIndex(k)
+        self._model_changed()
+        if i >= 0 and j >= 0 and isinstance(last.get("values"), dict):
+            self._set_values(last["values"])
+
+    def _set_values(self, values: dict) -> None:
+        for key, w in self._value_widgets().items():
+            if key not in values:
+                continue
+            v = values[key]
+            try:
+                if isinstance(w, QtWidgets.QSpinBox):
+                    w.setValue(int(v))
+                elif isinstance(w, QtWidgets.QLineEdit):
+                    if w.validator() is None or w.validator().validate(str(v), 0)[0] == QtGui.QValidator.Acceptable:
+                        w.setText(str(v))
+                elif isinstance(w, QtWidgets.QCheckBox):
+                    w.setChecked(bool(v))
+                else:
+                    idx = w.findData(v)
+                    idx = idx if idx >= 0 else w.findText(str(v))
+                    if idx >= 0:
+                        w.setCurrentIndex(idx)
+            except (TypeError, ValueError):
+                continue
+
+    # -- the estimate ----------------------------------------------------------------
+    def _estimate_inputs(self):
+        """(model, dataset, model overrides, train overrides), or None when the settings
+        cannot be estimated yet (no folder chosen, a number field empty)."""
+        if self.dataset.currentData() == "folder:" and not self.folder:
+            return None
+        try:
+            mo, to = self._overrides()
+        except ValueError:
+            return None
+        return self.model_name, self.dataset_name, mo, to
+
+    def _schedule_estimate(self, *_):
+        self._estimate_delay.start()
+
+    def _request_estimate(self) -> None:
+        from explorer.core.training import estimate
+
+        inputs = self._estimate_inputs()
+        if inputs is None:
+            self._gen.value += 1
+            self.estimate.setText("")
+            return
+        model, dataset, mo, to = inputs
+        cal = estimate.cached(model, dataset, mo, to)
+        if cal is not None:   # only the length changed: no need to time again
+            self._gen.value += 1
+            self.estimate.setText(cal.estimate(to).text())
+            return
+        key = estimate.cache_key(model, dataset, mo, to)
+        if key == self._estimate_key and self._future is not None and not self._future.done():
+            return  # the same calibration is running
+        self._gen.value += 1
+        gen = self._gen.value
+        self._estimate_key = key
+        self.estimate.setText("estimating…")
+        self._future = _estimator.submit(_calibrate, self._gen, gen, model, dataset, mo, to)
+        self._estimate_poll.start()
+
+    def _poll_estimate(self) -> None:
+        f = self._future
+        if f is None or not f.done():
+            return
+        self._estimate_poll.stop()
+        self._future = None
+        try:
+            gen, result = f.result()
+        except Exception as e:  # never expected: the calibration returns its errors
+            gen, result = self._gen.value, e
+        if gen != self._gen.value:   # settings changed meanwhile: time the new ones
+            self._request_estimate()
+            return
+        if isinstance(result, Exception):
+            self.estimate.setText(f"no estimate: {result}" if str(result) != "cancelled" else "")
+        else:
+            self.estimate.setText(result.text())
+
+    def _stop_estimate(self, *_):
+        self._estimate_delay.stop()
+        self._estimate_poll.stop()
+        self._gen.value += 1   # a calibration running stops at its next step
+
+    @property
+    def estimate_text(self) -> str:
+        return self.estimate.text()
+
+    def _overrides(self) -> tuple[dict, dict]:
         fam = self._family()
         mo: dict = {"latent_dim": self.latent_dim.value(), **getattr(self, "_base_overrides", {})}
         if fam == "vae":
@@ -277,5 +561,10 @@ class NewRunDialog(QtWidgets.QDialog):
         to["steps" if self.unit.currentText() == "steps" else "epochs"] = self.length.value()
         if fam == "gan":
             to.update(lr_d=float(self.lr_d.text()) or None, lr_g=float(self.lr_g.text()) or None)
-        return WorkerSpec(run_dir=str(self.runs_root / self.name.text().strip()), model=self.model_name,
+        return mo, to
+
+    def spec(self) -> WorkerSpec:
+        mo, to = self._overrides()
+        out = self.out_path()
+        return WorkerSpec(run_dir=str(out) if out is not None else "", model=self.model_name,
                           dataset=self.dataset_name, model_overrides=mo, train_overrides=to)
