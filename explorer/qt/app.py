@@ -23,6 +23,12 @@ def make_app():
 
 def run_app(run: str | None = None) -> int:
     t0 = float(os.environ.get("LATENT_EXPLORER_T0", time.time()))
+    # before Qt: a missing X11 library makes Qt abort with a message naming the wrong package
+    from explorer.core.system_libs import check_qt_libraries
+    missing = check_qt_libraries()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 1
     app = make_app()
     from .main_window import MainWindow
 
