@@ -40,18 +40,27 @@ class Heartbeat:
             threading.Thread(target=self._watch, daemon=True, name="journey-watchdog").start()
 
     def _watch(self):
-        import sys
-        import traceback
-        while True:
-            time.sleep(0.02)
-            if time.perf_counter() - self.last > 0.1:
-                frame = sys._current_frames().get(self._gui)
-                if frame is None:
+        # faulthandler reads the GUI thread's frames without building frame objects (walking
+        # them from another thread with sys._current_frames crashed CPython 3.11 here)
+        import faulthandler
+        import re
+        import tempfile
+        gui = f"0x{self._gui:016x}"
+        with tempfile.TemporaryFile("w+") as f:
+            while True:
+                time.sleep(0.02)
+                if time.perf_counter() - self.last <= 0.1:
                     continue
-                stack = traceback.extract_stack(frame)
-                ours = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in stack
-                        if "/explorer/" in f.filename or "/models/" in f.filename][-3:]
-                key = " < ".join(reversed(ours)) or f"{Path(stack[-1].filename).name}:{stack[-1].lineno}"
+                f.seek(0)
+                f.truncate()
+                faulthandler.dump_traceback(file=f, all_threads=True)
+                f.seek(0)
+                block = f.read().split("\n\n")
+                ours = next((b for b in block if gui in b.splitlines()[0]), "") if block else ""
+                lines = re.findall(r'File "([^"]+)", line (\d+) in (\w+)', ours)
+                mine = [f"{Path(fn).name}:{ln} {name}" for fn, ln, name in lines
+                        if "/explorer/" in fn or "/models/" in fn][:3]
+                key = " < ".join(mine) or (f"{Path(lines[0][0]).name}:{lines[0][1]}" if lines else "?")
                 self.culprits[key] = self.culprits.get(key, 0) + 20
 
     def _tick(self):
