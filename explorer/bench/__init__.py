@@ -10,7 +10,7 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     gan-diagnostics  the toy view's arrays, DRS, when the collapse alert fires (gan_diagnostics.py)
     journey          a newcomer's path through the window: GUI stalls, stale panels (journey.py)
 
-The last five take their own options (`python main.py bench faults --help`).
+The last five, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import importlib
 
 SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
-           "journey": "explorer.bench.journey"}
+           "journey": "explorer.bench.journey", "gui": "explorer.bench.gui"}
 
 
 def run_script(name: str, argv: list[str]) -> int:

@@ -9,6 +9,8 @@ from .options import MODEL_FLAGS, MODEL_SWITCHES, TRAIN_FLAGS, UserError, _user_
 
 
 def cmd_train(args, parser) -> int:
+    from explorer.core.training import threads
+    threads.prepare_process()   # idle OpenMP threads sleep: set before torch is imported
     from explorer.core.data.datasets import DatasetError, check_name
     from explorer.core.training.worker import WorkerSpec, make_engine
 
@@ -113,6 +115,9 @@ def _drive(engine, quiet: bool = False) -> int:
     """Run the engine with a progress bar. The first Ctrl-C halts it at the step it reached
     (a checkpoint is saved there, the final evaluation skipped); a second one ends at once."""
     import signal
+
+    from explorer.core.training import threads
+    threads.setup_trainer(engine)   # the window's trainer makes the same choice
 
     from tqdm import tqdm
 

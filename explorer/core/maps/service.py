@@ -205,14 +205,16 @@ def service_main(commands, messages, warm: bool, parent_pid: int) -> None:
     # maps are background work: the trainer and the window come first. SCHED_IDLE lets the
     # kernel give the service only the CPU time nobody else wants (nice 10 still took ~10% of
     # a core: bench gui fell to 0.82 of the bare loop while UMAP's numba warm-up ran beside
-    # training). One numba thread keeps UMAP's parallel loops off the trainer's cores.
-    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
-    background_priority()
-    from threadpoolctl import threadpool_limits
+    # training). One numba thread (up to four cores; threads.service_threads) keeps UMAP's
+    # parallel loops off the trainer's cores, and idle OpenMP threads sleep instead of spinning.
+    from explorer.core.training import threads
 
+    n = threads.prepare_service()
+    background_priority()
     # one BLAS thread: the window and the trainer need the other core, and OpenBLAS's
-    # threads waiting on each other across busy cores slowed small products 100x here
-    threadpool_limits(1, user_api="blas")
+    # threads waiting on each other across busy cores slowed small products 100x here;
+    # OpenMP pools too (t-SNE's gradient loops), unless LATENT_EXPLORER_THREADS=default
+    threads.limit_pools(n, user_api="blas" if threads.mode() == "default" else None)
     state = _ServiceState()
     threading.Thread(target=_read_commands, args=(commands, messages, state, parent_pid),
                      name="map-commands", daemon=True).start()

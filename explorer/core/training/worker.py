@@ -11,8 +11,11 @@ from __future__ import annotations
 import os
 import queue
 import time
+import multiprocessing as mp
 from dataclasses import dataclass, field
+
 from explorer.core.errors import first_line
+from explorer.core.training import threads
 
 EXIT = "exit"   # the last item a worker puts on its event queue
 
@@ -59,11 +62,16 @@ def _parent_alive(ppid: int) -> bool:
 def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.25,
                 check_parent: bool = True) -> None:
     """Run until the engine finishes, fails or is stopped; then put EXIT."""
+    # in its own (spawned) process: idle OpenMP threads sleep, set before torch is imported;
+    # in a thread of the window the process's thread settings are the window's
+    own_process = mp.parent_process() is not None
+    if own_process:
+        threads.prepare_process()
     from explorer.core.training.engine import Failed, Paused, Progress
 
     ppid = os.getppid()
     try:
-        if spec.torch_threads:
+        if spec.torch_threads and not own_process:
             import torch
             torch.set_num_threads(spec.torch_threads)
         try:
@@ -72,6 +80,8 @@ def worker_main(spec: WorkerSpec, commands, events, min_interval: float = 0.25,
             msg = first_line(e)
             events.put(Failed(0, msg))
             return
+        if own_process:   # the thread count by the model's size (threads.py has the figures)
+            threads.setup_trainer(engine, spec.torch_threads)
         gen = engine.run()
         last_sent = last_check = 0.0
         held = None  # the newest Progress not yet sent
