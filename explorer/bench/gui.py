@@ -51,6 +51,7 @@ def bare_loop(model: str, dataset: str, model_overrides: dict, train_overrides: 
     from explorer.core.data.datasets import load_dataset
     from explorer.core.training.config import make_configs
     from explorer.core.training.devices import make_adam
+    from explorer.core.training.estimate import plain_step
     from models import build_model
 
     data = load_dataset(dataset)
@@ -70,15 +71,7 @@ def bare_loop(model: str, dataset: str, model_overrides: dict, train_overrides: 
             perm, pos = torch.randperm(len(x), generator=g), 0
         idx = perm[pos * B:(pos + 1) * B]
         pos += 1
-        batch = (x[idx], y[idx])
-        net.begin_step(i)
-        for ph in net.phases:
-            total, _ = net.loss(batch, ph)
-            opt = opts[ph]
-            opt.zero_grad(set_to_none=True)
-            total.backward()
-            opt.step()
-        net.after_step(i)
+        plain_step(net, opts, (x[idx], y[idx]), i)
         i += 1
 
     for _ in range(warmup):

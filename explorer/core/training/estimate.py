@@ -71,6 +71,19 @@ class Estimate:
         return f"{d if d.startswith('under') else 'about ' + d} on this machine ({self.device})"
 
 
+def plain_step(model, optimizers: dict, batch, i: int) -> None:
+    """One optimizer step of each of the model's phases, nothing else (no logging, clipping or
+    AMP): what the estimate times, and the bare loop `bench gui` compares the window against."""
+    model.begin_step(i)
+    for phase in model.phases:
+        total, _ = model.loss(batch, phase)
+        opt = optimizers[phase]
+        opt.zero_grad(set_to_none=True)
+        total.backward()
+        opt.step()
+    model.after_step(i)
+
+
 def format_duration(seconds: float) -> str:
     """A rounded duration: "under 5 s", "40 s", "2 min", "1 h 20 min", "3 days"."""
     if not math.isfinite(seconds):
@@ -189,15 +202,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
 
     def one_step(i: int) -> None:
         lo = (i * batch_size) % max(need - batch_size + 1, 1)
-        batch = (x[lo:lo + batch_size], y[lo:lo + batch_size])
-        model.begin_step(i)
-        for phase in model.phases:
-            total, _ = model.loss(batch, phase)
-            opt = optimizers[phase]
-            opt.zero_grad(set_to_none=True)
-            total.backward()
-            opt.step()
-        model.after_step(i)
+        plain_step(model, optimizers, (x[lo:lo + batch_size], y[lo:lo + batch_size]), i)
 
     one_step(0)   # warm-up: allocations, kernel selection
     _sync(device)
