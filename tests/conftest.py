@@ -17,6 +17,18 @@ def _private_cache(tmp_path_factory):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _explorer_app(request):
+    """Qt tests run under the application the program makes (explorer/qt/app.py), with its
+    policies: the cyclic garbage collector runs on the GUI thread only (a collection in a job
+    thread destroyed Qt objects there and deadlocked the window). Other tests load no Qt."""
+    if f"{os.sep}tests{os.sep}qt{os.sep}" in str(request.node.path):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from explorer.qt.app import make_app
+        make_app()
+    yield
+
+
 def subset(data, n_train: int, n_test: int | None = None, seed: int = 0):
     """A small random slice of a dataset (same fields), for fast real training."""
     import torch

@@ -1,6 +1,7 @@
-"""The Qt application: a window on screen first, heavy imports after."""
+"""The Qt application: a splash at once, the heavy imports behind it, then the whole window."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -18,7 +19,51 @@ def make_app():
     from .palette import INK, PAPER
     # antialiased lines cost ~50x on the raster engine (590 vs 10 ms a frame for two plots)
     pg.setConfigOptions(antialias=False, foreground=INK, background=PAPER)
+    if getattr(app, "gc_on_gui_thread", None) is None:
+        # Python's cyclic collector runs in whichever thread happens to allocate. Run in a
+        # job thread, it destroyed Qt objects there and deadlocked the window: the job's
+        # QObject destructor waited for the GIL while holding a Qt lock that the GUI thread,
+        # deleting a menu under the GIL, waited for (seen in the journey test, a job importing
+        # torch._dynamo). pyqtgraph's GarbageCollector disables automatic collection and
+        # collects on a GUI-thread timer instead, generation by generation as the thresholds say.
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+        app.gc_on_gui_thread = GarbageCollector(interval=1.0)
     return app
+
+
+def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
+    """A splash on screen at once, then the heavy imports on this thread: done in a background
+    thread after the window was up, they held the GIL for up to 0.4 s at a time and froze the
+    window (explorer/qt/latent_docks.py). Returns the splash, for splash.finish(window)."""
+    from PySide6 import QtCore, QtGui, QtWidgets
+
+    from .latent_docks import preload_heavy_modules
+    from .palette import PAPER_RGBA
+
+    ink = QtGui.QColor("black")
+    pix = QtGui.QPixmap(460, 120)
+    pix.fill(QtGui.QColor(*PAPER_RGBA))
+    p = QtGui.QPainter(pix)
+    p.setPen(ink)
+    f = p.font()
+    f.setPointSize(16)
+    f.setBold(True)
+    p.setFont(f)
+    p.drawText(pix.rect().adjusted(20, 20, -20, -60), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter, "Latent Explorer")
+    p.end()
+    splash = QtWidgets.QSplashScreen(pix)
+    splash.showMessage(message, QtCore.Qt.AlignLeft | QtCore.Qt.AlignBottom, ink)
+    splash.show()
+    app.processEvents()
+    try:
+        preload_heavy_modules()
+    except Exception:  # noqa: BLE001 - the window loads them again and says what failed
+        pass
+    # the modules' objects live as long as the process: out of the collector's sight, a full
+    # collection on the GUI thread (see make_app) only walks what was made since
+    gc.collect()
+    gc.freeze()
+    return splash
 
 
 def run_app(run: str | None = None) -> int:
@@ -30,10 +75,12 @@ def run_app(run: str | None = None) -> int:
         print(missing, file=sys.stderr)
         return 1
     app = make_app()
+    splash = load_behind_splash(app)
     from .main_window import MainWindow
 
     win = MainWindow(open_run=run)
     win.show()
+    splash.finish(win)
     if os.environ.get("LATENT_EXPLORER_STARTUP_PROBE"):
         # bench gui: report when the window is on screen and how long until it is ready, then quit
         from PySide6 import QtCore

@@ -7,8 +7,20 @@ from .jobs import Jobs
 from .session_bindings import bind_codebook_panel, bind_latent_session, show_samples_at
 
 
+_LOADED = False
+
+
+def heavy_modules_loaded() -> bool:
+    return _LOADED
+
+
 def preload_heavy_modules() -> None:
-    """Everything the panels need that takes seconds to import."""
+    """Everything the panels need that takes seconds to import. An import in a background
+    thread holds the GIL for long stretches (torch's: up to 420 ms at a time here), which
+    froze the visible window as surely as the GUI thread would: `python main.py` calls this
+    behind a splash, before the window (app.py). torch._dynamo (2 s: torch.optim imports it)
+    is left to the first optimizer made in this process, the New Run dialog's estimate."""
+    global _LOADED
     import torch
     from threadpoolctl import threadpool_limits
 
@@ -16,17 +28,18 @@ def preload_heavy_modules() -> None:
     import explorer.core.maps.projection  # noqa: F401
     import explorer.core.runs  # noqa: F401
     import models  # noqa: F401
-    import scipy.signal  # noqa: F401  (the loss plots' smoothing: 0.3 s on the GUI thread at first use)
-    try:   # a model built on the meta device (the memory check when a run opens) imports it: 1.75 s
-        import torch._dynamo  # noqa: F401
-    except ImportError:
-        pass
+    # scikit-learn: a dataset's split, the quick PCA and mixtures use it; imported by a
+    # background job, it held the GIL for 2.4 s in pieces of up to 0.3 s
+    import sklearn.mixture  # noqa: F401
+    import sklearn.model_selection  # noqa: F401
+    import sklearn.utils.extmath  # noqa: F401
 
     # The window's own torch and BLAS work is small (one decode per click, a PCA); their
     # worker threads would only compete with the trainer for the cores, and OpenBLAS
     # threads stalled for seconds when the other core was busy (a 20x5000x20 product: 150 ms)
     torch.set_num_threads(1)
     threadpool_limits(1)
+    _LOADED = True
 
 
 def build_latent_panels(window) -> None:

@@ -5,7 +5,8 @@ What the window shows and what its training worker does live in the Qt-free sess
 latent panels through explorer/qt/latent_session.py). Threading (docs/ARCHITECTURE.md): training
 runs in a worker process (training_worker.py); the window follows the shown run's files on a
 timer and redraws the plots on another, only when something changed. Heavy imports (torch,
-scikit-learn) load in a background thread after the window is on screen.
+pyqtgraph's plots, the models) load behind a splash before the window is built (app.py); a
+window made without them (a test) loads them in a background thread and finishes after.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from explorer.core.places import DEMO_RUN, shipped_runs_dir, user_runs_dir
 
 from . import window_layout as layout
 from .jobs import Jobs
-from .latent_docks import build_latent_panels, preload_heavy_modules
+from .latent_docks import build_latent_panels, heavy_modules_loaded, preload_heavy_modules
 from .panels.loss_panel import LossPanel
 from .panels.runs_panel import RunsPanel
 from .panels.timeline_panel import TimelinePanel
@@ -87,6 +88,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(*layout.DEFAULT_SIZE)
         self._layout_restored = restore and layout.restore_layout(self)
         self._initial_run = open_run
+        if heavy_modules_loaded():
+            # python main.py loads them behind a splash (app.py): the window is built whole
+            # before it is shown, and nothing heavy is left for after its first paint
+            self._finish_start()
+            return
         self._preload = threading.Thread(target=self._preload_then_signal, daemon=True, name="preload")
         self._preloaded = QtCore.QTimer(self)
         self._preloaded.setInterval(30)
@@ -139,6 +145,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._preload.is_alive():
             return
         self._preloaded.stop()
+        self._finish_start()
+
+    def _finish_start(self):
         err = getattr(self, "_preload_error", None)
         if err:
             self.notify(f"Could not load the training libraries: {err}", "error")
@@ -152,7 +161,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.redraw_timer.start()
         self.status.showMessage("Ready", 3000)
         self.is_ready = True
-        self.ready.emit()
+        QtCore.QTimer.singleShot(0, self.ready.emit)   # after __init__ when built whole: listeners connect first
 
     # -- runs --------------------------------------------------------------------
     def known_runs(self) -> list[str]:
@@ -273,7 +282,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for jobs in self.findChildren(Jobs):  # the window's, the compare panel's, the GAN panel's
             jobs.shutdown(wait=False)
         if self.map_service is not None:
-            self.map_service.close()
+            self.map_service.close(wait=False)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("windowState", self.saveState())
         if self.session.run is not None:
