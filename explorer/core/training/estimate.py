@@ -84,6 +84,42 @@ def plain_step(model, optimizers: dict, batch, i: int) -> None:
     model.after_step(i)
 
 
+class TimingAdam:
+    """Adam's arithmetic (moments, bias correction, the update) on torch's foreach ops, for the
+    estimate alone. Not torch.optim: making any torch.optim optimizer imports torch._dynamo,
+    two seconds of an import that holds the GIL in long stretches, and the estimate runs in a
+    thread of the window, which froze for 0.2-0.4 s at a time while it did. What a step costs
+    is what the estimate wants; training itself uses torch.optim.Adam (devices.make_adam)."""
+
+    def __init__(self, params, lr: float, betas: tuple, eps: float = 1e-8):
+        import torch
+        self.params = [p for p in params if p.requires_grad]
+        self.lr, (self.b1, self.b2), self.eps, self.t = lr, betas, eps, 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        import torch
+        with torch.no_grad():
+            live = [i for i, p in enumerate(self.params) if p.grad is not None]
+            if not live:
+                return
+            self.t += 1
+            ps, gs = [self.params[i] for i in live], [self.params[i].grad for i in live]
+            ms, vs = [self.m[i] for i in live], [self.v[i] for i in live]
+            torch._foreach_lerp_(ms, gs, 1 - self.b1)
+            torch._foreach_mul_(vs, self.b2)
+            torch._foreach_addcmul_(vs, gs, gs, 1 - self.b2)
+            denom = torch._foreach_sqrt(vs)
+            torch._foreach_div_(denom, math.sqrt(1 - self.b2 ** self.t))
+            torch._foreach_add_(denom, self.eps)
+            torch._foreach_addcdiv_(ps, ms, denom, -self.lr / (1 - self.b1 ** self.t))
+
+
 def format_duration(seconds: float) -> str:
     """A rounded duration: "under 5 s", "40 s", "2 min", "1 h 20 min", "3 days"."""
     if not math.isfinite(seconds):
@@ -171,7 +207,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
     from explorer.core import runs
     from explorer.core.data.datasets import load_dataset
     from explorer.core.training.config import defaults_for, make_configs
-    from explorer.core.training.devices import make_adam, resolve_device
+    from explorer.core.training.devices import resolve_device
     from explorer.core.training.evaluation import Evaluator, generated
     from explorer.core.training.timeline import Timeline
 
@@ -189,7 +225,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
     # initial weights do not change what a step costs
     model = build_model(mc).to(device)
     model.train()
-    optimizers = {ph: make_adam(model.phase_parameters(ph), tc.lr_for(ph), (tc.beta1, tc.beta2))
+    optimizers = {ph: TimingAdam(model.phase_parameters(ph), tc.lr_for(ph), (tc.beta1, tc.beta2))
                   for ph in model.phases}
     n = len(data.train_x)
     batch_size = min(tc.batch_size, n)

@@ -80,3 +80,23 @@ def test_settings_a_run_would_refuse_give_one_line(tmp_path):
 def test_a_cancelled_calibration_stops():
     with pytest.raises(E.EstimateError, match="cancelled"):
         E.calibrate("ae", "digits", {}, {"device": "cpu"}, use_cache=False, cancelled=lambda: True)
+
+
+def test_timing_adam_does_adams_arithmetic_without_torch_optim():
+    """The estimate's stand-in optimizer follows torch.optim.Adam step for step."""
+    import torch
+
+    from explorer.core.training.estimate import TimingAdam
+
+    torch.manual_seed(0)
+    a, b = torch.nn.Linear(5, 3), torch.nn.Linear(5, 3)
+    b.load_state_dict(a.state_dict())
+    mine, ref = TimingAdam(a.parameters(), 1e-2, (0.9, 0.99)), torch.optim.Adam(b.parameters(), 1e-2, (0.9, 0.99))
+    for _ in range(5):
+        x = torch.randn(8, 5)
+        for net, opt in ((a, mine), (b, ref)):
+            opt.zero_grad(set_to_none=True)
+            net(x).pow(2).sum().backward()
+            opt.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-6)
