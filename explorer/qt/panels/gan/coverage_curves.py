@@ -70,20 +70,16 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
         self.kind = None
         self.curves: dict = {}       # key -> (plot, this run's curve, the compared run's, alert marks)
         self.thresholds: dict = {}   # key -> the alert threshold's line
+        # both kinds' plots are made once, with the panel (building four cost ~0.1-0.2 s on the
+        # GUI thread at every switch between a toy GAN and an image GAN); build() swaps them
+        self._sets = {kind: self._make(kind) for kind in COVERAGE_KEYS}
 
-    def build(self, kind: str) -> None:
-        """A plot for each signal of `kind` ("points" or "image"), emptied. The plots of the
-        same kind as before are kept (building four costs about 0.1 s)."""
-        if kind == self.kind and self.curves:
-            self._empty()
-            return
-        self.clear()
-        self.kind = kind
-        self.curves, self.thresholds = {}, {}
+    def _make(self, kind: str) -> tuple:
+        layout = pg.GraphicsLayout()
+        curves, thresholds = {}, {}
         keys = COVERAGE_KEYS[kind]
-        self.setMinimumHeight(len(keys) * PLOT_MIN_HEIGHT)
         for i, (key, title) in enumerate(keys):
-            plot = self.addPlot(row=i, col=0)
+            plot = layout.addPlot(row=i, col=0)
             set_title(plot, title)
             plot.setLabel("bottom", "step") if i == len(keys) - 1 else None
             plot.getAxis("left").setWidth(44)
@@ -91,14 +87,24 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
             plot.pinned = False    # its range set by single_point_ranges, not by auto-range
             ours = plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4, symbolBrush=ACCENT)
             theirs = plot.plot(pen=pg.mkPen(COMPARED_RUN, width=1.5, style=QtCore.Qt.DashLine))
-            self.curves[key] = (plot, ours, theirs, [])
+            curves[key] = (plot, ours, theirs, [])
             if key in ALERT_SIGNALS:
                 line = pg.InfiniteLine(angle=0, pen=pg.mkPen(ERROR, width=1, style=QtCore.Qt.DashLine),
                                        label="alert threshold", labelOpts={"position": 0.98, "color": ERROR,
                                                                            "anchors": [(1, 0), (1, 0)]})
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
-                self.thresholds[key] = line
+                thresholds[key] = line
+        return layout, curves, thresholds
+
+    def build(self, kind: str) -> None:
+        """The plots for each signal of `kind` ("points" or "image"), emptied."""
+        if kind != self.kind:
+            layout, self.curves, self.thresholds = self._sets[kind]
+            self.setCentralItem(layout)
+            self.kind = kind
+            self.setMinimumHeight(len(COVERAGE_KEYS[kind]) * PLOT_MIN_HEIGHT)
+        self._empty()
 
     def _empty(self) -> None:
         titles = dict(COVERAGE_KEYS[self.kind])
