@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.training.worker import WorkerSpec
 
-from ..palette import ERROR, TEXT_MUTED
+from ..palette import ERROR
+from .run_estimate import EstimateLabel
 
 MODEL_HELP = {
     "ae": "autoencoder: reconstruct the input through a small latent code",
@@ -27,11 +27,6 @@ MODEL_HELP = {
 }
 TOY = ("ring8", "grid25", "moons", "spiral")
 SETTINGS_KEY = "new_run/last"
-ESTIMATE_DELAY_MS = 300      # settle time after an edit before a new calibration starts
-# one calibration at a time, off the GUI thread, for every dialog of the process
-_estimator = ThreadPoolExecutor(max_workers=1, thread_name_prefix="run-estimate")
-
-
 def out_dir_problem(path: Path) -> str | None:
     """Why a new run may not be made in `path` (one line), or None. The rules are the
     command line's (runs.prepare_run_dir, never with overwrite, so nothing is touched):
@@ -64,20 +59,6 @@ def _int_spin(value: int, lo: int, hi: int, tip: str = "") -> QtWidgets.QSpinBox
     s.setValue(value)
     s.setToolTip(tip)
     return s
-
-
-class _Generation:
-    """The number of the newest estimate a dialog asked for; an older calibration stops."""
-    value = 0
-
-
-def _calibrate(current: _Generation, gen: int, model, dataset, mo, to):
-    """In the estimator's thread (no Qt here): (gen, Estimate or EstimateError)."""
-    from explorer.core.training import estimate
-    try:
-        return gen, estimate.estimate(model, dataset, mo, to, cancelled=lambda: gen != current.value)
-    except estimate.EstimateError as e:
-        return gen, e
 
 
 class NewRunDialog(QtWidgets.QDialog):
@@ -189,10 +170,7 @@ class NewRunDialog(QtWidgets.QDialog):
         self.error = QtWidgets.QLabel("")
         self.error.setStyleSheet(f"color: {ERROR};")
         self.error.setWordWrap(True)
-        self.estimate = QtWidgets.QLabel("")
-        self.estimate.setToolTip("Timed from a few real training steps of these settings on this machine, "
-                                 "times the steps of the run, plus each epoch's evaluation")
-        self.estimate.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.estimate = EstimateLabel(self._estimate_inputs)
         form.addRow("Estimated time", self.estimate)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
@@ -200,15 +178,6 @@ class NewRunDialog(QtWidgets.QDialog):
             lay.addWidget(box)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
-
-        # the estimate: a calibration off the GUI thread, polled by a timer
-        self._future = None
-        self._gen = _Generation()   # read by the calibration's thread: a plain object, not the dialog
-        self._estimate_key = None
-        self._estimate_delay = QtCore.QTimer(self, singleShot=True, interval=ESTIMATE_DELAY_MS)
-        self._estimate_delay.timeout.connect(self._request_estimate)
-        self._estimate_poll = QtCore.QTimer(self, interval=100)
-        self._estimate_poll.timeout.connect(self._poll_estimate)
 
         self.model.currentIndexChanged.connect(self._model_changed)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
@@ -221,12 +190,12 @@ class NewRunDialog(QtWidgets.QDialog):
         for w in self._value_widgets().values():
             signal = {QtWidgets.QSpinBox: "valueChanged", QtWidgets.QLineEdit: "textChanged",
                       QtWidgets.QComboBox: "currentIndexChanged", QtWidgets.QCheckBox: "toggled"}
-            getattr(w, signal[type(w)]).connect(self._schedule_estimate)
-        self.model.currentIndexChanged.connect(self._schedule_estimate)
-        self.dataset.currentIndexChanged.connect(self._schedule_estimate)
-        self.device.currentIndexChanged.connect(self._schedule_estimate)
-        self.finished.connect(self._stop_estimate)
-        self._request_estimate()
+            getattr(w, signal[type(w)]).connect(self.estimate.schedule)
+        self.model.currentIndexChanged.connect(self.estimate.schedule)
+        self.dataset.currentIndexChanged.connect(self.estimate.schedule)
+        self.device.currentIndexChanged.connect(self.estimate.schedule)
+        self.finished.connect(self.estimate.stop)
+        self.estimate.request()
 
     # -- behaviour -------------------------------------------------------------------
     @property
@@ -485,56 +454,6 @@ class NewRunDialog(QtWidgets.QDialog):
         except ValueError:
             return None
         return self.model_name, self.dataset_name, mo, to
-
-    def _schedule_estimate(self, *_):
-        self._estimate_delay.start()
-
-    def _request_estimate(self) -> None:
-        from explorer.core.training import estimate
-
-        inputs = self._estimate_inputs()
-        if inputs is None:
-            self._gen.value += 1
-            self.estimate.setText("")
-            return
-        model, dataset, mo, to = inputs
-        cal = estimate.cached(model, dataset, mo, to)
-        if cal is not None:   # only the length changed: no need to time again
-            self._gen.value += 1
-            self.estimate.setText(cal.estimate(to).text())
-            return
-        key = estimate.cache_key(model, dataset, mo, to)
-        if key == self._estimate_key and self._future is not None and not self._future.done():
-            return  # the same calibration is running
-        self._gen.value += 1
-        gen = self._gen.value
-        self._estimate_key = key
-        self.estimate.setText("estimating…")
-        self._future = _estimator.submit(_calibrate, self._gen, gen, model, dataset, mo, to)
-        self._estimate_poll.start()
-
-    def _poll_estimate(self) -> None:
-        f = self._future
-        if f is None or not f.done():
-            return
-        self._estimate_poll.stop()
-        self._future = None
-        try:
-            gen, result = f.result()
-        except Exception as e:  # never expected: the calibration returns its errors
-            gen, result = self._gen.value, e
-        if gen != self._gen.value:   # settings changed meanwhile: time the new ones
-            self._request_estimate()
-            return
-        if isinstance(result, Exception):
-            self.estimate.setText(f"no estimate: {result}" if str(result) != "cancelled" else "")
-        else:
-            self.estimate.setText(result.text())
-
-    def _stop_estimate(self, *_):
-        self._estimate_delay.stop()
-        self._estimate_poll.stop()
-        self._gen.value += 1   # a calibration running stops at its next step
 
     @property
     def estimate_text(self) -> str:
