@@ -92,9 +92,6 @@ def cmd_bench(args) -> int:
     if args.what == "train":
         from explorer.bench.train import bench_train
         print(json.dumps(bench_train(args.epochs, args.rounds, with_examples=not args.no_examples), indent=2))
-    elif args.what == "gui":
-        from explorer.bench.gui import bench_gui
-        print(json.dumps(bench_gui(args.seconds, args.backend), indent=2))
     elif args.what == "map":
         from explorer.bench.map_gui import bench_map_all
         print(json.dumps(bench_map_all(args.run, with_service=args.service), indent=2))

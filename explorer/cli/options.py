@@ -192,18 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--run", required=True)
 
     b = sub.add_parser("bench", help="benchmarks; print JSON")
-    b.add_argument("what", choices=["train", "gui", "map", "faults", "memory", "codebook", "gan-diagnostics"],
-                   help="train: engine vs bare PyTorch loops; gui: throughput and stalls with the window open; "
-                        "map: latent-map timings, click-to-decode latency, 70k-point frames; faults, memory, "
-                        "codebook, gan-diagnostics: see `bench NAME --help`")
+    b.add_argument("what", choices=["train", "map", "gui", "journey", "faults", "memory", "codebook",
+                                    "gan-diagnostics"],
+                   help="train: engine vs bare PyTorch loops; map: latent-map timings, click-to-decode "
+                        "latency, 70k-point frames; gui, journey, faults, memory, codebook, "
+                        "gan-diagnostics: see `bench NAME --help`")
     b.add_argument("--run", default=None, help="map: the VAE run to measure (default: train one on mnist5k)")
     b.add_argument("--service", action="store_true", help="map: also time a fresh map service's warm-up")
     b.add_argument("--epochs", type=_positive_int, default=10, help="train: epochs per loop")
     b.add_argument("--rounds", type=_positive_int, default=3, help="train: interleaved repetitions")
     b.add_argument("--no-examples", action="store_true", help="train: skip the DataLoader baseline")
-    b.add_argument("--seconds", type=_positive_float, default=20.0, help="gui: seconds of training measured")
-    b.add_argument("--backend", choices=["process", "thread"], default="process",
-                   help="gui: where the trainer runs")
     return p
 
 
