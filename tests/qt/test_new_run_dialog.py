@@ -71,6 +71,21 @@ def test_the_output_folder_is_the_specs_run_dir(make, tmp_path):
     assert dlg.result() == QtWidgets.QDialog.Accepted
 
 
+def test_the_next_run_is_proposed_where_the_last_was_made(make, tmp_path):
+    first = make()
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    first.out_dir.setText(str(projects / "mine"))
+    _train(first)
+    assert first.result() == QtWidgets.QDialog.Accepted, first.error.text()
+    second = make()
+    proposed = Path(second.out_dir.text())
+    assert proposed.parent == projects and not proposed.exists()
+    # a remembered folder that is gone: back to the runs folder
+    projects.rmdir()
+    assert Path(make().out_dir.text()).parent == tmp_path / "runs"
+
+
 def test_browse_uses_an_empty_folder_and_makes_a_run_folder_in_any_other(qtbot, make, tmp_path):
     dlg = make()
     dlg.browse.click()   # a non-native chooser, opened without blocking

@@ -77,6 +77,10 @@ class NewRunDialog(QtWidgets.QDialog):
         if settings is None and isinstance(getattr(parent, "settings", None), QtCore.QSettings):
             settings = parent.settings
         self.settings = settings if settings is not None else QtCore.QSettings("LatentExplorer", "Latent Explorer")
+        # where new run folders are proposed: the parent of the last run made here, while it exists
+        parent_dir = self._last().get("out_parent")
+        self.out_parent = (Path(parent_dir) if isinstance(parent_dir, str) and parent_dir
+                           and Path(parent_dir).is_dir() else self.runs_root)
         self.model = QtWidgets.QComboBox()
         for m in MODEL_NAMES:
             self.model.addItem(f"{m} — {MODEL_HELP[m]}", m)
@@ -238,11 +242,11 @@ class NewRunDialog(QtWidgets.QDialog):
         self._fill(mc, tc)
         if not self._name_edited:
             stem = f"{self.model_name}-{re.sub(r'[^A-Za-z0-9_-]+', '-', self.dataset_name.split(':')[0])}"
-            self.out_dir.setText(str(self.runs_root / self._free_name(stem)))
+            self.out_dir.setText(str(self.out_parent / self._free_name(stem)))
 
     def _free_name(self, stem: str) -> str:
         from explorer.core.runs import free_run_name
-        return free_run_name(self.runs_root, stem, numbered=True)
+        return free_run_name(self.out_parent, stem, numbered=True)
 
     def _fill(self, mc, tc):
         if tc.steps is not None:
@@ -284,7 +288,7 @@ class NewRunDialog(QtWidgets.QDialog):
         with QtCore.QSignalBlocker(self.dataset):
             self.dataset.setCurrentIndex(max(0, i))
         self._fill(mc, tc)
-        self.out_dir.setText(str(self.runs_root / self._free_name(f"{base['name']}-copy")))
+        self.out_dir.setText(str(self.out_parent / self._free_name(f"{base['name']}-copy")))
         self._name_edited = True
         self._base_overrides = {k: v for k, v in mc.to_dict().items()
                                 if k in ("hidden", "channels", "arch", "maxout", "init_std", "g_batchnorm",
@@ -386,8 +390,10 @@ class NewRunDialog(QtWidgets.QDialog):
                 values[key] = w.isChecked()
             else:
                 values[key] = w.currentData() if w.currentData() is not None else w.currentText()
+        out = self.out_path()
         last = {"model": self.model_name, "dataset": self.dataset.currentData(), "folder": self.folder,
-                "device": self.device.currentData(), "values": values}
+                "device": self.device.currentData(), "values": values,
+                "out_parent": str(out.parent) if out is not None else ""}
         self.settings.setValue(SETTINGS_KEY, json.dumps(last))
         self.settings.sync()
 
