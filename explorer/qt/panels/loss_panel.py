@@ -102,6 +102,10 @@ class LossPanel(QtWidgets.QWidget):
         self._settings_changed()
 
     # -- data --------------------------------------------------------------------
+    def showEvent(self, e):
+        super().showEvent(e)
+        self.refresh(force=True)   # before the first paint: no frame of an earlier run's curves
+
     def set_history(self, history: LossHistory | None) -> None:
         self.history = history
         self._drawn = None
