@@ -13,6 +13,10 @@ no trainer beside it, before and after the window (the median of both counts), o
 one thread and once with PyTorch's default threads; the faster is the baseline, so the
 ratio is against the best the bare loop did here, not against a slow default.
 
+The same trainer is also run with no window (a worker process, the same spec), before and
+after the window: trainer-with-window / trainer-alone is what the window costs it, apart
+from the trainer's own per-epoch work, which the bare loop does not do.
+
 LATENT_EXPLORER_THREADS=default (explorer/core/training/threads.py) gives the trainer
 PyTorch's own thread choice again, for measuring the old behaviour.
 """
@@ -103,6 +107,56 @@ def bare_rates(spec: dict, rates: dict) -> None:
         rates.setdefault(name + "_threads", [r["threads"]])
 
 
+def trainer_alone(spec: dict, seconds: float, tmp: Path) -> dict:
+    """The same trainer the window starts (a TrainingWorker process, the same WorkerSpec), with
+    no window: its own per-epoch work (evaluation, samples, checkpoints) counts here as it
+    does with the window, so trainer-with-window / trainer-alone is the window's cost alone."""
+    import multiprocessing as mp
+
+    from explorer.core.runs import METRICS, read_metrics
+    from explorer.core.training.worker import EXIT, WorkerSpec, worker_main
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    run_dir = tmp / "alone"
+    ws = WorkerSpec(run_dir=str(run_dir), model=spec["model"], dataset=spec["dataset"],
+                    model_overrides=dict(spec["model_overrides"]),
+                    train_overrides={**spec["train_overrides"], "steps": 10_000_000})
+    ctx = mp.get_context("spawn")
+    commands, events = ctx.Queue(), ctx.Queue()
+    proc = ctx.Process(target=worker_main, args=(ws, commands, events), daemon=True)
+    proc.start()
+    metrics, t_end = run_dir / METRICS, None
+    start = time.time()
+    while time.time() - start < 300:
+        try:
+            ev = events.get(timeout=0.5)
+        except Exception:
+            ev = None
+        if ev == EXIT:
+            break
+        logged = metrics.exists() and sum(1 for r in read_metrics(metrics)[0] if r.get("kind") == "step") >= 3
+        if t_end is None and logged:
+            t_end = time.time() + 2.0 + seconds   # as in window_rate: 2 s to settle, then `seconds`
+            t_start = t_end - seconds
+        if t_end is not None and time.time() >= t_end:
+            break
+    commands.put("halt")
+    while proc.is_alive():
+        try:
+            if events.get(timeout=1.0) == EXIT:
+                break
+        except Exception:
+            pass
+    proc.join(30)
+    records, _ = read_metrics(metrics)
+    steps = [(r["time"], r["step"]) for r in records
+             if r.get("kind") == "step" and t_end is not None and t_start <= r["time"] <= t_end]
+    if len(steps) < 2:
+        raise RuntimeError(f"the trainer alone logged {len(steps)} steps")
+    (t0, s0), (t1, s1) = steps[0], steps[-1]
+    return {"steps_per_s": (s1 - s0) / (t1 - t0)}
+
+
 def window_rate(spec: dict, seconds: float, backend: str, view: str, tmp: Path) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import numpy as np
@@ -115,9 +169,12 @@ def window_rate(spec: dict, seconds: float, backend: str, view: str, tmp: Path) 
     from explorer.qt.snapshot import wait_until
 
     app = make_app()
+    from explorer.qt.app import load_behind_splash
+    splash = load_behind_splash(app)   # as `python main.py` starts
     settings = QtCore.QSettings(str(tmp / "settings.ini"), QtCore.QSettings.IniFormat)
     win = MainWindow(settings=settings, runs_root=tmp / "runs", backend=backend, restore=False)
     win.show()
+    splash.finish(win)
     wait_until(app, lambda: win.is_ready, 180)
     run_dir = tmp / "runs" / "bench"
     ws = WorkerSpec(run_dir=str(run_dir), model=spec["model"], dataset=spec["dataset"],
@@ -183,7 +240,9 @@ def bench_gui(seconds: float = 30.0, backend: str = "process", model: str = "vae
     rates: dict = {}
     bare_rates(spec, rates)             # before the window
     with tempfile.TemporaryDirectory() as tmp:
+        alone = [trainer_alone(spec, seconds / 2, Path(tmp) / "a")["steps_per_s"]]
         win = window_rate(spec, seconds, backend, view, Path(tmp))
+        alone.append(trainer_alone(spec, seconds / 2, Path(tmp) / "b")["steps_per_s"])
     bare_rates(spec, rates)             # and after it
     best = max(("1_thread", "torch_default"), key=lambda k: statistics.median(rates[k]))
     bare = statistics.median(rates[best])
@@ -198,6 +257,9 @@ def bench_gui(seconds: float = 30.0, backend: str = "process", model: str = "vae
         "torch_default_threads": rates["torch_default_threads"][0],
         "trainer_steps_per_s_window_open": round(win["steps_per_s"], 2),
         "ratio_trainer_to_bare": round(win["steps_per_s"] / bare, 3),
+        "ratio_trainer_to_bare_1_thread": round(win["steps_per_s"] / statistics.median(rates["1_thread"]), 3),
+        "trainer_alone_steps_per_s": [round(v, 2) for v in alone],
+        "ratio_window_open_to_trainer_alone": round(win["steps_per_s"] / statistics.median(alone), 3),
         "stall_ms_p99": win["stall_ms_p99"], "stall_ms_max": win["stall_ms_max"],
         "gui_process_cpu_fraction": win["gui_process_cpu_fraction"],
         "machine_cores": threads.usable_cores(),

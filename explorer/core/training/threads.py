@@ -30,7 +30,22 @@ GAN 90-99 against 64-68 on one thread, the mnist5k VAE 298-311 against 210-219) 
 collapsed 10-100x as soon as anything else ran: the bare GAN fell to 0.8 steps/s while
 another session's tests ran beside it. One thread never collapsed. `bench gui` (the real
 window, GAN monitor in front) gave the GAN trainer 63.5 steps/s on one thread against 65-68
-for the bare loop on one thread: the window itself costs it ~5 %. The rules that follow:
+for the bare loop on one thread: the window itself costs it ~5 %.
+
+`bench gui`, 2026-12-02 (the window also running the toy view and the map service; the same
+trainer alone in a worker process, before and after, as the reference for the window's cost):
+
+                                   window open   trainer alone   bare 1 thread   bare 2 spinning
+    toy GAN, this rule (1 thread)     39.4          37.1-40.0       40.2-40.7       54.7-56.2
+    toy GAN, PyTorch's default        31.5          44.3-56.9       36.5-40.9       53.7-56.5
+    VAE on digits, this rule         331           268-331         391-400         481-582
+
+With the window open the one-thread trainer ran as fast as alone (1.02, VAE 1.11): the
+window costs it nothing measurable; PyTorch's two spinning threads lost 38 % beside it and
+ended 20 % slower than one thread. What one thread gives up is the second core of an idle
+machine (0.71 of two spinning threads there, VAE 0.62; the VAE's remaining gap to its
+one-thread bare loop, 0.84, is the trainer's own work at each 11-step epoch: test-set
+metrics and the timeline's grid). The rules that follow:
 
 - one intra-op thread for a model whose training step is small (under
   SMALL_STEP_FLOPS), and on a machine of two cores for every model: the second core is
