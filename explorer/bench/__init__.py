@@ -9,8 +9,9 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     codebook         code grids, PixelCNN sampling, usage records, the histogram redraw (codebook.py)
     gan-diagnostics  the toy view's arrays, DRS, when the collapse alert fires (gan_diagnostics.py)
     journey          a newcomer's path through the window: GUI stalls, stale panels (journey.py)
+    draw             from a pen move on the Draw canvas to the map and reconstruction updated (draw.py)
 
-The last five, and gui, take their own options (`python main.py bench faults --help`).
+The last six, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ import importlib
 
 SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
-           "journey": "explorer.bench.journey", "gui": "explorer.bench.gui"}
+           "journey": "explorer.bench.journey", "gui": "explorer.bench.gui",
+           "draw": "explorer.bench.draw"}
 
 
 def run_script(name: str, argv: list[str]) -> int:

@@ -64,6 +64,7 @@ def build_latent_panels(window) -> None:
     from .latent_session import LatentSession
     from .panels.compare_panel import ComparePanel
     from .panels.denoise_panel import DenoisePanel
+    from .panels.draw_panel import DrawPanel
     from .panels.interpolation_panel import InterpolationPanel
     from .panels.latent_map_panel import LatentMapPanel
     from .panels.prior_panel import PriorPanel
@@ -97,8 +98,9 @@ def build_latent_panels(window) -> None:
         "Traversal": TraversalPanel(s), "Interpolation": InterpolationPanel(s, m),
         "Sampling": PriorPanel(s, m), "Denoising": DenoisePanel(s, m),
         "Compare runs": ComparePanel(s, m, window.known_runs, window.map_service),
-        "Rejection sampling": RejectionPanel(s),
+        "Rejection sampling": RejectionPanel(s), "Draw": DrawPanel(s, m),
     }
+    window.latent_docks["Draw"].waypoint_requested.connect(window.latent_docks["Interpolation"].add_latent)
     for title, widget in window.latent_docks.items():
         window.docks[title].setWidget(widget)
     bind_latent_session(s, window.session)

@@ -50,6 +50,8 @@ GUIDE = "#999"                         # reference lines (K on the codes-used pl
 PATH = "#222222"                       # an interpolation path and its waypoints' rings
 WAYPOINT = "#ffd54f"
 DENOISE_ARROW = "#6a1b9a"              # noisy latent -> clean latent
+DRAWN = "#00897b"                      # a drawn input on the map, and its posterior's ellipse
+DRAWN_FILL = (0, 137, 123, 40)
 PRIOR_MARK = "#ffeb3b"                 # the mixture prior's component means
 COMPARED_RUN = GREY                    # another run's curve, dashed, beside this one's (GAN coverage)
 

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .palette import DENOISE_ARROW, INK, PAPER, PAPER_RGBA, PATH, TRANSPARENT, WAYPOINT
+from .palette import DENOISE_ARROW, DRAWN, INK, PAPER, PAPER_RGBA, PATH, TRANSPARENT, WAYPOINT
 
 BACKGROUND = PAPER_RGBA
 MARGIN = 0.25        # rasterise this much beyond each edge of the view, for panning into
@@ -130,6 +130,16 @@ class PointMap(pg.PlotWidget):
             item.setZValue(13)
             self.addItem(item)
             item.setVisible(False)  # after addItem, which shows what it adds
+        # a drawn input (the Draw dock): its encoding as a diamond, a VAE's posterior as an ellipse
+        self.drawn_ellipse = pg.PlotDataItem(pen=pg.mkPen(DRAWN, width=2), fillLevel=None)
+        self.drawn_ellipse.setZValue(13.5)
+        self.addItem(self.drawn_ellipse)
+        self.drawn_halo = pg.ScatterPlotItem(size=17, symbol="d", pen=pg.mkPen(PAPER, width=4), brush=None)
+        self.drawn_mark = pg.ScatterPlotItem(size=15, symbol="d", pen=pg.mkPen(INK, width=1.2),
+                                             brush=pg.mkBrush(DRAWN))
+        for item, z in ((self.drawn_halo, 14), (self.drawn_mark, 14.5)):
+            item.setZValue(z)
+            self.addItem(item)
         self.draw_mode = False
         self._drawing: list = []
         self.xy = np.zeros((0, 2), np.float32)
@@ -178,6 +188,15 @@ class PointMap(pg.PlotWidget):
     def set_probe(self, x: float | None, y: float | None = None) -> None:
         for item in (self.probe_halo, self.probe_mark):
             item.setData([] if x is None else [x], [] if x is None else [y])
+
+    def set_drawn(self, xy, outline: np.ndarray | None = None) -> None:
+        """A drawn input's place on the map (None hides it) and its posterior's outline."""
+        for item in (self.drawn_halo, self.drawn_mark):
+            item.setData([] if xy is None else [float(xy[0])], [] if xy is None else [float(xy[1])])
+        if xy is None or outline is None or len(outline) == 0:
+            self.drawn_ellipse.setData([], [])
+        else:
+            self.drawn_ellipse.setData(outline[:, 0], outline[:, 1])
 
     def set_path(self, line: np.ndarray | None, points: np.ndarray | None = None) -> None:
         """A dashed path (e.g. an interpolation) and its waypoints."""

@@ -97,6 +97,10 @@ class InterpolationPanel(QtWidgets.QWidget):
         label = s.points.label_names[int(s.points.labels[s.selected])]
         self._add(f"sample {s.selected} (label {label})", z, s.selected)
 
+    def add_latent(self, text: str, z: np.ndarray, row: int = -1) -> None:
+        """A waypoint given as a latent (a drawing's encoding, from the Draw dock)."""
+        self._add(text, np.asarray(z, np.float64), row)
+
     def _add(self, text: str, z: np.ndarray, row: int) -> None:
         self.drawn = None
         self.waypoints.append((text, z, row))

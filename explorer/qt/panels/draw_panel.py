@@ -1,0 +1,289 @@
+"""Draw an input: a canvas the size of the run's images. As the pen moves, the drawing is
+encoded and its place is marked on the map (a diamond), its reconstruction shown beside it;
+for a VAE the posterior q(z|x) is drawn on the map as its 1-sigma ellipse
+(explorer/core/maps/posterior.py: exact for raw and PCA maps, fitted to placed samples for
+UMAP and t-SNE). A drawing can be added to the interpolation path as a waypoint.
+
+Left button draws, right button erases. Encoding one image and decoding it take well under a
+millisecond for these models on the CPU, so the update runs in the mouse event itself."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from ..widgets import caption
+from .latent_map_panel import SampleView
+
+ELLIPSE_SAMPLES_LIVE = 64     # UMAP/t-SNE: samples of q(z|x) placed while the pen moves
+ELLIPSE_SAMPLES_FINAL = 256   # and when the stroke ends
+
+
+class DrawCanvas(QtWidgets.QWidget):
+    """A grey-level image of h x w pixels in [0, 1], drawn with a round antialiased brush."""
+    changed = QtCore.Signal(bool)   # True when a stroke ended (the pen lifted)
+
+    def __init__(self, h: int = 28, w: int = 28, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(140, 140)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Expanding, QtWidgets.QSizePolicy.Expanding)
+        self.setCursor(QtCore.Qt.CrossCursor)
+        self.brush = 1.2            # radius in image pixels
+        self.pixels = np.zeros((h, w), np.float32)
+        self._last = None
+        self._ink = 1.0
+
+    def set_shape(self, h: int, w: int) -> None:
+        if self.pixels.shape != (h, w):
+            self.pixels = np.zeros((h, w), np.float32)
+            self.brush = max(0.6, w / 24.0)
+            self.update()
+
+    def clear(self) -> None:
+        self.pixels[:] = 0.0
+        self.update()
+        self.changed.emit(True)
+
+    def set_pixels(self, img: np.ndarray) -> None:
+        self.pixels = np.clip(np.asarray(img, np.float32), 0.0, 1.0).copy()
+        self.update()
+        self.changed.emit(True)
+
+    # -- geometry -----------------------------------------------------------------------
+    def _cell(self) -> tuple[float, float, float]:
+        h, w = self.pixels.shape
+        size = min(self.width() / w, self.height() / h)
+        return size, (self.width() - size * w) / 2, (self.height() - size * h) / 2
+
+    def to_image(self, pos: QtCore.QPointF) -> tuple[float, float]:
+        """Widget position -> (row, column) in image pixels (centres at .5)."""
+        size, ox, oy = self._cell()
+        return (pos.y() - oy) / size, (pos.x() - ox) / size
+
+    # -- painting strokes ------------------------------------------------------------------
+    def dab(self, r: float, c: float) -> None:
+        """One brush mark centred at image coordinates (r, c)."""
+        h, w = self.pixels.shape
+        rad = self.brush
+        r0, r1 = max(0, int(math.floor(r - rad - 1))), min(h, int(math.ceil(r + rad + 1)))
+        c0, c1 = max(0, int(math.floor(c - rad - 1))), min(w, int(math.ceil(c + rad + 1)))
+        if r0 >= r1 or c0 >= c1:
+            return
+        rr, cc = np.mgrid[r0:r1, c0:c1]
+        d = np.hypot(rr + 0.5 - r, cc + 0.5 - c)
+        alpha = np.clip(rad + 0.5 - d, 0.0, 1.0).astype(np.float32)
+        patch = self.pixels[r0:r1, c0:c1]
+        if self._ink > 0:
+            np.maximum(patch, alpha, out=patch)
+        else:
+            np.minimum(patch, 1.0 - alpha, out=patch)
+
+    def stroke_to(self, r: float, c: float) -> None:
+        if self._last is None:
+            self.dab(r, c)
+        else:
+            r_prev, c_prev = self._last
+            n = max(1, int(math.ceil(2 * math.hypot(r - r_prev, c - c_prev))))   # every half pixel
+            for t in np.linspace(1.0 / n, 1.0, n):
+                self.dab(r_prev + t * (r - r_prev), c_prev + t * (c - c_prev))
+        self._last = (r, c)
+        self.update()
+
+    def mousePressEvent(self, e: QtGui.QMouseEvent):
+        if e.button() not in (QtCore.Qt.LeftButton, QtCore.Qt.RightButton):
+            return
+        self._ink = 1.0 if e.button() == QtCore.Qt.LeftButton else 0.0
+        self._last = None
+        self.stroke_to(*self.to_image(e.position()))
+        self.changed.emit(False)
+
+    def mouseMoveEvent(self, e: QtGui.QMouseEvent):
+        if not e.buttons() & (QtCore.Qt.LeftButton | QtCore.Qt.RightButton):
+            return
+        self.stroke_to(*self.to_image(e.position()))
+        self.changed.emit(False)
+
+    def mouseReleaseEvent(self, e: QtGui.QMouseEvent):
+        self._last = None
+        self.changed.emit(True)
+
+    def paintEvent(self, e):
+        h, w = self.pixels.shape
+        grey = np.ascontiguousarray((self.pixels * 255).astype(np.uint8))
+        img = QtGui.QImage(grey.data, w, h, w, QtGui.QImage.Format_Grayscale8)
+        size, ox, oy = self._cell()
+        p = QtGui.QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        p.drawImage(QtCore.QRectF(ox, oy, size * w, size * h), img)
+        p.setPen(QtGui.QPen(QtGui.QColor("#888"), 1))
+        p.drawRect(QtCore.QRectF(ox, oy, size * w, size * h).adjusted(0, 0, -1, -1))
+        p.end()
+
+
+class DrawPanel(QtWidgets.QWidget):
+    waypoint_requested = QtCore.Signal(str, object)   # description, latent (d,)
+
+    def __init__(self, session, map_view, parent=None):
+        super().__init__(parent)
+        self.session, self.map_view = session, map_view
+        self.posterior = None
+        self.ellipse = None
+        self.drawn_xy = None
+        self.updates = 0
+        self.message = caption("")
+        self.canvas = DrawCanvas()
+        self.recon = SampleView("reconstruction")
+        self.brush = QtWidgets.QDoubleSpinBox()
+        self.brush.setRange(0.3, 6.0)
+        self.brush.setSingleStep(0.2)
+        self.brush.setPrefix("brush ")
+        self.brush.setSuffix(" px")
+        self.brush.setToolTip("Radius of the pen, in pixels of the run's images")
+        self.brush.valueChanged.connect(lambda v: setattr(self.canvas, "brush", float(v)))
+        self.clear = QtWidgets.QPushButton("Clear")
+        self.clear.clicked.connect(self.canvas.clear)
+        self.copy_index = QtWidgets.QSpinBox()
+        self.copy_index.setPrefix("test image #")
+        self.copy_index.setRange(0, 0)
+        self.copy = QtWidgets.QPushButton("Copy")
+        self.copy.setToolTip("Put a test image on the canvas, to start from or to check where it lands")
+        self.copy.clicked.connect(lambda: self.copy_test_image(self.copy_index.value()))
+        self.condition = QtWidgets.QComboBox()
+        self.condition.setToolTip("The class given to a conditional model's encoder and decoder")
+        self.condition.currentIndexChanged.connect(lambda _: self.encode(final=True))
+        self.waypoint = QtWidgets.QPushButton("Add to the path")
+        self.waypoint.setToolTip("Add this drawing's encoding as a waypoint of the interpolation path")
+        self.waypoint.clicked.connect(self._add_waypoint)
+        self.stats = caption("")
+        self.stats.setTextFormat(QtCore.Qt.RichText)
+
+        images = QtWidgets.QGridLayout()
+        for col, (title, w) in enumerate((("your drawing (left: draw, right: erase)", self.canvas),
+                                          ("its reconstruction", self.recon))):
+            t = QtWidgets.QLabel(title)
+            t.setAlignment(QtCore.Qt.AlignCenter)
+            t.setWordWrap(True)
+            images.addWidget(t, 0, col)
+            images.addWidget(w, 1, col)
+        images.setRowStretch(1, 1)
+        images.setColumnStretch(0, 1)
+        images.setColumnStretch(1, 1)
+        tools = QtWidgets.QGridLayout()
+        tools.addWidget(self.brush, 0, 0)
+        tools.addWidget(self.clear, 0, 1)
+        tools.addWidget(self.copy_index, 1, 0)
+        tools.addWidget(self.copy, 1, 1)
+        tools.addWidget(self.condition, 2, 0)
+        tools.addWidget(self.waypoint, 2, 1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.message)
+        lay.addLayout(images, 1)
+        lay.addLayout(tools)
+        lay.addWidget(self.stats)
+        self.canvas.changed.connect(lambda final: self.encode(final))
+        session.points_changed.connect(self._reset)
+        session.map_changed.connect(lambda: self.encode(final=True))
+        self._reset()
+
+    # -- the run ------------------------------------------------------------------------
+    def usable(self) -> str | None:
+        """Why drawing does not apply to the run shown (one line), or None."""
+        from models import ENCODE
+
+        s = self.session
+        if s.model is None:
+            return "Open a run with an encoder (AE, VAE, VQ-VAE) to draw an input for it."
+        if ENCODE not in s.model.capabilities:
+            return "This model has no encoder: a drawing cannot be placed in its latent space."
+        if s.context.model_cfg.data_kind != "image":
+            return "Drawing is for models of images; this run's data are points."
+        return None
+
+    def _reset(self) -> None:
+        from models import CONDITIONAL
+
+        why = self.usable()
+        for w in (self.canvas, self.brush, self.clear, self.copy, self.copy_index, self.waypoint, self.condition):
+            w.setEnabled(why is None)
+        self.posterior = self.ellipse = self.drawn_xy = None
+        self.map_view.set_drawn(None)
+        self.recon.display(None)
+        self.stats.setText("")
+        if why is not None:
+            self.message.setText(why)
+            return
+        s = self.session
+        _, h, w = s.model.cfg.data_shape
+        self.canvas.set_shape(h, w)
+        with QtCore.QSignalBlocker(self.brush):
+            self.brush.setValue(self.canvas.brush)
+        self.copy_index.setRange(0, max(0, len(s.data.test_x) - 1))
+        with QtCore.QSignalBlocker(self.condition):
+            self.condition.clear()
+            if CONDITIONAL in s.model.capabilities:
+                for i, name in enumerate(s.data.label_names):
+                    self.condition.addItem(f"class {name}", i)
+        self.condition.setVisible(self.condition.count() > 0)
+        self.message.setText(f"Draw a {h}x{w} input: the diamond on the map is where the encoder puts it"
+                             + (", the ellipse its posterior q(z|x) (1σ)." if self._has_posterior() else "."))
+        self.encode(final=True)
+
+    def _has_posterior(self) -> bool:
+        from models import POSTERIOR
+        return self.session.model is not None and POSTERIOR in self.session.model.capabilities
+
+    # -- drawing ------------------------------------------------------------------------
+    def copy_test_image(self, i: int) -> None:
+        if self.usable() is not None:
+            return
+        x = self.session.data.test_x[int(i)]
+        with QtCore.QSignalBlocker(self.copy_index):
+            self.copy_index.setValue(int(i))
+        self.canvas.set_pixels(x.float().mean(0).numpy())   # grey: the mean over channels
+
+    def input_tensor(self) -> torch.Tensor:
+        """The drawing as the model's input (C, H, W), grey replicated over channels."""
+        c = self.session.model.cfg.data_shape[0]
+        return torch.from_numpy(self.canvas.pixels).unsqueeze(0).expand(c, -1, -1).contiguous()
+
+    def encode(self, final: bool = True) -> None:
+        """Encode the drawing; mark it on the map, draw the ellipse, show the reconstruction."""
+        from explorer.core.maps.posterior import encode_posterior, map_ellipse
+
+        s = self.session
+        if self.usable() is not None or s.lifter is None:
+            return
+        y = self.condition.currentData() if self.condition.count() else None
+        post = encode_posterior(s.model, self.input_tensor(), y)
+        self.posterior = post
+        self.drawn_xy = s.lifter.place(post.mu)[0]
+        n = ELLIPSE_SAMPLES_FINAL if final else ELLIPSE_SAMPLES_LIVE
+        self.ellipse = map_ellipse(s.lifter, post, n_samples=n) if post.sigma is not None else None
+        self.map_view.set_drawn(self.drawn_xy, None if self.ellipse is None else self.ellipse.outline())
+        with torch.no_grad():
+            cond = None if y is None else torch.tensor([int(y)], device=s.model.device)
+            z = torch.as_tensor(post.mu[None], dtype=torch.float32, device=s.model.device)
+            recon = s.model.decode(z, cond).cpu()[0]
+        self.recon.display(recon)
+        self.updates += 1
+        if final:
+            self.stats.setText(self._describe())
+
+    def _describe(self) -> str:
+        post, s = self.posterior, self.session
+        off = s.lifter.off_manifold_at(self.drawn_xy)
+        near = "near the data" if off <= s.lifter.FAR_FROM_DATA else "far from the data"
+        text = f"On the map at ({self.drawn_xy[0]:.2f}, {self.drawn_xy[1]:.2f}), {near} ({off:.1f}× the local spacing)."
+        if post.sigma is not None:
+            kl = 0.5 * float(np.sum(post.mu ** 2 + post.sigma ** 2 - 1.0 - np.log(post.sigma ** 2)))
+            text += (f"<br>KL(q(z|x) ‖ p(z)) = {kl:.2f} nats; σ from {post.sigma.min():.3f} to "
+                     f"{post.sigma.max():.3f}" + ("" if self.ellipse is None or self.ellipse.exact
+                                                   else " (ellipse fitted to samples placed on the map)"))
+        return text
+
+    def _add_waypoint(self) -> None:
+        if self.posterior is not None:
+            self.waypoint_requested.emit("your drawing", np.asarray(self.posterior.mu, np.float64))

@@ -1,0 +1,106 @@
+"""The Draw dock: what is drawn is encoded, marked on the map with its posterior, reconstructed,
+and can join the interpolation path."""
+import numpy as np
+import pytest
+
+pytest.importorskip("pytestqt")
+from PySide6 import QtCore  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+from explorer.core.places import shipped_runs_dir  # noqa: E402
+from explorer.qt.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.IniFormat)
+    win = MainWindow(settings=settings, runs_root=tmp_path / "runs", restore=False, map_service=False,
+                     open_run=str(shipped_runs_dir() / "demo-vae"))
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    s = win.latent_session
+    qtbot.waitUntil(lambda: s.map is not None and s.lifter is not None and s.points is not None
+                    and not win.jobs.busy(), timeout=120_000)
+    win.docks["Draw"].show()
+    win.docks["Draw"].raise_()
+    yield win
+    win.close()
+
+
+def test_a_drawn_copy_of_a_test_image_lands_on_that_image(window):
+    s, panel = window.latent_session, window.latent_docks["Draw"]
+    enc = s.points.encoded
+    rows = np.flatnonzero(enc.split == 1) if (enc.split == 1).any() else np.arange(len(enc.index))
+    row = int(rows[7])
+    test_index = int(enc.index[row])
+    assert panel.usable() is None
+    panel.copy_test_image(test_index)
+    np.testing.assert_allclose(panel.canvas.pixels, s.data.test_x[test_index][0].numpy(), atol=1e-6)
+    # its diamond sits on the test image's own point; the VAE's posterior ellipse is around it
+    point = s.map.coords[row]
+    spread = np.ptp(s.map.coords, axis=0).max()
+    assert np.hypot(*(panel.drawn_xy - point)) < 1e-3 * spread
+    assert panel.ellipse is not None and panel.ellipse.exact == s.map.exact
+    assert np.hypot(*(panel.ellipse.center - panel.drawn_xy)) < 0.05 * spread
+    mark_x, mark_y = window.latent_panel.map.drawn_mark.getData()
+    assert (float(mark_x[0]), float(mark_y[0])) == pytest.approx(tuple(panel.drawn_xy), abs=1e-5)
+    outline_x, _ = window.latent_panel.map.drawn_ellipse.getData()
+    assert outline_x is not None and len(outline_x) > 10
+    assert "KL(q(z|x)" in panel.stats.text() and "near the data" in panel.stats.text()
+    assert panel.recon.last is not None and tuple(panel.recon.last.shape) == (1, 28, 28)
+
+
+def test_on_a_pca_map_the_ellipse_is_the_posteriors_exact_image(qtbot, window):
+    s, panel = window.latent_session, window.latent_docks["Draw"]
+    window.latent_panel.method.setCurrentIndex(window.latent_panel.method.findData("pca"))
+    qtbot.waitUntil(lambda: s.map is not None and s.map.method == "pca" and s.lifter is not None, timeout=60_000)
+    panel.copy_test_image(3)
+    post, ell = panel.posterior, panel.ellipse
+    assert ell.exact
+    np.testing.assert_allclose(ell.center, s.map.to_map(post.mu[None])[0], atol=1e-9)
+    np.testing.assert_allclose(panel.drawn_xy, ell.center, atol=1e-9)
+    jac = s.map.to_map(post.mu[None] + np.eye(len(post.mu))) - ell.center
+    np.testing.assert_allclose(ell.cov, (jac.T * post.sigma ** 2) @ jac, rtol=1e-9, atol=1e-15)
+
+
+def test_the_pen_draws_and_the_marker_follows(qtbot, window):
+    panel = window.latent_docks["Draw"]
+    canvas = panel.canvas
+    panel.canvas.clear()
+    before, updates = panel.drawn_xy.copy(), panel.updates
+    w, h = canvas.width(), canvas.height()
+    QTest.mousePress(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 5))
+    from PySide6 import QtGui, QtWidgets
+    for k in range(1, 12):
+        pos = QtCore.QPointF(w / 2, h / 5 + k * (0.6 * h) / 11)
+        ev = QtGui.QMouseEvent(QtCore.QEvent.MouseMove, pos, canvas.mapToGlobal(pos), QtCore.Qt.NoButton,
+                               QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
+        QtWidgets.QApplication.sendEvent(canvas, ev)
+    QTest.mouseRelease(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, int(h * 0.8)))
+    # a vertical stroke down the middle: ink there, none in the corners
+    img = canvas.pixels
+    assert img[5:22, 13:15].mean() > 0.8 and img[:4, :4].max() == 0.0
+    assert panel.updates >= updates + 12              # encoded at every move, not only at the end
+    assert np.hypot(*(panel.drawn_xy - before)) > 0   # the diamond moved
+    # the drawing joins the interpolation path
+    path = window.latent_docks["Interpolation"]
+    n = len(path.waypoints)
+    panel.waypoint.click()
+    assert len(path.waypoints) == n + 1 and path.waypoints[-1][0] == "your drawing"
+    np.testing.assert_allclose(path.waypoints[-1][1], panel.posterior.mu)
+    # right button erases
+    QTest.mousePress(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 2))
+    QTest.mouseRelease(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 2))
+    assert canvas.pixels[13:15, 13:15].max() < 0.5
+
+
+def test_a_model_without_an_encoder_says_why(qtbot, window):
+    panel = window.latent_docks["Draw"]
+    window.open_run(str(shipped_runs_dir() / "demo-dcgan"))
+    qtbot.waitUntil(lambda: window.latent_session.context is not None
+                    and window.latent_session.context.path.name == "demo-dcgan", timeout=30_000)
+    qtbot.waitUntil(lambda: "no encoder" in panel.message.text(), timeout=30_000)
+    assert not panel.canvas.isEnabled() and panel.drawn_xy is None
+    assert window.latent_panel.map.drawn_mark.getData()[0] is None or len(window.latent_panel.map.drawn_mark.getData()[0]) == 0
