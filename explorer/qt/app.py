@@ -41,7 +41,7 @@ def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
     from .palette import PAPER_RGBA
 
     ink = QtGui.QColor("black")
-    pix = QtGui.QPixmap(460, 120)
+    pix = QtGui.QPixmap(520, 120)
     pix.fill(QtGui.QColor(*PAPER_RGBA))
     p = QtGui.QPainter(pix)
     p.setPen(ink)
@@ -49,10 +49,17 @@ def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
     f.setPointSize(16)
     f.setBold(True)
     p.setFont(f)
-    p.drawText(pix.rect().adjusted(20, 20, -20, -60), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter, "Latent Explorer")
+    p.drawText(pix.rect().adjusted(20, 16, -20, -64), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter, "Latent Explorer")
+    f.setPointSize(10)
+    f.setBold(False)
+    p.setFont(f)
+    p.drawText(pix.rect().adjusted(20, 52, -20, -36), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter,
+               "Train autoencoders, VAEs, VQ-VAEs and GANs and look inside them")
+    p.setPen(QtGui.QColor("#b0b0b0"))
+    p.drawRect(pix.rect().adjusted(0, 0, -1, -1))
     p.end()
     splash = QtWidgets.QSplashScreen(pix)
-    splash.showMessage(message, QtCore.Qt.AlignLeft | QtCore.Qt.AlignBottom, ink)
+    splash.showMessage("    " + message + "\n", QtCore.Qt.AlignLeft | QtCore.Qt.AlignBottom, ink)
     splash.show()
     app.processEvents()
     try:

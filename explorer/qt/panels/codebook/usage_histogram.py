@@ -97,9 +97,13 @@ class UsageBox(QtWidgets.QGroupBox):
         self.curves = pg.GraphicsLayoutWidget()
         self.curves.setBackground(PAPER)
         self.perplexity_plot = self.curves.addPlot(row=0, col=0, title="perplexity (per epoch)")
-        self.used_plot = self.curves.addPlot(row=0, col=1, title="codes used (per epoch)")
-        self.perplexity_plot.setLabel("bottom", "step")
+        # one above the other: side by side in this ~300 px column, the second was squeezed to
+        # its axis alone (ticks "40 20" beside the first plot, with no title)
+        self.used_plot = self.curves.addPlot(row=1, col=0, title="codes used (per epoch)")
         self.used_plot.setLabel("bottom", "step")
+        self.used_plot.setXLink(self.perplexity_plot)
+        self.curves.setMinimumHeight(2 * 95)
+        self.hist.setMinimumHeight(150)   # the histogram stays the largest plot of the column
         self.perplexity_curve = self.perplexity_plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4,
                                                           symbolBrush=ACCENT)
         self.used_curve = self.used_plot.plot(pen=pg.mkPen(ACCENT, width=2), symbol="o", symbolSize=4,
