@@ -231,6 +231,12 @@ def test_live_text_repaints_without_relaying_out_the_window(qtbot, window):
 
     tp.show_progress(Progress(0, 0, 1000, 0.0, float("nan"), 1e-3))   # the learning rate, shown once
     tp.set_run("run", "vae", "mnist5k", 0, 0)                          # and the run's name
+    # the window settled: the demo run's final map installed and no background job left to
+    # deliver (their results re-lay out their own panels, up to the main window)
+    from explorer.qt.jobs import Jobs
+    s = window.latent_session
+    qtbot.waitUntil(lambda: s.map is not None and s._pending_job is None and s.lifter is not None
+                    and not any(j.busy() for j in window.findChildren(Jobs)), timeout=180_000)
     qtbot.wait(100)
     counter, app = Count(), QtWidgets.QApplication.instance()
     app.installEventFilter(counter)
