@@ -23,14 +23,17 @@ def _moves(app, panel, n: int, encode: bool) -> list[float]:
     canvas.clear()
     if not encode:
         canvas.changed.disconnect()
-    w, h = canvas.width(), canvas.height()
+    size, ox, oy = canvas._cell()
+    ih, iw = canvas.pixels.shape
+    w, h = size * iw, size * ih   # the image's square on the canvas: every move inside it
+    start = QtCore.QPointF(ox + w * 0.3, oy + h * 0.2)
     QtWidgets.QApplication.sendEvent(canvas, QtGui.QMouseEvent(
-        QtCore.QEvent.MouseButtonPress, QtCore.QPointF(w * 0.3, h * 0.2), canvas.mapToGlobal(QtCore.QPointF(w * 0.3, h * 0.2)),
+        QtCore.QEvent.MouseButtonPress, start, canvas.mapToGlobal(start),
         QtCore.Qt.LeftButton, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier))
     out = []
     for k in range(n):
         t = k / max(n - 1, 1)
-        pos = QtCore.QPointF(w * (0.3 + 0.4 * np.sin(3 * t)), h * (0.2 + 0.6 * t))
+        pos = QtCore.QPointF(ox + w * (0.5 + 0.3 * np.sin(3 * t)), oy + h * (0.2 + 0.6 * t))
         ev = QtGui.QMouseEvent(QtCore.QEvent.MouseMove, pos, canvas.mapToGlobal(pos), QtCore.Qt.NoButton,
                                QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
         t0 = time.perf_counter()

@@ -65,6 +65,7 @@ def build_latent_panels(window) -> None:
     from .panels.compare_panel import ComparePanel
     from .panels.denoise_panel import DenoisePanel
     from .panels.draw_panel import DrawPanel
+    from .panels.reparam_panel import ReparamPanel
     from .panels.interpolation_panel import InterpolationPanel
     from .panels.latent_map_panel import LatentMapPanel
     from .panels.prior_panel import PriorPanel
@@ -100,6 +101,7 @@ def build_latent_panels(window) -> None:
         "Compare runs": ComparePanel(s, m, window.known_runs, window.map_service),
         "Rejection sampling": RejectionPanel(s), "Draw": DrawPanel(s, m),
     }
+    window.latent_docks["Reparameterise"] = ReparamPanel(s, m, window.latent_docks["Draw"])
     window.latent_docks["Draw"].waypoint_requested.connect(window.latent_docks["Interpolation"].add_latent)
     for title, widget in window.latent_docks.items():
         window.docks[title].setWidget(widget)

@@ -29,7 +29,8 @@ from .session_bindings import bind_loss_panel, bind_timeline_panel, bind_trainin
 from .training_worker import TrainingWorker
 from .widgets import NotificationBar, placeholder as _placeholder
 
-LATENT_DOCKS = ("Draw", "Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs", "Rejection sampling")
+LATENT_DOCKS = ("Draw", "Reparameterise", "Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs",
+                "Rejection sampling")
 FOLLOW_MS = 150    # the shown run's files are read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
 CLOSE_WAIT_S = 30  # closing while training: the trainer is given this long to save

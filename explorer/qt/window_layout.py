@@ -5,7 +5,8 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 DEFAULT_SIZE = (1280, 720)      # fits 1366x768 with a task bar
 SHORT_TITLES = {"Sample timeline": "Timeline", "Interpolation": "Interpolate", "Rejection sampling": "Rejection",
-                "Compare runs": "Compare", "Traversal": "Traverse", "Denoising": "Denoise"}
+                "Compare runs": "Compare", "Traversal": "Traverse", "Denoising": "Denoise",
+                "Reparameterise": "z = μ+σε"}
 
 
 def add_panel(window, title: str, widget, area=QtCore.Qt.RightDockWidgetArea, tabify_with: str | None = None):

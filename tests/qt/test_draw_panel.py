@@ -1,5 +1,6 @@
 """The Draw dock: what is drawn is encoded, marked on the map with its posterior, reconstructed,
-and can join the interpolation path."""
+and can join the interpolation path. The Reparameterise dock: z = mu + sigma * eps as a cloud on
+the map for a VAE, one point for an autoencoder."""
 import numpy as np
 import pytest
 
@@ -69,20 +70,26 @@ def test_the_pen_draws_and_the_marker_follows(qtbot, window):
     panel = window.latent_docks["Draw"]
     canvas = panel.canvas
     panel.canvas.clear()
-    before, updates = panel.drawn_xy.copy(), panel.updates
-    w, h = canvas.width(), canvas.height()
-    QTest.mousePress(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 5))
+    assert panel.drawn_xy is None and window.latent_panel.map.drawn_mark.getData()[0].size == 0   # nothing drawn
+    updates = panel.updates
+    size, ox, oy = canvas._cell()
+
+    def at(r, c):   # image row and column -> the widget's coordinates
+        return QtCore.QPointF(ox + c * size, oy + r * size)
+
+    QTest.mousePress(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, at(4, 14).toPoint())
+    before = panel.drawn_xy.copy()   # the first dab is on the map at once
     from PySide6 import QtGui, QtWidgets
     for k in range(1, 12):
-        pos = QtCore.QPointF(w / 2, h / 5 + k * (0.6 * h) / 11)
+        pos = at(4 + k * 18 / 11, 14)
         ev = QtGui.QMouseEvent(QtCore.QEvent.MouseMove, pos, canvas.mapToGlobal(pos), QtCore.Qt.NoButton,
                                QtCore.Qt.LeftButton, QtCore.Qt.NoModifier)
         QtWidgets.QApplication.sendEvent(canvas, ev)
-    QTest.mouseRelease(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, int(h * 0.8)))
+    QTest.mouseRelease(canvas, QtCore.Qt.LeftButton, QtCore.Qt.NoModifier, at(22, 14).toPoint())
     # a vertical stroke down the middle: ink there, none in the corners
     img = canvas.pixels
     assert img[5:22, 13:15].mean() > 0.8 and img[:4, :4].max() == 0.0
-    assert panel.updates >= updates + 12              # encoded at every move, not only at the end
+    assert panel.updates >= updates + 12              # encoded at the press and every move, not only at the end
     assert np.hypot(*(panel.drawn_xy - before)) > 0   # the diamond moved
     # the drawing joins the interpolation path
     path = window.latent_docks["Interpolation"]
@@ -91,8 +98,8 @@ def test_the_pen_draws_and_the_marker_follows(qtbot, window):
     assert len(path.waypoints) == n + 1 and path.waypoints[-1][0] == "your drawing"
     np.testing.assert_allclose(path.waypoints[-1][1], panel.posterior.mu)
     # right button erases
-    QTest.mousePress(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 2))
-    QTest.mouseRelease(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, QtCore.QPoint(w // 2, h // 2))
+    QTest.mousePress(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, at(14, 14).toPoint())
+    QTest.mouseRelease(canvas, QtCore.Qt.RightButton, QtCore.Qt.NoModifier, at(14, 14).toPoint())
     assert canvas.pixels[13:15, 13:15].max() < 0.5
 
 
@@ -104,3 +111,51 @@ def test_a_model_without_an_encoder_says_why(qtbot, window):
     qtbot.waitUntil(lambda: "no encoder" in panel.message.text(), timeout=30_000)
     assert not panel.canvas.isEnabled() and panel.drawn_xy is None
     assert window.latent_panel.map.drawn_mark.getData()[0] is None or len(window.latent_panel.map.drawn_mark.getData()[0]) == 0
+
+
+def open_run(qtbot, win, path):
+    win.open_run(str(path))
+    s = win.latent_session
+    qtbot.waitUntil(lambda: s.context is not None and str(s.context.path) == str(path) and s.points is not None
+                    and s.lifter is not None and s.map is not None and not win.jobs.busy(), timeout=120_000)
+    return s
+
+
+def test_the_cloud_is_mu_plus_sigma_eps_for_a_vae_and_one_point_for_an_ae(qtbot, window, tmp_path):
+    from conftest import train_cli
+
+    s, panel = window.latent_session, window.latent_docks["Reparameterise"]
+    window.docks["Reparameterise"].show()
+    window.docks["Reparameterise"].raise_()
+    s.select(10)
+    r, post = panel.samples, panel.posterior
+    assert r is not None and post.sigma is not None and len(r.z) == 16
+    np.testing.assert_allclose(r.z, post.mu + post.sigma * r.eps)
+    cloud_x, cloud_y = panel.cloud.getData()
+    assert len(cloud_x) == 16 and np.ptp(cloud_x) + np.ptp(cloud_y) > 0       # a cloud, not a point
+    assert panel.mu_bars.opts["height"].shape == (20,)                        # every dimension, by KL
+    kl = r.kl[r.order]
+    assert np.all(np.diff(kl) <= 1e-12)
+    assert panel.strip.pixmap_source() is not None
+    assert f"{r.kl.sum():.2f} nats" in panel.stats.text()
+    before = r.z.copy()
+    panel.resample.click()
+    assert not np.allclose(panel.samples.z, before)
+    np.testing.assert_allclose(panel.samples.z.mean(0), post.mu, atol=4 * post.sigma.max())
+    # the drawing as input
+    window.latent_docks["Draw"].copy_test_image(5)
+    panel.source.setCurrentIndex(panel.source.findData("drawing"))
+    np.testing.assert_allclose(panel.posterior.mu, window.latent_docks["Draw"].posterior.mu)
+
+    # a plain autoencoder: every "sample" is its code
+    ae = train_cli(tmp_path / "ae", "--model", "ae", "--dataset", "digits", "--epochs", "2", "--hidden", "32",
+                   "--latent-dim", "4")
+    s = open_run(qtbot, window, ae)
+    panel.source.setCurrentIndex(panel.source.findData("selected"))
+    s.select(3)
+    r = panel.samples
+    assert panel.posterior.sigma is None and r.kl is None
+    assert np.all(r.z == panel.posterior.mu)
+    cloud_x, cloud_y = panel.cloud.getData()
+    assert np.ptp(cloud_x) == 0 and np.ptp(cloud_y) == 0
+    assert "one point" in panel.message.text()

@@ -256,6 +256,12 @@ class DrawPanel(QtWidgets.QWidget):
         s = self.session
         if self.usable() is not None or s.lifter is None:
             return
+        if not self.canvas.pixels.any():   # nothing drawn yet: nothing on the map
+            self.posterior = self.ellipse = self.drawn_xy = None
+            self.map_view.set_drawn(None)
+            self.recon.display(None)
+            self.stats.setText("Draw on the canvas, or copy a test image to start from.")
+            return
         y = self.condition.currentData() if self.condition.count() else None
         post = encode_posterior(s.model, self.input_tensor(), y)
         self.posterior = post

@@ -1,0 +1,190 @@
+"""The reparameterisation trick, for the selected sample or your drawing: mu and sigma of
+q(z|x) per latent dimension (ordered by KL), N samples z = mu + sigma * eps drawn as a cloud
+on the map, and their decodings as a strip; Resample draws new eps. For a plain autoencoder
+the same view shows a single point: its encoder gives a code, not a distribution, which is
+why an AE's latent space has holes between codes and a VAE's does not."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6 import QtCore, QtWidgets
+
+from ..palette import ACCENT, DRAWN, INK, PAPER, TEXT_MUTED
+from ..widgets import ScaledImage, caption, rgb_pixmap
+
+MAX_BARS = 32   # dimensions shown, highest KL first
+
+
+class ReparamPanel(QtWidgets.QWidget):
+    def __init__(self, session, map_view, draw_panel=None, parent=None):
+        super().__init__(parent)
+        self.session, self.map_view, self.draw_panel = session, map_view, draw_panel
+        self.posterior = self.samples = None
+        self.seed = 0
+        self.message = caption("")
+        self.source = QtWidgets.QComboBox()
+        self.source.addItem("the selected sample", "selected")
+        if draw_panel is not None:
+            self.source.addItem("your drawing", "drawing")
+        self.count = QtWidgets.QSpinBox()
+        self.count.setRange(1, 256)
+        self.count.setValue(16)
+        self.count.setPrefix("N = ")
+        self.count.setToolTip("How many samples z = μ + σ·ε to draw")
+        self.resample = QtWidgets.QPushButton("Resample ε")
+        self.resample.setToolTip("New draws of ε ~ N(0, I): the same μ and σ, other samples")
+        self.resample.clicked.connect(self._resample)
+        self.bars = pg.PlotWidget(background=PAPER)
+        self.bars.setMenuEnabled(False)
+        self.bars.setMouseEnabled(False, False)
+        self.bars.hideButtons()
+        self.bars.setMinimumHeight(130)
+        self.bars.setLabel("left", "μ ± σ")
+        self.bars.setTitle("per latent dimension, highest KL first", size="9pt")
+        self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=ACCENT)
+        self.sigma_bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0), beam=0.3,
+                                          pen=pg.mkPen(INK, width=1.5))
+        self.bars.addItem(self.mu_bars)
+        self.bars.addItem(self.sigma_bars)
+        self.strip = ScaledImage("Select a sample on the map (or draw one) to see its samples decoded.")
+        self.strip.setMinimumHeight(70)
+        self.stats = caption("")
+        self.stats.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.stats.setTextFormat(QtCore.Qt.RichText)
+        # the cloud on the map: the panel's own item on the map's plot
+        self.cloud = pg.ScatterPlotItem(size=8, symbol="o", pen=pg.mkPen(INK, width=1), brush=pg.mkBrush(DRAWN))
+        self.cloud.setZValue(13.2)
+        map_view.addItem(self.cloud)
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(QtWidgets.QLabel("Input:"))
+        row.addWidget(self.source, 1)
+        row.addWidget(self.count)
+        row.addWidget(self.resample)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.message)
+        lay.addLayout(row)
+        lay.addWidget(self.bars, 2)
+        lay.addWidget(QtWidgets.QLabel("z = μ + σ·ε, decoded:"))
+        lay.addWidget(self.strip, 1)
+        lay.addWidget(self.stats)
+        self.source.currentIndexChanged.connect(lambda _: self.update_view())
+        self.count.valueChanged.connect(lambda _: self.update_view())
+        session.selection_changed.connect(self._selection_changed)
+        session.points_changed.connect(self._reset)
+        session.map_changed.connect(self.update_view)
+        if draw_panel is not None:
+            draw_panel.canvas.changed.connect(lambda final: final and self.source.currentData() == "drawing"
+                                              and self.update_view())
+        self._reset()
+
+    # -- the run --------------------------------------------------------------------------
+    def usable(self) -> str | None:
+        from models import ENCODE
+
+        s = self.session
+        if s.model is None:
+            return "Open a run with an encoder (AE, VAE) to see how its encoder's output is sampled."
+        if ENCODE not in s.model.capabilities:
+            return "This model has no encoder, so no posterior q(z|x) to sample."
+        return None
+
+    def _reset(self) -> None:
+        why = self.usable()
+        for w in (self.source, self.count, self.resample):
+            w.setEnabled(why is None)
+        self.posterior = self.samples = None
+        self._clear()
+        if why is not None:
+            self.message.setText(why)
+            return
+        self.update_view()
+
+    def _clear(self) -> None:
+        self.cloud.setData([], [])
+        self.mu_bars.setOpts(x=[], height=[])
+        self.sigma_bars.setData(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
+        self.strip.set_pixmap(None)
+        self.stats.setText("")
+
+    def _selection_changed(self) -> None:
+        if self.source.currentData() == "selected":
+            self.update_view()
+
+    def _resample(self) -> None:
+        self.seed += 1
+        self.update_view()
+
+    # -- the view -------------------------------------------------------------------------
+    def _input(self):
+        """(posterior, description) of the chosen input, or (None, why)."""
+        from explorer.core.maps.posterior import encode_posterior
+
+        s = self.session
+        if self.source.currentData() == "drawing":
+            post = None if self.draw_panel is None else self.draw_panel.posterior
+            return (post, "your drawing") if post is not None else (None, "Draw something in the Draw dock first.")
+        if s.points is None or s.points.encoded is None or s.selected < 0:
+            return None, "Click a data point on the map: its encoding is sampled here."
+        row = s.selected
+        x = s.points.encoded.inputs(s.data, [row])[0]
+        from models import CONDITIONAL
+        y = int(s.points.labels[row]) if CONDITIONAL in s.model.capabilities else None
+        label = s.points.label_names[int(s.points.labels[row])]
+        return encode_posterior(s.model, x, y), f"sample {row} (label {label})"
+
+    def update_view(self) -> None:
+        from explorer.core.maps.reparam import reparameterise
+
+        s = self.session
+        if self.usable() is not None:
+            return
+        post, what = self._input()
+        if post is None:
+            self.message.setText(what)
+            self._clear()
+            return
+        self.posterior = post
+        r = self.samples = reparameterise(post, self.count.value(), self.seed)
+        vae = post.sigma is not None
+        self.message.setText(
+            f"{what}: q(z|x) = N(μ, σ²) per dimension; the cloud on the map is {len(r.z)} samples z = μ + σ·ε."
+            if vae else f"{what}: an autoencoder's code is one point, not a distribution: every z is μ "
+                        f"(compare a VAE, whose samples spread around it).")
+        dims = r.order[:MAX_BARS]
+        xs = np.arange(len(dims), dtype=float)
+        self.mu_bars.setOpts(x=xs, height=post.mu[dims], width=0.6)
+        sig = np.zeros(len(dims)) if not vae else post.sigma[dims]
+        self.sigma_bars.setData(x=xs, y=post.mu[dims], height=2 * sig)
+        every = max(1, int(np.ceil(len(dims) / 8)))   # at most ~8 labels: more overlapped in the dock
+        self.bars.getAxis("bottom").setTicks([[(float(i), f"z{d}") for i, d in enumerate(dims) if i % every == 0]])
+        if s.lifter is not None:
+            xy = s.lifter.place(r.z)
+            self.cloud.setData(xy[:, 0], xy[:, 1])
+        self._show_strip(r.z)
+        if vae:
+            kl = r.kl
+            top = ", ".join(f"z{d} {kl[d]:.2f}" for d in dims[:3])
+            self.stats.setText(f"KL(q(z|x) ‖ p(z)) = Σ KL per dimension = {kl.sum():.2f} nats (highest: {top}); "
+                               f"σ from {post.sigma.min():.3f} to {post.sigma.max():.3f}.")
+        else:
+            self.stats.setText("No σ: the same code decoded every time.")
+
+    @torch.no_grad()
+    def _show_strip(self, z: np.ndarray) -> None:
+        from explorer.core.data.images import grid
+
+        s = self.session
+        if s.context.model_cfg.data_kind != "image":
+            self.strip.set_pixmap(None)
+            self.strip.setText("2-D data: the samples are the cloud on the map.")
+            return
+        cond = None
+        from models import CONDITIONAL
+        if CONDITIONAL in s.model.capabilities:
+            row = max(s.selected, 0)
+            cond = torch.full((len(z),), int(s.points.labels[row]) if s.points is not None else 0,
+                              dtype=torch.long, device=s.model.device)
+        x = s.model.decode(torch.as_tensor(z, dtype=torch.float32, device=s.model.device), cond).cpu()
+        self.strip.set_pixmap(rgb_pixmap(grid(x, nrow=min(len(z), 8))))
