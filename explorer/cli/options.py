@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--device", default="auto")
     e.add_argument("--iwae-k", type=int, default=None, help="importance samples (default: the run's)")
     e.add_argument("--data-dir", default=None)
+    e.add_argument("--sample", type=_nonneg_int, default=None, metavar="I",
+                   help="VAEs: the ELBO terms of test image I alone, as the window's concept card shows them")
 
     s = sub.add_parser("sample", help="write samples of a run: a PNG grid, or .npy for 2-D points")
     s.add_argument("--run", required=True)

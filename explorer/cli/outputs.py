@@ -22,6 +22,8 @@ def cmd_eval(args) -> int:
         data = load_run_data(run, args.data_dir)
     except _user_errors() as e:
         raise UserError(str(e))
+    if args.sample is not None:
+        return _eval_sample(run, data, args.sample)
     k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
     timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
     fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
@@ -35,6 +37,26 @@ def cmd_eval(args) -> int:
     bad = sorted(k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v))
     if bad:   # strict JSON has no NaN: null, and a field naming them
         out["nonfinite"] = bad
+    print(json.dumps(clean_for_json(out), default=float, allow_nan=False))
+    return 0
+
+
+def _eval_sample(run, data, i: int) -> int:
+    """One test image's ELBO terms (explorer/core/concepts.sample_elbo), as one JSON object."""
+    from explorer.core.concepts import ELBO_SEED, sample_elbo
+    from explorer.core.runs import clean_for_json
+    from models import CONDITIONAL, POSTERIOR
+
+    model = run.model
+    if POSTERIOR not in model.capabilities:
+        raise UserError(f"eval --sample reports a VAE's ELBO terms; a {run.model_cfg.model} has no posterior q(z|x)")
+    if not 0 <= i < len(data.test_x):
+        raise UserError(f"--sample {i}: the test set has {len(data.test_x)} images (0 to {len(data.test_x) - 1})")
+    y = int(data.test_y[i]) if CONDITIONAL in model.capabilities else None
+    terms = sample_elbo(model, data.test_x[i], y, ELBO_SEED)
+    out = {"run": str(run.path), "model": run.model_cfg.model, "step": run.step, "split": "test", "sample": i,
+           **{k: terms[k] for k in ("log_px_z", "recon", "kl", "elbo", "neg_elbo", "seed")},
+           "kl_per_dim": [round(float(v), 6) for v in terms["kl_per_dim"]]}
     print(json.dumps(clean_for_json(out), default=float, allow_nan=False))
     return 0
 

@@ -159,3 +159,36 @@ def test_the_cloud_is_mu_plus_sigma_eps_for_a_vae_and_one_point_for_an_ae(qtbot,
     cloud_x, cloud_y = panel.cloud.getData()
     assert np.ptp(cloud_x) == 0 and np.ptp(cloud_y) == 0
     assert "one point" in panel.message.text()
+
+
+def test_the_elbo_card_shows_what_eval_reports_for_that_sample(qtbot, window):
+    import json
+    import re
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    panel = window.latent_docks["Draw"]
+    panel.copy_test_image(11)
+    panel.card.button.click()
+    assert panel.card.is_open and panel.card.card.isVisible()
+    text = panel.card.card.text()
+    out = subprocess.run([sys.executable, "main.py", "eval", "--run", str(shipped_runs_dir() / "demo-vae"),
+                          "--sample", "11"], cwd=ROOT, capture_output=True, text=True, check=True)
+    reported = json.loads(out.stdout)
+    terms = panel.card_terms
+    for key in ("log_px_z", "kl", "elbo", "neg_elbo"):
+        assert abs(terms[key] - reported[key]) < 1e-4, key
+    assert abs(terms["log_px_z"] - terms["kl"] - (-reported["neg_elbo"])) < 1e-4   # the terms sum to eval's
+    shown = [float(v) for v in re.findall(r"<b>(-?\d+\.\d{4})</b>", text)]
+    assert shown[:4] == [round(terms[k], 4) for k in ("log_px_z", "kl", "elbo", "neg_elbo")]
+    # the card takes room under the view; it covers neither the canvas nor the reconstruction
+    card = panel.card.card.geometry().translated(panel.card.mapTo(panel, QtCore.QPoint(0, 0)))
+    for w in (panel.canvas, panel.recon):
+        assert not card.intersects(w.geometry().translated(w.parentWidget().mapTo(panel, QtCore.QPoint(0, 0))))
+    # it follows the drawing
+    panel.copy_test_image(12)
+    assert panel.card.card.text() != text
+    panel.card.button.click()
+    assert not panel.card.card.isVisible()

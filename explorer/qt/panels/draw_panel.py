@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..concept_card import ConceptCard
 from ..widgets import caption
 from .latent_map_panel import SampleView
 
@@ -158,6 +159,8 @@ class DrawPanel(QtWidgets.QWidget):
         self.waypoint.clicked.connect(self._add_waypoint)
         self.stats = caption("")
         self.stats.setTextFormat(QtCore.Qt.RichText)
+        self.card = ConceptCard(self._card_text)
+        self.card_terms = None   # the ELBO terms the open card shows
 
         images = QtWidgets.QGridLayout()
         for col, (title, w) in enumerate((("your drawing (left: draw, right: erase)", self.canvas),
@@ -177,12 +180,14 @@ class DrawPanel(QtWidgets.QWidget):
         tools.addWidget(self.copy, 1, 1)
         tools.addWidget(self.condition, 2, 0)
         tools.addWidget(self.waypoint, 2, 1)
+        tools.addWidget(self.card.button, 0, 2)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.message)
         lay.addLayout(images, 1)
         lay.addLayout(tools)
         lay.addWidget(self.stats)
+        lay.addWidget(self.card)
         self.canvas.changed.connect(lambda final: self.encode(final))
         session.points_changed.connect(self._reset)
         session.map_changed.connect(lambda: self.encode(final=True))
@@ -277,6 +282,7 @@ class DrawPanel(QtWidgets.QWidget):
         self.updates += 1
         if final:
             self.stats.setText(self._describe())
+            self.card.refresh()
 
     def _describe(self) -> str:
         post, s = self.posterior, self.session
@@ -289,6 +295,19 @@ class DrawPanel(QtWidgets.QWidget):
                      f"{post.sigma.max():.3f}" + ("" if self.ellipse is None or self.ellipse.exact
                                                    else " (ellipse fitted to samples placed on the map)"))
         return text
+
+    def _card_text(self) -> str:
+        from explorer.core import concepts
+
+        post = self.posterior
+        if post is None or post.sigma is None or not self._has_posterior():
+            return concepts.elbo_card(None) if self._has_posterior() else (
+                "<b>Where a drawing lands</b>: the encoder maps the input x to a code z = enc(x); the diamond "
+                "is that code placed on the map. An autoencoder's codes are points, with gaps between them "
+                "that decode to nothing in particular; a VAE's posterior q(z|x) covers a region instead.")
+        y = self.condition.currentData() if self.condition.count() else None
+        terms = self.card_terms = concepts.sample_elbo(self.session.model, self.input_tensor(), y)
+        return concepts.elbo_card(terms, "your drawing") + "<br><br>" + concepts.kl_card(post.mu, post.sigma)
 
     def _add_waypoint(self) -> None:
         if self.posterior is not None:

@@ -11,6 +11,7 @@ import torch
 from PySide6 import QtCore, QtWidgets
 
 from ..palette import ACCENT, DRAWN, INK, PAPER, TEXT_MUTED
+from ..concept_card import ConceptCard
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 MAX_BARS = 32   # dimensions shown, highest KL first
@@ -52,6 +53,8 @@ class ReparamPanel(QtWidgets.QWidget):
         self.stats = caption("")
         self.stats.setStyleSheet(f"color: {TEXT_MUTED};")
         self.stats.setTextFormat(QtCore.Qt.RichText)
+        self.card = ConceptCard(self._card_text)
+        self._input_x = None
         # the cloud on the map: the panel's own item on the map's plot
         self.cloud = pg.ScatterPlotItem(size=8, symbol="o", pen=pg.mkPen(INK, width=1), brush=pg.mkBrush(DRAWN))
         self.cloud.setZValue(13.2)
@@ -61,6 +64,7 @@ class ReparamPanel(QtWidgets.QWidget):
         row.addWidget(self.source, 1)
         row.addWidget(self.count)
         row.addWidget(self.resample)
+        row.addWidget(self.card.button)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.message)
@@ -69,6 +73,7 @@ class ReparamPanel(QtWidgets.QWidget):
         lay.addWidget(QtWidgets.QLabel("z = μ + σ·ε, decoded:"))
         lay.addWidget(self.strip, 1)
         lay.addWidget(self.stats)
+        lay.addWidget(self.card)
         self.source.currentIndexChanged.connect(lambda _: self.update_view())
         self.count.valueChanged.connect(lambda _: self.update_view())
         session.selection_changed.connect(self._selection_changed)
@@ -124,7 +129,13 @@ class ReparamPanel(QtWidgets.QWidget):
         s = self.session
         if self.source.currentData() == "drawing":
             post = None if self.draw_panel is None else self.draw_panel.posterior
-            return (post, "your drawing") if post is not None else (None, "Draw something in the Draw dock first.")
+            if post is None:
+                self._input_x = None
+                return None, "Draw something in the Draw dock first."
+            dp = self.draw_panel
+            self._input_x = (dp.input_tensor(), dp.condition.currentData() if dp.condition.count() else None,
+                             "your drawing")
+            return post, "your drawing"
         if s.points is None or s.points.encoded is None or s.selected < 0:
             return None, "Click a data point on the map: its encoding is sampled here."
         row = s.selected
@@ -132,7 +143,11 @@ class ReparamPanel(QtWidgets.QWidget):
         from models import CONDITIONAL
         y = int(s.points.labels[row]) if CONDITIONAL in s.model.capabilities else None
         label = s.points.label_names[int(s.points.labels[row])]
-        return encode_posterior(s.model, x, y), f"sample {row} (label {label})"
+        enc = s.points.encoded
+        split = "test" if int(enc.split[row]) == 1 else "training"
+        what = f"{split} image #{int(enc.index[row])}"
+        self._input_x = (x, y, what)
+        return encode_posterior(s.model, x, y), f"sample {row} (label {label}, {what})"
 
     def update_view(self) -> None:
         from explorer.core.maps.reparam import reparameterise
@@ -170,6 +185,20 @@ class ReparamPanel(QtWidgets.QWidget):
                                f"σ from {post.sigma.min():.3f} to {post.sigma.max():.3f}.")
         else:
             self.stats.setText("No σ: the same code decoded every time.")
+        self.card.refresh()
+
+    def _card_text(self) -> str:
+        from explorer.core import concepts
+
+        post, r = self.posterior, self.samples
+        text = concepts.reparam_card(None if r is None else len(r.z))
+        if post is None or post.sigma is None:
+            return text
+        text += "<br><br>" + concepts.kl_card(post.mu, post.sigma)
+        if self._input_x is not None:
+            x, y, what = self._input_x
+            text += "<br><br>" + concepts.elbo_card(concepts.sample_elbo(self.session.model, x, y), what)
+        return text
 
     @torch.no_grad()
     def _show_strip(self, z: np.ndarray) -> None:

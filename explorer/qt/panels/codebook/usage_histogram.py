@@ -82,6 +82,10 @@ class UsageBox(QtWidgets.QGroupBox):
 
     def __init__(self):
         super().__init__("Codebook usage")
+        from ...concept_card import ConceptCard
+
+        self._figures = None    # (perplexity, K, used) shown now
+        self.card = ConceptCard(self._card_text)
         self.title = QtWidgets.QLabel("")
         self.title.setWordWrap(True)
         # three lines kept: with the curves hidden (a prior's run) the layout gave it one, cut off
@@ -116,9 +120,11 @@ class UsageBox(QtWidgets.QGroupBox):
         controls = QtWidgets.QGridLayout()    # two rows: one would hold the tab 500 px wide
         controls.addWidget(self.log_scale, 0, 0)
         controls.addWidget(self.restart_now, 0, 1, QtCore.Qt.AlignRight)
+        controls.addWidget(self.card.button, 0, 2)
         controls.addWidget(self.auto_restart, 1, 0, 1, 2)
         ul = QtWidgets.QVBoxLayout(self)
         ul.addWidget(self.title)
+        ul.addWidget(self.card)
         ul.addWidget(self.hist, 3)
         ul.addLayout(controls)
         ul.addWidget(self.curves, 2)
@@ -144,6 +150,8 @@ class UsageBox(QtWidgets.QGroupBox):
         self.hist.set_usage(counts, self.log_scale.isChecked(), dead_word=dead_word)
         K, used = len(counts), int((counts > 0).sum())
         ppl = perplexity(counts) if counts.sum() else float("nan")
+        self._figures = (ppl, K, used)
+        self.card.refresh()
         if record is None:
             where = "over the training images under this checkpoint"
         elif record["kind"] == "epoch":
@@ -155,6 +163,10 @@ class UsageBox(QtWidgets.QGroupBox):
             f"<span style='color:{DEAD_CODE}'>{K - used:,} {dead_word}</span>, "
             f"perplexity {ppl:.1f} {where}. "
             f"Perplexity is exp(entropy of use): K if every code were used equally, 1 for a single code.")
+
+    def _card_text(self) -> str:
+        from explorer.core.concepts import perplexity_card
+        return perplexity_card(*self._figures) if self._figures else perplexity_card(None, None)
 
     def set_restartable(self, can: bool) -> None:
         self.restart_now.setEnabled(can)

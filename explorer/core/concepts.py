@@ -1,0 +1,94 @@
+"""The numbers behind the concept cards (issue 14): each card names what a view shows and the
+formula behind it, filled with the live values of the selected sample or the current step.
+
+Qt-free: the values are computed here, by the same code `python main.py eval --sample I`
+uses, so a card and the command line agree; the cards' text is HTML with Unicode math that
+Qt's rich text renders (explorer/qt/concept_card.py shows it).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from explorer.core.training.evaluation import perplexity  # noqa: F401  (the codebook card's number)
+
+ELBO_SEED = 0   # the eps of z = mu + sigma * eps in one sample's ELBO (eval --sample uses it too)
+
+
+def sample_elbo(model, x, y=None, seed: int = ELBO_SEED) -> dict:
+    """One input's ELBO terms, in nats, as the evaluation computes them for the test set
+    (explorer/core/training/evaluation.vae_metrics): z = mu + sigma * eps with eps from a
+    generator seeded with `seed`; reconstruction = -log p(x|z) at that z; the KL of the
+    diagonal Gaussian posterior from N(0, I) in closed form, per dimension and summed."""
+    import torch
+
+    from models.nets import eval_mode
+
+    with torch.no_grad(), eval_mode(model):
+        device = model.device
+        xb = torch.as_tensor(x).unsqueeze(0).to(device, torch.float32)
+        yb = None if y is None else torch.as_tensor([int(y)], device=device)
+        g = torch.Generator(device=device).manual_seed(seed)
+        mu, logvar = model.posterior(xb, yb)
+        z = model.reparameterize(mu, logvar, g)
+        recon = float(model.recon_loss(model.decoder_logits(z, yb), xb).sum())
+        kl_dims = model.kl_per_dim(mu, logvar)[0].double().cpu().numpy()
+    kl = float(kl_dims.sum())
+    return {"log_px_z": -recon, "recon": recon, "kl": kl, "elbo": -recon - kl, "neg_elbo": recon + kl,
+            "kl_per_dim": kl_dims, "seed": seed}
+
+
+# -- the cards' text -------------------------------------------------------------------
+
+def _f(v: float, digits: int = 2) -> str:
+    return "–" if v is None or not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+def elbo_card(terms: dict | None, what: str = "this input") -> str:
+    head = ("<b>The ELBO</b> (evidence lower bound) of a VAE, for one input x:<br>"
+            "ELBO = E<sub>q(z|x)</sub>[log p(x|z)] − KL(q(z|x) ‖ p(z)) ≤ log p(x)<br>"
+            "The first term rewards a good reconstruction, the second keeps q(z|x) close to the "
+            "prior p(z) = N(0, I). Training maximises the ELBO (minimises −ELBO).")
+    if terms is None:
+        return head + "<br><i>Select a sample or draw one to see its numbers.</i>"
+    return head + (
+        f"<br><br>For {what} (one sample z = μ + σ·ε, ε drawn with seed {terms['seed']}):"
+        f"<br>&nbsp;&nbsp;log p(x|z) = <b>{_f(terms['log_px_z'], 4)}</b> nats"
+        f"<br>&nbsp;&nbsp;KL(q(z|x) ‖ p(z)) = <b>{_f(terms['kl'], 4)}</b> nats"
+        f"<br>&nbsp;&nbsp;ELBO = {_f(terms['log_px_z'], 4)} − {_f(terms['kl'], 4)} = <b>{_f(terms['elbo'], 4)}</b> nats"
+        f"<br>&nbsp;&nbsp;−ELBO = <b>{_f(terms['neg_elbo'], 4)}</b> (what <tt>eval</tt> reports as test_neg_elbo,"
+        f" averaged over the test set)")
+
+
+def kl_card(mu, sigma, top: int = 5) -> str:
+    head = ("<b>KL of a diagonal Gaussian</b> from N(0, I), in closed form, dimension by dimension:<br>"
+            "KL = Σ<sub>i</sub> ½ (μ<sub>i</sub>² + σ<sub>i</sub>² − 1 − log σ<sub>i</sub>²)<br>"
+            "A dimension with KL ≈ 0 carries no information about x (μ ≈ 0, σ ≈ 1): an inactive unit.")
+    if mu is None or sigma is None:
+        return head
+    mu, sigma = np.asarray(mu, np.float64), np.asarray(sigma, np.float64)
+    kl = 0.5 * (mu ** 2 + sigma ** 2 - 1.0 - 2.0 * np.log(sigma))
+    order = np.argsort(-kl)[:top]
+    rows = "".join(f"<br>&nbsp;&nbsp;z{i}: ½ ({mu[i]:.3f}² + {sigma[i]:.3f}² − 1 − log {sigma[i]:.3f}²)"
+                   f" = <b>{kl[i]:.3f}</b>" for i in order)
+    return head + f"<br><br>Largest terms now:{rows}<br>&nbsp;&nbsp;sum over all {len(mu)} dimensions = <b>{kl.sum():.3f}</b> nats"
+
+
+def reparam_card(n: int | None = None) -> str:
+    text = ("<b>The reparameterisation trick</b>: a sample of q(z|x) = N(μ, σ²) written as<br>"
+            "z = μ + σ · ε, &nbsp; ε ~ N(0, I)<br>"
+            "The randomness is in ε, outside the network, so gradients flow through μ and σ "
+            "(Kingma &amp; Welling, 2014). A plain autoencoder has no σ: its z is one point.")
+    return text if n is None else text + f"<br><br>The cloud on the map: {n} such samples."
+
+
+def perplexity_card(value: float | None, k: int | None, used: int | None = None) -> str:
+    head = ("<b>Codebook perplexity</b>: exp of the entropy of code use,<br>"
+            "perplexity = exp(−Σ<sub>k</sub> p<sub>k</sub> log p<sub>k</sub>), "
+            "p<sub>k</sub> = the share of positions using code k.<br>"
+            "K if all K codes are used equally, 1 if a single code is used.")
+    if value is None or k is None:
+        return head
+    tail = f" ({used} of {k} codes used)" if used is not None else ""
+    return head + f"<br><br>Now: perplexity = <b>{_f(value, 1)}</b> of K = {k}{tail}."

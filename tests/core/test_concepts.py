@@ -1,0 +1,56 @@
+"""The concept cards' numbers: one input's ELBO terms as the evaluation computes them, the
+codebook's perplexity, and the cards' text carrying them."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from conftest import ROOT
+from explorer.core import concepts
+from explorer.core.places import shipped_runs_dir
+from explorer.core.runs import load_run, load_run_data
+from explorer.core.training.evaluation import vae_metrics
+
+
+def test_one_samples_elbo_is_the_evaluations_for_a_batch_of_that_sample():
+    run = load_run(shipped_runs_dir() / "demo-vae")
+    data = load_run_data(run)
+    x, y = data.test_x[11:12], data.test_y[11:12]
+    terms = concepts.sample_elbo(run.model, x[0])
+    run.model.eval()
+    ref = vae_metrics(run.model, x, y, seed=concepts.ELBO_SEED)
+    assert abs(terms["recon"] - ref["test_recon"]) < 1e-4
+    assert abs(terms["kl"] - ref["test_kl"]) < 1e-4
+    assert abs(terms["neg_elbo"] - ref["test_neg_elbo"]) < 1e-4
+    assert abs(terms["log_px_z"] - terms["kl"] - terms["elbo"]) < 1e-9
+    np.testing.assert_allclose(terms["kl_per_dim"].sum(), terms["kl"])
+    card = concepts.elbo_card(terms, "test image #11")
+    assert f"{terms['elbo']:.4f}" in card and f"{terms['kl']:.4f}" in card and "ELBO" in card
+
+
+def test_eval_reports_the_same_numbers_for_one_sample():
+    run_dir = shipped_runs_dir() / "demo-vae"
+    out = subprocess.run([sys.executable, "main.py", "eval", "--run", str(run_dir), "--sample", "11"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    reported = json.loads(out.stdout)
+    run = load_run(run_dir)
+    terms = concepts.sample_elbo(run.model, load_run_data(run).test_x[11])
+    assert reported["sample"] == 11 and reported["split"] == "test"
+    for key in ("recon", "kl", "neg_elbo", "elbo"):
+        assert abs(reported[key] - terms[key]) < 1e-4, key
+
+
+def test_perplexity():
+    assert concepts.perplexity([5, 5, 5, 5]) == 4.0
+    assert concepts.perplexity([9, 0, 0]) == 1.0
+    p = np.array([3.0, 1.0])
+    assert abs(concepts.perplexity(p) - np.exp(-(0.75 * np.log(0.75) + 0.25 * np.log(0.25)))) < 1e-12
+    assert "217.3" in concepts.perplexity_card(217.34, 512, 487)
+
+
+def test_kl_card_lists_the_largest_terms_and_their_sum():
+    mu, sigma = np.array([0.0, 2.0, 0.5]), np.array([1.0, 0.5, 1.0])
+    kl = 0.5 * (mu ** 2 + sigma ** 2 - 1 - np.log(sigma ** 2))
+    card = concepts.kl_card(mu, sigma)
+    assert f"{kl.sum():.3f}" in card and card.index("z1") < card.index("z2")
