@@ -92,3 +92,56 @@ def perplexity_card(value: float | None, k: int | None, used: int | None = None)
         return head
     tail = f" ({used} of {k} codes used)" if used is not None else ""
     return head + f"<br><br>Now: perplexity = <b>{_f(value, 1)}</b> of K = {k}{tail}."
+
+
+def _last(history, name: str):
+    s = None if history is None else history.series.get(name)
+    return (float(s.y[-1]), int(s.x[-1])) if s is not None and len(s) else (None, None)
+
+
+def gan_value_card(history=None, gan_loss: str = "ns", label_smoothing: float = 0.0) -> str:
+    """The GAN objective next to the toy view, with the last logged D(x), D(G(z)) and D's loss."""
+    text = ("<b>The GAN game</b> (Goodfellow et al., 2014):<br>"
+            "min<sub>G</sub> max<sub>D</sub> V(D, G) = E<sub>x~p<sub>data</sub></sub>[log D(x)] + "
+            "E<sub>z~p(z)</sub>[log(1 − D(G(z)))]<br>"
+            "For a fixed G the best discriminator is D*(x) = p<sub>data</sub>(x) / (p<sub>data</sub>(x) + "
+            "p<sub>g</sub>(x)): the background of the toy view is D(x), and where G's samples sit on no data "
+            "D says fake (blue). At the equilibrium p<sub>g</sub> = p<sub>data</sub>, D* = ½ everywhere and "
+            "V = −log 4 ≈ −1.386.<br>"
+            + ("G here maximises log D(G(z)) (the non-saturating loss), which gives it gradients while D "
+               "still wins." if gan_loss == "ns" else "G here minimises log(1 − D(G(z))), the original minimax."))
+    d_real, step = _last(history, "d_real")
+    d_fake, _ = _last(history, "d_fake")
+    d_loss, _ = _last(history, "d_loss")
+    if d_real is None or d_fake is None:
+        return text
+    text += (f"<br><br>At step {step:,} (means over the last logged steps): D(x) on real data = <b>{d_real:.3f}</b>, "
+             f"D(G(z)) = <b>{d_fake:.3f}</b>")
+    if d_loss is not None and label_smoothing == 0:
+        v = f"{-d_loss:.3f}".replace("-", "−")
+        text += f"; V ≈ −(D's loss) = <b>{v}</b> (−log 4 = −1.386 at the equilibrium)"
+    return text + "."
+
+
+def coverage_card(last: dict | None, n_samples: int | None = None, kind: str = "points") -> str:
+    """Mode coverage and high-quality share as VEEGAN and PacGAN define them, with the last values."""
+    if kind == "image":
+        text = ("<b>Coverage of an image GAN</b>: a classifier trained on the real images labels "
+                f"{n_samples or 'N'} generated samples. Classes covered: how many labels occur; label "
+                "entropy: −Σ p log p of the labels (log 10 ≈ 2.30 nats when all ten are equally frequent); "
+                "a collapsed G makes few classes, or near-duplicate samples.")
+        if last and "classes_covered" in last:
+            text += (f"<br><br>At step {int(last.get('step', 0)):,}: <b>{last['classes_covered']:.0f}</b> classes, "
+                     f"label entropy <b>{last.get('label_entropy', float('nan')):.2f}</b> nats.")
+        return text
+    text = ("<b>Mode coverage</b> on a mixture of Gaussians (VEEGAN, Srivastava et al. 2017; PacGAN, "
+            f"Lin et al. 2018): draw {n_samples or 'N'} samples of G. A sample is <i>high quality</i> when "
+            "it lies within 3σ of some mode; a mode is <i>captured</i> when at least one sample lies within 3σ "
+            "of it. Reverse KL over modes: KL(p<sub>g</sub>(mode) ‖ uniform), 0 when every mode gets an equal "
+            "share. Mode collapse: few modes captured, however good the samples look.")
+    if last and "modes_captured" in last:
+        rk = last.get("reverse_kl")
+        text += (f"<br><br>At step {int(last.get('step', 0)):,}: <b>{last['modes_captured']:.0f}</b> of "
+                 f"{last.get('n_modes', '?')} modes captured, <b>{100 * last.get('hq_fraction', 0):.1f}%</b> "
+                 f"high-quality" + (f", reverse KL <b>{rk:.3f}</b>" if isinstance(rk, (int, float)) else "") + ".")
+    return text

@@ -54,3 +54,20 @@ def test_kl_card_lists_the_largest_terms_and_their_sum():
     kl = 0.5 * (mu ** 2 + sigma ** 2 - 1 - np.log(sigma ** 2))
     card = concepts.kl_card(mu, sigma)
     assert f"{kl.sum():.3f}" in card and card.index("z1") < card.index("z2")
+
+
+def test_the_gan_cards_carry_the_last_logged_values():
+    from explorer.core.training.loss_history import LossHistory
+
+    h = LossHistory()
+    h.add([{"kind": "step", "step": 100, "epoch": 0, "d_loss": 1.25, "d_real": 0.61, "d_fake": 0.42, "g_loss": 0.9},
+           {"kind": "step", "step": 200, "epoch": 0, "d_loss": 1.30, "d_real": 0.55, "d_fake": 0.47, "g_loss": 0.8}])
+    card = concepts.gan_value_card(h)
+    assert "step 200" in card and "0.550" in card and "0.470" in card and "−1.300" in card and "D*(x)" in card
+    assert "−(D's loss)" not in concepts.gan_value_card(h, label_smoothing=0.1)   # not V with smoothed targets
+    assert "step" not in concepts.gan_value_card(None).split("V = −log 4")[1]
+    cov = concepts.coverage_card({"step": 500, "modes_captured": 6, "n_modes": 8, "hq_fraction": 0.734,
+                                  "reverse_kl": 0.25}, 2500)
+    assert "6</b> of 8" in cov and "73.4%" in cov and "0.250" in cov and "2500" in cov
+    img = concepts.coverage_card({"step": 5, "classes_covered": 9, "label_entropy": 2.1}, 1000, "image")
+    assert "9</b> classes" in img and "2.10" in img

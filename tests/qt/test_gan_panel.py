@@ -104,6 +104,16 @@ def test_the_toy_view_and_coverage_follow_the_live_run(live):
     assert ("(undefined so far)" in kl_title) == (not defined), kl_title
     assert "modes captured" in panel.summary.text() and "of 8" in panel.summary.text()
     assert panel.step_d.isEnabled() and panel.step_g.isEnabled()
+    # the concept cards: the game beside the toy view, coverage beside the curves, with live values
+    panel.game_card.button.click()
+    panel.coverage_card.button.click()
+    wait_until(lambda: "D(x) on real data" in panel.game_card.card.text(), what="the game card's numbers")
+    import re
+    shown = re.search(r"At step ([\d,]+).*D\(x\) on real data = <b>([\d.]+)</b>", panel.game_card.card.text())
+    d_real = panel.context.history.series["d_real"]   # the value logged at the step the card names
+    at = int(shown.group(1).replace(",", ""))
+    assert abs(float(d_real.y[list(d_real.x).index(at)]) - float(shown.group(2))) < 5e-4
+    assert "D*(x)" in panel.game_card.card.text() and "of 8 modes captured" in panel.coverage_card.card.text()
 
 
 def test_alerts_are_listed_marked_and_open_the_sample_timeline(live):

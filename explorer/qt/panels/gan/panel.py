@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from ...concept_card import ConceptCard
 from ...palette import TEXT_FAINT, TEXT_MUTED
 from ...widgets import placeholder, placeholder_stack
 from .alert_list import AlertList
@@ -68,11 +69,16 @@ class GanPanel(QtWidgets.QWidget):
         self.toy_status.setWordWrap(True)
         self.labels = LabelsHeatmap()
         self.left = QtWidgets.QStackedWidget()
+        self.game_card = ConceptCard(self._game_card_text)
         toy_box = QtWidgets.QWidget()
         tl = QtWidgets.QVBoxLayout(toy_box)
         tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.toy_status)
+        status_row = QtWidgets.QHBoxLayout()
+        status_row.addWidget(self.toy_status, 1)
+        status_row.addWidget(self.game_card.button)
+        tl.addLayout(status_row)
         tl.addWidget(self.toy_plot, 1)
+        tl.addWidget(self.game_card)
         tl.addWidget(self.toy_caption)
         self.left.addWidget(toy_box)
         self.left.addWidget(self.labels)
@@ -110,7 +116,12 @@ class GanPanel(QtWidgets.QWidget):
         cmp_row = QtWidgets.QHBoxLayout()
         cmp_row.addWidget(QtWidgets.QLabel("Compare with"))
         cmp_row.addWidget(self.compare, 1)
-        right.addWidget(self.summary)
+        self.coverage_card = ConceptCard(self._coverage_card_text)
+        summary_row = QtWidgets.QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.coverage_card.button, 0, QtCore.Qt.AlignTop)
+        right.addLayout(summary_row)
+        right.addWidget(self.coverage_card)
         right.addWidget(self.coverage, 1)
         right.addWidget(_hint("G's and D's losses, mean D(x) and D(G(z)) and both gradient norms are "
                               "on the Losses tab. Red dotted lines, there and here, mark alerts."))
@@ -343,7 +354,23 @@ class GanPanel(QtWidgets.QWidget):
         self.alerts.set_alerts(alerts)
         self.coverage.mark_alerts(alerts)
 
+    def _game_card_text(self) -> str:
+        from explorer.core.concepts import gan_value_card
+
+        ctx, mc = self.context, getattr(self, "model_cfg", None)
+        return gan_value_card(None if ctx is None else ctx.history, getattr(mc, "gan_loss", "ns"),
+                              getattr(mc, "label_smoothing", 0.0) or 0.0)
+
+    def _coverage_card_text(self) -> str:
+        from explorer.core.concepts import coverage_card
+
+        ctx = self.context
+        n = self.train_cfg.n_eval_samples if getattr(self, "train_cfg", None) is not None else None
+        return coverage_card(None if ctx is None else ctx.last_metrics, n, getattr(self, "kind", "points") or "points")
+
     def _summary(self, ctx) -> None:
+        self.game_card.refresh()
+        self.coverage_card.refresh()
         last = ctx.last_metrics
         n = self.train_cfg.n_eval_samples if self.train_cfg is not None else 2500
         if self.kind == "points" and "modes_captured" in last:
