@@ -145,3 +145,41 @@ def coverage_card(last: dict | None, n_samples: int | None = None, kind: str = "
                  f"{last.get('n_modes', '?')} modes captured, <b>{100 * last.get('hq_fraction', 0):.1f}%</b> "
                  f"high-quality" + (f", reverse KL <b>{rk:.3f}</b>" if isinstance(rk, (int, float)) else "") + ".")
     return text
+
+
+def mixture_card(prior=None, n_train: int | None = None) -> str:
+    """p(z) = sum_k pi_k N(z | mu_k, Sigma_k), with the fitted weights (or N(0, I))."""
+    text = ("<b>A Gaussian mixture prior</b> over the latent space:<br>"
+            "p(z) = Σ<sub>k</sub> π<sub>k</sub> N(z | μ<sub>k</sub>, Σ<sub>k</sub>), &nbsp; Σ<sub>k</sub> π<sub>k</sub> = 1<br>"
+            "Fitted by EM on the training latents, it follows where the encoder really puts the data, "
+            "so a plain autoencoder, which has no prior, can be sampled: pick k with probability "
+            "π<sub>k</sub>, then z ~ N(μ<sub>k</sub>, Σ<sub>k</sub>), then decode. The stars on the map are the μ<sub>k</sub>.")
+    if prior is None:
+        return text
+    weights = np.asarray(prior.weights, np.float64)
+    if len(weights) == 1 and not hasattr(prior, "gmm"):
+        return text + ("<br><br>Now: the model's own prior N(0, I) in d = "
+                       f"{prior.dim}: one component, μ = 0, Σ = I (what a VAE's KL term pulls q(z|x) towards).")
+    order = np.argsort(-weights)
+    top = ", ".join(f"π<sub>{k}</sub> = {weights[k]:.3f}" for k in order[:5])
+    src = f" on {n_train:,} training latents" if n_train else ""
+    return text + (f"<br><br>Now: K = <b>{len(weights)}</b> full-covariance components in d = {prior.dim}{src}; "
+                   f"largest weights {top}; Σ π<sub>k</sub> = {weights.sum():.3f}.")
+
+
+def rejection_card(kept: int | None = None, total: int | None = None, threshold: float | None = None,
+                   method: str = "classifier") -> str:
+    """Rejection sampling's acceptance rate, with the current count."""
+    if method == "drs":
+        text = ("<b>Discriminator rejection sampling</b> (Azadi et al., 2019): D's logit estimates "
+                "log p<sub>data</sub>(x)/p<sub>g</sub>(x); a sample is kept with probability "
+                "min(1, p<sub>data</sub>/(M p<sub>g</sub>)), so the kept ones follow p<sub>data</sub> more closely.")
+    else:
+        text = ("<b>Rejection sampling</b> by a classifier's confidence: generate x, keep it when the "
+                "classifier's top class probability is at least the threshold. Kept samples look more like "
+                "some real class; the price is the rejected ones.")
+    text += "<br>acceptance rate = kept / generated"
+    if kept is None or not total:
+        return text
+    thr = "" if threshold is None else f" at threshold {threshold:.2f}"
+    return text + f"<br><br>Now{thr}: {kept:,} of {total:,} kept, acceptance rate = <b>{kept / total:.1%}</b>."

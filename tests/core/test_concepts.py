@@ -71,3 +71,18 @@ def test_the_gan_cards_carry_the_last_logged_values():
     assert "6</b> of 8" in cov and "73.4%" in cov and "0.250" in cov and "2500" in cov
     img = concepts.coverage_card({"step": 5, "classes_covered": 9, "label_entropy": 2.1}, 1000, "image")
     assert "9</b> classes" in img and "2.10" in img
+
+
+def test_the_mixture_and_rejection_cards():
+    from explorer.core.sampling.priors import GaussianMixturePrior, StandardNormalPrior
+
+    rng = np.random.default_rng(0)
+    z = np.r_[rng.normal(-3, 1, (300, 2)), rng.normal(3, 1, (100, 2))]
+    prior = GaussianMixturePrior(z, 2, 0)
+    card = concepts.mixture_card(prior, 400)
+    w = np.sort(prior.weights)[::-1]
+    assert "K = <b>2</b>" in card and f"{w[0]:.3f}" in card and "400 training latents" in card
+    assert "N(0, I)" in concepts.mixture_card(StandardNormalPrior(8))
+    rej = concepts.rejection_card(37, 64, 0.8)
+    assert "37 of 64" in rej and f"{37 / 64:.1%}" in rej and "0.80" in rej
+    assert "Azadi" in concepts.rejection_card(10, 50, method="drs")

@@ -195,6 +195,10 @@ def test_mixture_prior_samples_decode_for_an_autoencoder(qtbot, window, runs):
     pp.draw_samples()
     assert pp.samples.shape == (16, 1, 8, 8) and float(pp.samples.min()) >= 0 and float(pp.samples.max()) <= 1
     assert len(torch.unique(pp.samples.flatten(1), dim=0)) > 1
+    # its concept card: p(z) as a sum of the fitted components, with their weights
+    pp.card.button.click()
+    text = pp.card.card.text()
+    assert "K = <b>4</b>" in text and f"{pp.prior.weights.max():.3f}" in text and "π" in text
 
 
 def test_vae_offers_its_normal_prior(qtbot, window):

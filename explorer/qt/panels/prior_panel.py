@@ -7,6 +7,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ..palette import INK, PRIOR_MARK
+from ..concept_card import ConceptCard
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 N_SAMPLES = 16
@@ -39,11 +40,14 @@ class PriorPanel(QtWidgets.QWidget):
         for w in (self.k, self.fit, self.seed, self.sample):
             row.addWidget(w)
         row.addStretch(1)
+        self.card = ConceptCard(self._card_text)
+        row.addWidget(self.card.button)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self.kind)
         lay.addLayout(row)
         lay.addWidget(self.message)
+        lay.addWidget(self.card)
         lay.addWidget(self.grid, 1)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.fit.clicked.connect(self.fit_mixture)
@@ -84,6 +88,7 @@ class PriorPanel(QtWidgets.QWidget):
             self.prior = None
             self.message.setText("Fit a mixture on the training latents; then sample from it. For a plain "
                                  "autoencoder this is the only way to sample: it has no prior.")
+        self.card.refresh()
 
     def fit_mixture(self) -> None:
         from explorer.core.sampling.priors import GaussianMixturePrior
@@ -103,10 +108,19 @@ class PriorPanel(QtWidgets.QWidget):
         self.fit.setEnabled(True)
         self.message.setText(f"Mixture of {prior.k} components fitted; stars mark their means on the map.")
         self._mark_components()
+        self.card.refresh()
 
     def _failed(self, message: str) -> None:
         self.fit.setEnabled(True)
         self.message.setText(f"Could not fit the mixture: {message}")
+
+    def _card_text(self) -> str:
+        from explorer.core.concepts import mixture_card
+
+        s = self.session
+        enc = None if s.points is None else s.points.encoded
+        n = None if enc is None else len(enc.rows_of("train"))
+        return mixture_card(self.prior, n)
 
     def _mark_components(self) -> None:
         s = self.session

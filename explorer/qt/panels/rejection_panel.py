@@ -20,6 +20,7 @@ from explorer.core.gan.drs_view import BURN_IN, DRSDraw, draw_drs, side_grids
 from models import ADVERSARIAL, CONDITIONAL, GENERATE
 
 from ..palette import ACCENT, DATA_POINTS_LIGHT, ERROR, KEPT, REJECTED
+from ..concept_card import ConceptCard
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 JOB = "rejection"
@@ -158,7 +159,12 @@ class RejectionPanel(QtWidgets.QWidget):
         lay.addWidget(self.message)
         lay.addLayout(controls)
         lay.addWidget(self.threshold_row)
-        lay.addWidget(self.acceptance)
+        self.card = ConceptCard(self._card_text)
+        acc_row = QtWidgets.QHBoxLayout()
+        acc_row.addWidget(self.acceptance, 1)
+        acc_row.addWidget(self.card.button, 0, QtCore.Qt.AlignTop)
+        lay.addLayout(acc_row)
+        lay.addWidget(self.card)
         lay.addWidget(self.curve)
         self.caption = caption("")
         lay.addWidget(self.caption)
@@ -379,11 +385,22 @@ class RejectionPanel(QtWidgets.QWidget):
             for view in (self.kept_points, self.rejected_points):
                 view.show_points(None, None)
 
+    def _card_text(self) -> str:
+        from explorer.core.concepts import rejection_card
+
+        numbers = getattr(self, "_card_numbers", None)
+        if numbers is None:
+            return rejection_card(method="drs" if self.method.currentData() == "drs" else "classifier")
+        kept, total, threshold, method = numbers
+        return rejection_card(kept, total, threshold, method)
+
     def _show_classifier(self) -> None:
         sp, t = self.split, self.threshold
         n = len(self.pool)
         self.acceptance.setText(f"acceptance rate {sp.acceptance_rate:.0%} ({len(sp.kept)} of {n} kept)"
                                 + self._stale_note())
+        self._card_numbers = (len(sp.kept), n, t, "classifier")
+        self.card.refresh()
         ts = np.linspace(0, 1, 101)
         self.curve_line.setData(ts, self.pool.acceptance(ts))
         rule = f"confidence ≥ {t:.2f}" + (" and the class asked for" if self._conditional and
@@ -403,6 +420,8 @@ class RejectionPanel(QtWidgets.QWidget):
                      f" · all candidates: {a['hq_fraction']:.0%} high quality, {a['modes_captured']} of "
                      f"{a['n_modes']} modes")
         self.acceptance.setText(text + self._stale_note())
+        self._card_numbers = (d.accepted, d.proposed, None, "drs")
+        self.card.refresh()
         self.kept_title.setText(f"kept by the discriminator: the first {len(d.kept)} accepted")
         total = d.proposed - d.accepted
         shown = "" if len(d.rejected) >= total else f" (the first {len(d.rejected):,} shown)"
