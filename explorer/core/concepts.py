@@ -183,3 +183,37 @@ def rejection_card(kept: int | None = None, total: int | None = None, threshold:
         return text
     thr = "" if threshold is None else f" at threshold {threshold:.2f}"
     return text + f"<br><br>Now{thr}: {kept:,} of {total:,} kept, acceptance rate = <b>{kept / total:.1%}</b>."
+
+
+def vq_loss_card(history=None, commitment: float = 0.25, ema: bool = False) -> str:
+    """The VQ-VAE loss's three terms (van den Oord et al., 2017), with the last logged values."""
+    text = ("<b>The VQ-VAE loss</b> (van den Oord et al., 2017), for an input x with encoder output "
+            "z<sub>e</sub>(x) and its nearest code e:<br>"
+            "L = −log p(x | z<sub>q</sub>(x)) + ‖sg[z<sub>e</sub>(x)] − e‖² + β ‖z<sub>e</sub>(x) − sg[e]‖²<br>"
+            "reconstruction + codebook term (moves the codes to the encoder outputs) + commitment term "
+            "(keeps the encoder near its codes); sg[·] stops the gradient. The decoder's gradient is "
+            "copied past the quantisation (straight-through)."
+            + (" Here the codebook follows an exponential moving average of the encoder outputs instead of "
+               "its loss term." if ema else ""))
+    recon, step = _last(history, "recon")
+    commit, _ = _last(history, "commit")
+    book, _ = _last(history, "codebook")
+    if recon is None or commit is None:
+        return text
+    terms = [f"reconstruction <b>{recon:.3f}</b>"]
+    if book is not None and not ema:
+        terms.append(f"codebook <b>{book:.4f}</b>")
+    terms.append(f"β = {commitment:g} × commitment <b>{commit:.4f}</b>")
+    total = recon + (book if book is not None and not ema else 0.0) + commitment * commit
+    return text + f"<br><br>At step {step:,}: " + " + ".join(terms) + f" = <b>{total:.3f}</b>."
+
+
+def iwae_card(neg_elbo: float | None = None, iwae_nll: float | None = None, k: int | None = None) -> str:
+    """The importance-weighted bound beside the ELBO, with the run's last test values."""
+    text = ("<b>A tighter bound: IWAE</b> (Burda et al., 2016), with k samples z<sub>i</sub> ~ q(z|x):<br>"
+            "log p(x) ≥ E[log (1/k) Σ<sub>i</sub> p(x, z<sub>i</sub>) / q(z<sub>i</sub>|x)] ≥ ELBO<br>"
+            "k = 1 is the ELBO; the bound tightens as k grows, so −IWAE is an estimate of the NLL.")
+    if neg_elbo is None or iwae_nll is None:
+        return text
+    return text + (f"<br><br>The run's last test values: −ELBO = <b>{neg_elbo:.2f}</b>, NLL ≤ <b>{iwae_nll:.2f}</b> "
+                   f"nats with k = {k} (the bound is {neg_elbo - iwae_nll:.2f} nats tighter).")

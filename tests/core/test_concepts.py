@@ -86,3 +86,16 @@ def test_the_mixture_and_rejection_cards():
     rej = concepts.rejection_card(37, 64, 0.8)
     assert "37 of 64" in rej and f"{37 / 64:.1%}" in rej and "0.80" in rej
     assert "Azadi" in concepts.rejection_card(10, 50, method="drs")
+
+
+def test_the_vq_loss_and_iwae_cards():
+    from explorer.core.training.loss_history import LossHistory
+
+    h = LossHistory()
+    h.add([{"kind": "step", "step": 50, "epoch": 0, "recon": 80.0, "commit": 0.4, "codebook": 0.4}])
+    card = concepts.vq_loss_card(h, 0.25)
+    assert "80.000" in card and "0.4000" in card and f"{80 + 0.4 + 0.25 * 0.4:.3f}" in card and "sg[" in card
+    ema = concepts.vq_loss_card(h, 0.25, ema=True)
+    assert "codebook <b>" not in ema and f"{80 + 0.25 * 0.4:.3f}" in ema
+    iw = concepts.iwae_card(117.47, 112.68, 50)
+    assert "117.47" in iw and "112.68" in iw and "k = 50" in iw and "4.79" in iw

@@ -65,6 +65,19 @@ def usage_records(run):
     return records
 
 
+def test_the_codebook_card_shows_the_perplexity_and_the_vq_loss(qtbot, window, runs):
+    from explorer.core.training.evaluation import perplexity
+
+    p = window.codebook_panel
+    wait_grids(qtbot, p)
+    p.usage.card.button.click()
+    text = p.usage.card.card.text()
+    records = usage_records(runs["vq"])
+    last = [r for r in records if r["kind"] == "epoch"][-1]
+    assert f"perplexity = <b>{perplexity(np.array(last['code_usage'])):.1f}</b>" in text
+    assert "The VQ-VAE loss" in text and "commitment <b>" in text and "At step" in text
+
+
 def test_histogram_shows_the_runs_latest_usage_with_dead_codes_marked(qtbot, window, runs):
     p = window.codebook_panel
     assert p.stack.currentIndex() == 1

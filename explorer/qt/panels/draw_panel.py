@@ -307,7 +307,10 @@ class DrawPanel(QtWidgets.QWidget):
                 "that decode to nothing in particular; a VAE's posterior q(z|x) covers a region instead.")
         y = self.condition.currentData() if self.condition.count() else None
         terms = self.card_terms = concepts.sample_elbo(self.session.model, self.input_tensor(), y)
-        return concepts.elbo_card(terms, "your drawing") + "<br><br>" + concepts.kl_card(post.mu, post.sigma)
+        last = self.session.context.last_metrics if self.session.context is not None else {}
+        iwae = concepts.iwae_card(last.get("test_neg_elbo"), last.get("test_iwae_nll"), last.get("iwae_k"))
+        return (concepts.elbo_card(terms, "your drawing") + "<br><br>" + concepts.kl_card(post.mu, post.sigma)
+                + "<br><br>" + iwae)
 
     def _add_waypoint(self) -> None:
         if self.posterior is not None:

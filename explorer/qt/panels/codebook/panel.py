@@ -65,6 +65,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self._progress_timer.timeout.connect(self._show_progress)
 
         self.usage, self.code_map = UsageBox(), CodeMapBox()
+        self.usage.more_card = self._vq_loss_card
         self.codebook_map, self.prior_box = CodebookMapBox(), PriorBox()
         # the widgets the window and the tests reach by name
         u, cm, pb = self.usage, self.code_map, self.prior_box
@@ -112,6 +113,15 @@ class CodebookPanel(QtWidgets.QWidget):
         self.set_live(False)
 
     # -- the run ------------------------------------------------------------------------------
+    def _vq_loss_card(self) -> str:
+        from explorer.core.concepts import vq_loss_card
+
+        ctx = self.context
+        mc = None if ctx is None else ctx.model_cfg
+        if mc is None or mc.model != "vqvae":
+            return ""
+        return vq_loss_card(ctx.history, mc.commitment, bool(mc.ema))
+
     def set_context(self, context) -> None:
         """Show `context`'s run: at once what its records hold; the code grids, the codebook
         map and the code map of an input come from a background job (on_checkpoint)."""

@@ -85,6 +85,7 @@ class UsageBox(QtWidgets.QGroupBox):
         from ...concept_card import ConceptCard
 
         self._figures = None    # (perplexity, K, used) shown now
+        self.more_card = None   # () -> more of the card (the panel's: the VQ loss of the run shown)
         self.card = ConceptCard(self._card_text)
         self.title = QtWidgets.QLabel("")
         self.title.setWordWrap(True)
@@ -166,7 +167,9 @@ class UsageBox(QtWidgets.QGroupBox):
 
     def _card_text(self) -> str:
         from explorer.core.concepts import perplexity_card
-        return perplexity_card(*self._figures) if self._figures else perplexity_card(None, None)
+        text = perplexity_card(*self._figures) if self._figures else perplexity_card(None, None)
+        more = self.more_card() if self.more_card is not None else ""
+        return text + ("<br><br>" + more if more else "")
 
     def set_restartable(self, can: bool) -> None:
         self.restart_now.setEnabled(can)
