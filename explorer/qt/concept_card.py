@@ -48,6 +48,14 @@ class ConceptCard(QtWidgets.QWidget):
         lay.addWidget(self.scroll)
         self.button.toggled.connect(self._toggled)
 
+    def place(self, layout: QtWidgets.QBoxLayout, beside: QtWidgets.QWidget) -> None:
+        """`beside` with the '?' at its right, and the card under both, added to `layout`."""
+        row = QtWidgets.QHBoxLayout()
+        row.addWidget(beside, 1)
+        row.addWidget(self.button, 0, QtCore.Qt.AlignTop)
+        layout.addLayout(row)
+        layout.addWidget(self)
+
     @property
     def is_open(self) -> bool:
         return self.button.isChecked()

@@ -117,11 +117,7 @@ class GanPanel(QtWidgets.QWidget):
         cmp_row.addWidget(QtWidgets.QLabel("Compare with"))
         cmp_row.addWidget(self.compare, 1)
         self.coverage_card = ConceptCard(self._coverage_card_text)
-        summary_row = QtWidgets.QHBoxLayout()
-        summary_row.addWidget(self.summary, 1)
-        summary_row.addWidget(self.coverage_card.button, 0, QtCore.Qt.AlignTop)
-        right.addLayout(summary_row)
-        right.addWidget(self.coverage_card)
+        self.coverage_card.place(right, self.summary)
         right.addWidget(self.coverage, 1)
         right.addWidget(_hint("G's and D's losses, mean D(x) and D(G(z)) and both gradient norms are "
                               "on the Losses tab. Red dotted lines, there and here, mark alerts."))
