@@ -157,14 +157,14 @@ def _drive(engine, quiet: bool = False) -> int:
             elif isinstance(ev, Failed):
                 if bar is not None:
                     bar.close()
-                print(f"error: {ev.message}", file=sys.stderr)
+                print(one_line(f"error: {ev.message}"), file=sys.stderr)
                 return 1
             elif isinstance(ev, Finished):
                 if bar is not None:
                     bar.close()
                 if interrupted:
-                    print(f"interrupted at step {ev.step}: checkpoint saved at step {ev.step}; "
-                          f"continue with --resume --out {engine.run_dir}", file=sys.stderr)
+                    print(one_line(f"interrupted at step {ev.step}: checkpoint saved at step {ev.step}; "
+                                   f"continue with --resume --out {engine.run_dir}"), file=sys.stderr)
                     return 130
                 print(_summary(engine, ev, time.time() - t0, rate))
                 return 0
@@ -178,7 +178,7 @@ def _drive(engine, quiet: bool = False) -> int:
             bar.close()
         saved = (f"the last checkpoint is at step {engine.checkpoint_step}" if engine.checkpoint_step is not None
                  else "no checkpoint was saved")
-        print(f"interrupted at step {engine.step}; {saved}; continue with --resume --out {engine.run_dir}",
+        print(one_line(f"interrupted at step {engine.step}; {saved}; continue with --resume --out {engine.run_dir}"),
               file=sys.stderr)
         return 130
     finally:
@@ -204,3 +204,8 @@ def _summary(engine, ev, seconds: float, rate: float) -> str:
     return (f"{status}: {engine.model_cfg.model} on {engine.cfg.dataset}, {ev.step} steps "
             f"({ev.epoch} epochs) in {seconds:.1f} s, {rate / 1000:.1f}k samples/s"
             + (f"; {', '.join(shown)}" if shown else "") + f" -> {engine.run_dir}")
+
+
+def one_line(text: str) -> str:
+    """A message on one line, whatever a path in it holds (a run folder may be named with a newline)."""
+    return text.replace("\n", "\\n")
