@@ -67,8 +67,10 @@ def kl_card(mu, sigma, top: int = 5) -> str:
             "A dimension with KL ≈ 0 carries no information about x (μ ≈ 0, σ ≈ 1): an inactive unit.")
     if mu is None or sigma is None:
         return head
+    from explorer.core.maps.reparam import kl_per_dim
+
     mu, sigma = np.asarray(mu, np.float64), np.asarray(sigma, np.float64)
-    kl = 0.5 * (mu ** 2 + sigma ** 2 - 1.0 - 2.0 * np.log(sigma))
+    kl = kl_per_dim(mu, sigma)
     order = np.argsort(-kl)[:top]
     rows = "".join(f"<br>&nbsp;&nbsp;z{i}: ½ ({mu[i]:.3f}² + {sigma[i]:.3f}² − 1 − log {sigma[i]:.3f}²)"
                    f" = <b>{kl[i]:.3f}</b>" for i in order)

@@ -375,11 +375,14 @@ class LatentSession(QtCore.QObject):
         return torch.tensor([int(self.points.labels[max(row, 0)])], device=self.model.device)
 
     @torch.no_grad()
-    def decode(self, z: np.ndarray, row: int = -1) -> torch.Tensor:
-        """Latents (m, d) or (d,) -> decoded samples on the CPU, (m, C, H, W) or (m, D)."""
+    def decode(self, z: np.ndarray, row: int = -1, label: int | None = None) -> torch.Tensor:
+        """Latents (m, d) or (d,) -> decoded samples on the CPU, (m, C, H, W) or (m, D). A
+        conditional decoder gets `label` when given, else the class of the point at `row`."""
         model = self.model
         z = torch.as_tensor(np.atleast_2d(z), dtype=torch.float32, device=model.device)
         cond = self.condition_for(row)
+        if label is not None and cond is not None:
+            cond = torch.tensor([int(label)], device=model.device)
         if cond is not None:
             cond = cond.expand(len(z))
         return model.decode(z, cond).cpu()

@@ -111,12 +111,7 @@ class PointMap(pg.PlotWidget):
         self.marks.setZValue(10)
         self.addItem(self.marks)
         # the probe: a black ring with a white halo, visible over any colour of point
-        self.probe_halo = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen(PAPER, width=5), brush=None)
-        self.probe_mark = pg.ScatterPlotItem(size=20, symbol="o", pen=pg.mkPen(INK, width=2),
-                                             brush=pg.mkBrush(TRANSPARENT))
-        for item, z in ((self.probe_halo, 12), (self.probe_mark, 12.5)):
-            item.setZValue(z)
-            self.addItem(item)
+        self.probe_halo, self.probe_mark = self._haloed("o", 20, 20, 5, 2, TRANSPARENT, 12)
         self.path_line = pg.PlotDataItem(pen=pg.mkPen(PATH, width=2, style=QtCore.Qt.DashLine))
         self.path_line.setZValue(11)
         self.addItem(self.path_line)
@@ -134,12 +129,7 @@ class PointMap(pg.PlotWidget):
         self.drawn_ellipse = pg.PlotDataItem(pen=pg.mkPen(DRAWN, width=2), fillLevel=None)
         self.drawn_ellipse.setZValue(13.5)
         self.addItem(self.drawn_ellipse)
-        self.drawn_halo = pg.ScatterPlotItem(size=17, symbol="d", pen=pg.mkPen(PAPER, width=4), brush=None)
-        self.drawn_mark = pg.ScatterPlotItem(size=15, symbol="d", pen=pg.mkPen(INK, width=1.2),
-                                             brush=pg.mkBrush(DRAWN))
-        for item, z in ((self.drawn_halo, 14), (self.drawn_mark, 14.5)):
-            item.setZValue(z)
-            self.addItem(item)
+        self.drawn_halo, self.drawn_mark = self._haloed("d", 15, 17, 4, 1.2, DRAWN, 14)
         self.draw_mode = False
         self._drawing: list = []
         self.xy = np.zeros((0, 2), np.float32)
@@ -156,6 +146,16 @@ class PointMap(pg.PlotWidget):
         self._pending.setInterval(RERENDER_MS)
         self._pending.timeout.connect(self.render)
         self.scene().sigMouseMoved.connect(self._mouse_moved)
+
+    def _haloed(self, symbol: str, size: float, halo_size: float, halo_width: float, pen_width: float,
+                brush, z: float) -> tuple:
+        """A marker (outlined in ink) over a white halo, added to the plot at depth z."""
+        halo = pg.ScatterPlotItem(size=halo_size, symbol=symbol, pen=pg.mkPen(PAPER, width=halo_width), brush=None)
+        mark = pg.ScatterPlotItem(size=size, symbol=symbol, pen=pg.mkPen(INK, width=pen_width), brush=pg.mkBrush(brush))
+        for item, depth in ((halo, z), (mark, z + 0.5)):
+            item.setZValue(depth)
+            self.addItem(item)
+        return halo, mark
 
     # -- data ----------------------------------------------------------------------
     def set_points(self, xy: np.ndarray, rgba: np.ndarray, fit: bool = True) -> None:

@@ -274,11 +274,7 @@ class DrawPanel(QtWidgets.QWidget):
         n = ELLIPSE_SAMPLES_FINAL if final else ELLIPSE_SAMPLES_LIVE
         self.ellipse = map_ellipse(s.lifter, post, n_samples=n) if post.sigma is not None else None
         self.map_view.set_drawn(self.drawn_xy, None if self.ellipse is None else self.ellipse.outline())
-        with torch.no_grad():
-            cond = None if y is None else torch.tensor([int(y)], device=s.model.device)
-            z = torch.as_tensor(post.mu[None], dtype=torch.float32, device=s.model.device)
-            recon = s.model.decode(z, cond).cpu()[0]
-        self.recon.display(recon)
+        self.recon.display(s.decode(post.mu, label=y)[0])
         self.updates += 1
         if final:
             self.stats.setText(self._describe())
@@ -290,7 +286,8 @@ class DrawPanel(QtWidgets.QWidget):
         near = "near the data" if off <= s.lifter.FAR_FROM_DATA else "far from the data"
         text = f"On the map at ({self.drawn_xy[0]:.2f}, {self.drawn_xy[1]:.2f}), {near} ({off:.1f}× the local spacing)."
         if post.sigma is not None:
-            kl = 0.5 * float(np.sum(post.mu ** 2 + post.sigma ** 2 - 1.0 - np.log(post.sigma ** 2)))
+            from explorer.core.maps.reparam import kl_per_dim
+            kl = float(kl_per_dim(post.mu, post.sigma).sum())
             text += (f"<br>KL(q(z|x) ‖ p(z)) = {kl:.2f} nats; σ from {post.sigma.min():.3f} to "
                      f"{post.sigma.max():.3f}" + ("" if self.ellipse is None or self.ellipse.exact
                                                    else " (ellipse fitted to samples placed on the map)"))

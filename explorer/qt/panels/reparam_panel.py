@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import torch
 from PySide6 import QtCore, QtWidgets
 
 from ..palette import ACCENT, DRAWN, INK, PAPER, TEXT_MUTED
@@ -202,7 +201,6 @@ class ReparamPanel(QtWidgets.QWidget):
             text += "<br><br>" + concepts.elbo_card(concepts.sample_elbo(self.session.model, x, y), what)
         return text
 
-    @torch.no_grad()
     def _show_strip(self, z: np.ndarray) -> None:
         from explorer.core.data.images import grid
 
@@ -211,11 +209,6 @@ class ReparamPanel(QtWidgets.QWidget):
             self.strip.set_pixmap(None)
             self.strip.setText("2-D data: the samples are the cloud on the map.")
             return
-        cond = None
-        from models import CONDITIONAL
-        if CONDITIONAL in s.model.capabilities:
-            row = max(s.selected, 0)
-            cond = torch.full((len(z),), int(s.points.labels[row]) if s.points is not None else 0,
-                              dtype=torch.long, device=s.model.device)
-        x = s.model.decode(torch.as_tensor(z, dtype=torch.float32, device=s.model.device), cond).cpu()
+        label = None if self._input_x is None else self._input_x[1]   # the input's class, if conditional
+        x = s.decode(z, max(s.selected, 0), label)
         self.strip.set_pixmap(rgb_pixmap(grid(x, nrow=min(len(z), 8))))
