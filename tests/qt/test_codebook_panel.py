@@ -8,7 +8,7 @@ import pytest
 import torch
 
 pytest.importorskip("pytestqt")
-from PySide6 import QtCore  # noqa: E402
+from PySide6 import QtCore, QtWidgets  # noqa: E402
 
 from conftest import ROOT, train_cli as train  # noqa: E402
 from explorer.core import runs as R  # noqa: E402
@@ -55,7 +55,11 @@ def wait_grids(qtbot, panel):
 
 
 def scene_click(qtbot, view, vb, x, y):
-    """A real mouse click at data coordinates (x, y) of view box `vb` in graphics view `view`."""
+    """A real mouse click at data coordinates (x, y) of view box `vb` in graphics view `view`.
+    The view box's range and the layout are settled first: a plot given new data auto-ranges
+    at its next paint, and a point mapped before that lands where the old range put it."""
+    QtWidgets.QApplication.processEvents()
+    vb.prepareForPaint()
     pos = view.mapFromScene(vb.mapViewToScene(QtCore.QPointF(x, y)))
     qtbot.mouseClick(view.viewport(), QtCore.Qt.LeftButton, pos=pos)
 

@@ -81,6 +81,10 @@ class EstimateLabel(QtWidgets.QLabel):
             return
         self._poll.stop()
         self._future = None
+        if self._delay.isActive():
+            # settings were edited since this calibration started: its answer may be for the
+            # old ones; request() runs when the edits settle and finds it cached if it is not
+            return
         try:
             gen, result = f.result()
         except Exception as e:  # never expected: the calibration returns its errors
