@@ -26,6 +26,11 @@ def _explorer_app(request):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from explorer.qt.app import make_app
         make_app()
+        yield
+        from explorer.qt import i18n
+        if i18n.language() != "en":   # a test that chose Korean leaves the next one in English
+            i18n.set_language("en")
+        return
     yield
 
 

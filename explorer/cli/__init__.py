@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 
-from .options import UserError, build_parser
+from .options import LANGUAGE_CHOICES, UserError, build_parser
 from .outputs import cmd_embed, cmd_eval, cmd_sample, cmd_sign
 from .train import cmd_train
 from .options import _open_run, _user_errors
@@ -27,7 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         # the window's path imports no torch before the window is on screen
         gui = argparse.ArgumentParser(prog="main.py gui", description="Open the explorer window.")
         gui.add_argument("--run", help="run directory to open")
-        return run_gui(gui.parse_args(argv[1:]).run)
+        gui.add_argument("--language", choices=LANGUAGE_CHOICES,
+                         help="the window's language, remembered (default: the last chosen, else the system's)")
+        ga = gui.parse_args(argv[1:])
+        return run_gui(ga.run, ga.language)
     if argv[0] == "bench" and len(argv) > 1:
         from explorer.bench import SCRIPTS, run_script
         if argv[1] in SCRIPTS:   # benchmarks with options of their own
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     try:
         if command == "gui":
-            return run_gui(getattr(args, "run", None))
+            return run_gui(getattr(args, "run", None), getattr(args, "language", None))
         if command == "train":
             return cmd_train(args, parser)
         if command == "eval":
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_embed(args)
         if command == "sign":
             return cmd_sign(args)
+        if command == "translations":
+            return cmd_translations()
     except UserError as e:
         print(f"error: {e}".replace("\n", "\\n"), file=sys.stderr)   # one line, whatever a path holds
         return 1
@@ -83,8 +88,21 @@ def cmd_snapshot(args) -> int:
         if has_checkpoint(args.run):
             _open_run(args.run, "cpu")   # damaged weights: one line now, not a window waiting on them
     from explorer.qt.snapshot import snapshot
-    for path in snapshot(args.out, args.run, slow_map=args.umap):
+    for path in snapshot(args.out, args.run, slow_map=args.umap, language=args.language):
         print(path)
+    return 0
+
+
+def cmd_translations() -> int:
+    """Refresh the Korean catalogue from the program's tr() strings and compile it."""
+    import subprocess
+
+    from explorer.qt.catalogue import build
+    try:
+        for line in build():
+            print(line)
+    except (FileNotFoundError, subprocess.CalledProcessError) as e:
+        raise UserError(str(e).strip() or type(e).__name__)
     return 0
 
 
@@ -107,10 +125,10 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def run_gui(run: str | None) -> int:
+def run_gui(run: str | None, language: str | None = None) -> int:
     if not has_display():
         print("no display found: run the window under a virtual screen with `xvfb-run -a python main.py`, "
               "or use the command line (`python main.py train --help`)", file=sys.stderr)
         return 1
     from explorer.qt.app import run_app
-    return run_app(run)
+    return run_app(run, language)

@@ -115,6 +115,9 @@ TRAIN_FLAGS = {
 }
 
 
+LANGUAGE_CHOICES = ("en", "ko")   # explorer/qt/i18n.py LANGUAGES (no Qt import here)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from explorer.core.data.datasets import DATASET_NAMES
     from models import ALL_MODEL_NAMES
@@ -125,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("gui", help="open the explorer window (the default)")
     g.add_argument("--run", help="run directory to open")
+    g.add_argument("--language", choices=LANGUAGE_CHOICES,
+                   help="the window's language, remembered (default: the last chosen, else the system's)")
 
     t = sub.add_parser("train", help="train a model into a run directory")
     t.add_argument("--model", default=None, choices=ALL_MODEL_NAMES, metavar="MODEL",
@@ -188,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--run", default=None, help="run to show (default: the demo run)")
     n.add_argument("--umap", action="store_true",
                    help="wait for the UMAP latent map (about a minute the first time) instead of PCA")
+    n.add_argument("--language", choices=LANGUAGE_CHOICES, default="en", help="the window's language")
+
+    sub.add_parser("translations", help="refresh the Korean catalogue (.ts) from the program's strings "
+                                        "and compile it (.qm), with PySide6's lupdate and lrelease")
 
     g = sub.add_parser("sign", help="record a run's files in its manifest.json, after editing them by hand "
                                     "or to adopt a run made by an older version")

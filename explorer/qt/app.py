@@ -31,14 +31,17 @@ def make_app():
     return app
 
 
-def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
+def load_behind_splash(app, message: str | None = None):
     """A splash on screen at once, then the heavy imports on this thread: done in a background
     thread after the window was up, they held the GIL for up to 0.4 s at a time and froze the
     window (explorer/qt/latent_docks.py). Returns the splash, for splash.finish(window)."""
     from PySide6 import QtCore, QtGui, QtWidgets
 
+    from .i18n import tr
     from .latent_docks import preload_heavy_modules
     from .palette import PAPER_RGBA
+
+    message = message or tr("Loading PyTorch and the models…")
 
     ink = QtGui.QColor("black")
     pix = QtGui.QPixmap(520, 120)
@@ -54,7 +57,7 @@ def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
     f.setBold(False)
     p.setFont(f)
     p.drawText(pix.rect().adjusted(20, 52, -20, -36), QtCore.Qt.AlignLeft | QtCore.Qt.AlignVCenter,
-               "Train autoencoders, VAEs, VQ-VAEs and GANs and look inside them")
+               tr("Train autoencoders, VAEs, VQ-VAEs and GANs and look inside them"))
     p.setPen(QtGui.QColor("#b0b0b0"))
     p.drawRect(pix.rect().adjusted(0, 0, -1, -1))
     p.end()
@@ -73,7 +76,23 @@ def load_behind_splash(app, message: str = "Loading PyTorch and the models…"):
     return splash
 
 
-def run_app(run: str | None = None) -> int:
+def start_language(settings, lang: str | None = None) -> str:
+    """The window's language before anything is drawn: `lang` (--language) when given, else
+    the one chosen in View > Language, else the system locale's (explorer/qt/i18n.py)."""
+    from . import i18n
+    code = lang or i18n.initial_language(settings)
+    if lang:
+        settings.setValue(i18n.SETTINGS_KEY, code)
+    now = i18n.set_language(code)
+    if now != code:
+        print(f"warning: no {code} catalogue could be loaded ({i18n.catalogue_path(code)}); "
+              "the window is in English", file=sys.stderr)
+    elif not i18n.has_font_for(now):
+        print(f"warning: {i18n.FONT_HINT}", file=sys.stderr)
+    return now
+
+
+def run_app(run: str | None = None, language: str | None = None) -> int:
     t0 = float(os.environ.get("LATENT_EXPLORER_T0", time.time()))
     # before Qt: a missing X11 library makes Qt abort with a message naming the wrong package
     from explorer.core.system_libs import check_qt_libraries
@@ -82,16 +101,17 @@ def run_app(run: str | None = None) -> int:
         print(missing, file=sys.stderr)
         return 1
     app = make_app()
+    from PySide6 import QtCore
+    settings = QtCore.QSettings("LatentExplorer", "Latent Explorer")
+    start_language(settings, language)
     splash = load_behind_splash(app)
     from .main_window import MainWindow
 
-    win = MainWindow(open_run=run)
+    win = MainWindow(settings=settings, open_run=run)
     win.show()
     splash.finish(win)
     if os.environ.get("LATENT_EXPLORER_STARTUP_PROBE"):
         # bench gui: report when the window is on screen and how long until it is ready, then quit
-        from PySide6 import QtCore
-
         def shown():
             print(f"visible_after_s {time.time() - t0:.3f}", flush=True)
 

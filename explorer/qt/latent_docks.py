@@ -3,6 +3,7 @@ codebook tab. Built once the window is on screen and the heavy modules are loade
 from __future__ import annotations
 
 from .gan_link import GanMonitorLink
+from .i18n import tr
 from .jobs import Jobs
 from .session_bindings import bind_codebook_panel, bind_latent_session, show_samples_at
 
@@ -80,17 +81,17 @@ def build_latent_panels(window) -> None:
     s = window.latent_session = LatentSession(window.jobs, window.map_service, window)
     window.latent_panel = LatentMapPanel(s)
     window.views.removeTab(1)
-    window.views.insertTab(1, window.latent_panel, "Latent map")
+    window.views.insertTab(1, window.latent_panel, tr("Latent map"))
     from .panels.gan import SNAPSHOT_MS, GanPanel
     window.gan_panel = GanPanel()
     window.views.removeTab(2)
-    window.views.insertTab(2, window.gan_panel, "GAN monitor")
+    window.views.insertTab(2, window.gan_panel, tr("GAN monitor"))
     window.gan_panel.alert_clicked.connect(lambda step: show_samples_at(window, step))
     window.gan_link = GanMonitorLink(window, window.gan_panel, SNAPSHOT_MS)
     from .panels.codebook import CodebookPanel
     window.codebook_panel = CodebookPanel()
     window.views.removeTab(3)
-    window.views.insertTab(3, window.codebook_panel, "Codebook")
+    window.views.insertTab(3, window.codebook_panel, tr("Codebook"))
     bind_codebook_panel(window.codebook_panel, window.session)
     window.codebook_panel.train_prior_requested.connect(window._train_prior)
     window.views.setCurrentIndex(int(window.settings.value("view", 1)))

@@ -18,7 +18,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from explorer.core import session as S
 from explorer.core.places import DEMO_RUN, shipped_runs_dir, user_runs_dir
 
+from . import i18n
 from . import window_layout as layout
+from .i18n import QT_TR_NOOP, tr
 from .jobs import Jobs
 from .latent_docks import build_latent_panels, heavy_modules_loaded, preload_heavy_modules
 from .panels.loss_panel import LossPanel
@@ -29,8 +31,10 @@ from .session_bindings import bind_loss_panel, bind_timeline_panel, bind_trainin
 from .training_worker import TrainingWorker
 from .widgets import NotificationBar, placeholder as _placeholder
 
-LATENT_DOCKS = ("Draw", "Reparameterise", "Traversal", "Interpolation", "Sampling", "Denoising", "Compare runs",
-                "Rejection sampling")
+# the docks' English names: their keys in self.docks and in the saved layout (shown translated)
+LATENT_DOCKS = (QT_TR_NOOP("Draw"), QT_TR_NOOP("Reparameterise"), QT_TR_NOOP("Traversal"),
+                QT_TR_NOOP("Interpolation"), QT_TR_NOOP("Sampling"), QT_TR_NOOP("Denoising"),
+                QT_TR_NOOP("Compare runs"), QT_TR_NOOP("Rejection sampling"))
 FOLLOW_MS = 150    # the shown run's files are read ~7 times a second
 REDRAW_MS = 50     # plots redraw at most 20 times a second
 CLOSE_WAIT_S = 30  # closing while training: the trainer is given this long to save
@@ -56,9 +60,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.notification = NotificationBar()
         self.loss_panel = LossPanel()
         self.views = QtWidgets.QTabWidget()
-        self.views.addTab(self.loss_panel, "Losses")
-        for name in ("Latent map", "GAN monitor", "Codebook"):
-            self.views.addTab(_placeholder(f"The {name[0].lower() + name[1:]} appears once the run is loaded."), name)
+        self.views.addTab(self.loss_panel, tr("Losses"))
+        for name, note in ((tr("Latent map"), tr("The latent map appears once the run is loaded.")),
+                           (tr("GAN monitor"), tr("The GAN monitor appears once the run is loaded.")),
+                           (tr("Codebook"), tr("The codebook appears once the run is loaded."))):
+            self.views.addTab(_placeholder(note), name)
         central = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -68,16 +74,17 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.runs_panel, self.training_panel, self.timeline_panel = RunsPanel(), TrainingPanel(), TimelinePanel()
         self.docks: dict[str, QtWidgets.QDockWidget] = {}
-        layout.add_panel(self, "Runs", self.runs_panel, QtCore.Qt.LeftDockWidgetArea)
-        layout.add_panel(self, "Training", self.training_panel, QtCore.Qt.LeftDockWidgetArea)
-        layout.add_panel(self, "Sample timeline", self.timeline_panel, QtCore.Qt.RightDockWidgetArea)
+        layout.add_panel(self, QT_TR_NOOP("Runs"), self.runs_panel, QtCore.Qt.LeftDockWidgetArea)
+        layout.add_panel(self, QT_TR_NOOP("Training"), self.training_panel, QtCore.Qt.LeftDockWidgetArea)
+        layout.add_panel(self, QT_TR_NOOP("Sample timeline"), self.timeline_panel, QtCore.Qt.RightDockWidgetArea)
         for title in LATENT_DOCKS:   # placeholders now (a saved layout restores them), content once torch loads
             layout.add_panel(self, title, _placeholder(""), QtCore.Qt.RightDockWidgetArea, tabify_with="Sample timeline")
         self.docks["Sample timeline"].raise_()
         layout.build_menus(self)
+        self.language_actions[i18n.language()].setChecked(True)
         self._wire()
         self.status = self.statusBar()
-        self.status.showMessage("Loading…")
+        self.status.showMessage(tr("Loading…"))
 
         self.follow_timer = QtCore.QTimer(self)
         self.follow_timer.setInterval(FOLLOW_MS)
@@ -151,7 +158,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _finish_start(self):
         err = getattr(self, "_preload_error", None)
         if err:
-            self.notify(f"Could not load the training libraries: {err}", "error")
+            self.notify(tr("Could not load the training libraries: {error}").format(error=err), "error")
         else:
             build_latent_panels(self)
         self.refresh_runs()
@@ -160,7 +167,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.open_run(str(target), quiet=self._initial_run is None)
         self.follow_timer.start()
         self.redraw_timer.start()
-        self.status.showMessage("Ready", 3000)
+        self.status.showMessage(tr("Ready"), 3000)
         self.is_ready = True
         QtCore.QTimer.singleShot(0, self.ready.emit)   # after __init__ when built whole: listeners connect first
 
@@ -186,7 +193,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.session.open(path)
         except (CheckpointError, OSError, ValueError) as e:
             if not quiet:
-                self.notify(f"Cannot open {path}: {e}", "error")
+                self.notify(tr("Cannot open {path}: {reason}").format(path=path, reason=e), "error")
             if self.session.run is not None:
                 self.runs_panel.select(self.session.run_path)
             return False
@@ -205,7 +212,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.refresh_runs()
 
     def open_run_dialog(self) -> None:
-        dlg = QtWidgets.QFileDialog(self, "Open a run directory", str(self.runs_root))
+        dlg = QtWidgets.QFileDialog(self, tr("Open a run directory"), str(self.runs_root))
         dlg.setFileMode(QtWidgets.QFileDialog.Directory)
         dlg.setOption(QtWidgets.QFileDialog.ShowDirsOnly, True)
         dlg.setOption(QtWidgets.QFileDialog.DontUseNativeDialog, True)
@@ -222,7 +229,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def duplicate_run(self) -> None:
         if self.session.run is None:
-            self.notify("Open or select a run to duplicate first.", "warning")
+            self.notify(tr("Open or select a run to duplicate first."), "warning")
             return
         from explorer.core.runs import read_config
         mc, tc, _ = read_config(self.session.run.path)
@@ -232,7 +239,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def start_run(self, spec) -> bool:
         """Train `spec` (a WorkerSpec) in the background; the window follows its run directory."""
         if self.session.training:
-            self.notify("A run is already training; stop it before starting another.", "warning")
+            self.notify(tr("A run is already training; stop it before starting another."), "warning")
             return False
         worker = TrainingWorker(spec, self.backend, self)
         worker.progress.connect(self.session.on_progress)
@@ -253,6 +260,29 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.session.run is not None:
             self.start_run(self.session.prior_spec(self.runs_root, opts))
 
+    # -- language ------------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """View > Language: install `code`'s catalogue, remember the choice, and put the open
+        window's text in it at once (explorer/qt/i18n.py); no restart."""
+        now = i18n.set_language(code)
+        self.settings.setValue(i18n.SETTINGS_KEY, now)
+        self.language_actions[now].setChecked(True)
+        # this window's widgets (its menus and docks included), not every widget of the
+        # application: a closed window's plots may be half torn down
+        i18n.retranslate([self, *self.findChildren(QtWidgets.QWidget)])
+        if now != code:
+            self.notify(f"Could not load the {i18n.LANGUAGES.get(code, code)} catalogue "
+                        f"({i18n.catalogue_path(code).name}): the window stays in English.", "error")
+        elif not i18n.has_font_for(now):
+            self.notify(i18n.FONT_HINT, "warning")   # in English: it is read where Korean cannot be
+
+    def retranslate(self) -> None:
+        """After a language switch (i18n.retranslate): the status line's message and the title."""
+        msg = self.status.currentMessage()
+        if msg:
+            self.status.showMessage(tr(i18n.source_of(msg)), 5000)
+        self.refresh_runs()   # the runs' headlines are worded when the list is filled
+
     # -- messages and shutdown --------------------------------------------------------
     def notify(self, text: str, level: str = "info") -> None:
         if level != "info":
@@ -266,9 +296,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.session.training:
             if not self.closing:
                 self.closing = True
-                self.notification.show_message("Stopping and saving… the window closes once the "
-                                               "checkpoint is written.", "info")
-                self.status.showMessage("Stopping and saving…")
+                self.notification.show_message(tr("Stopping and saving… the window closes once the "
+                                                  "checkpoint is written."), "info")
+                self.status.showMessage(tr("Stopping and saving…"))
                 self.centralWidget().setEnabled(False)
                 self.session.halt()
                 QtCore.QTimer.singleShot(CLOSE_WAIT_S * 1000, self._give_up_waiting)

@@ -20,16 +20,29 @@ def wait_until(app, predicate, timeout_s: float = 60.0) -> bool:
 
 
 def snapshot(out_dir: str, run: str | None = None, size=(1400, 900), slow_map: bool = False,
-             map_timeout_s: float = 240) -> list[Path]:
+             map_timeout_s: float = 240, language: str = "en") -> list[Path]:
     """`slow_map`: start the map service and wait for the UMAP map (a minute or more the first
-    time); otherwise the latent map is the PCA one, at once."""
+    time); otherwise the latent map is the PCA one, at once. `language`: the window's (the
+    files keep English names)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6 import QtCore
-
+    from . import i18n
     from .app import make_app
-    from .main_window import MainWindow
 
     app = make_app()
+    before = i18n.language()
+    i18n.set_language(language)
+    try:
+        return _snapshot(app, out_dir, run, size, slow_map, map_timeout_s)
+    finally:
+        i18n.set_language(before)
+
+
+def _snapshot(app, out_dir, run, size, slow_map, map_timeout_s) -> list[Path]:
+    from PySide6 import QtCore
+
+    from .i18n import source_of
+    from .main_window import MainWindow
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -75,7 +88,7 @@ def snapshot(out_dir: str, run: str | None = None, size=(1400, 900), slow_map: b
             app.processEvents()
             wait_until(app, lambda: not any(j.busy() for j in win.findChildren(Jobs)), 60)  # e.g. the codebook
             win.loss_panel.refresh(force=True)
-            name = re.sub(r'[^a-z0-9]+', '-', win.views.tabText(i).lower()).strip('-')
+            name = re.sub(r'[^a-z0-9]+', '-', source_of(win.views.tabText(i)).lower()).strip('-')
             path = out / f"view-{name}.png"
             win.views.currentWidget().grab().save(str(path))
             written.append(path)

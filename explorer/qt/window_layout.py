@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .i18n import LANGUAGES, QT_TR_NOOP, tr
+
 DEFAULT_SIZE = (1280, 720)      # fits 1366x768 with a task bar
-SHORT_TITLES = {"Sample timeline": "Timeline", "Interpolation": "Interpolate", "Rejection sampling": "Rejection",
-                "Compare runs": "Compare", "Traversal": "Traverse", "Denoising": "Denoise",
+SHORT_TITLES = {"Sample timeline": QT_TR_NOOP("Timeline"), "Interpolation": QT_TR_NOOP("Interpolate"),
+                "Rejection sampling": QT_TR_NOOP("Rejection"), "Compare runs": QT_TR_NOOP("Compare"),
+                "Traversal": QT_TR_NOOP("Traverse"), "Denoising": QT_TR_NOOP("Denoise"),
                 "Reparameterise": "z = μ+σε"}
 
 
 def add_panel(window, title: str, widget, area=QtCore.Qt.RightDockWidgetArea, tabify_with: str | None = None):
     """A dock named `title` (tab and menu) holding `widget`; tabified with another dock if asked.
-    Its tab shows a short name (SHORT_TITLES) so that six tabs stay readable in a narrow dock."""
-    dock = QtWidgets.QDockWidget(SHORT_TITLES.get(title, title), window)
+    Its tab shows a short name (SHORT_TITLES) so that six tabs stay readable in a narrow dock.
+    `title` is the dock's English name, its key in window.docks and in the saved layout; what
+    the user reads is its translation (each title is marked for the catalogue where it is given)."""
+    dock = QtWidgets.QDockWidget(tr(SHORT_TITLES.get(title, title)), window)
     dock.setObjectName(f"dock:{title}")
-    dock.setToolTip(title)
+    dock.setToolTip(tr(title))
     dock.setWidget(widget)
     window.addDockWidget(area, dock)
     if tabify_with and tabify_with in window.docks:
@@ -26,19 +31,30 @@ def add_panel(window, title: str, widget, area=QtCore.Qt.RightDockWidgetArea, ta
 
 
 def build_menus(window) -> None:
-    file = window.menuBar().addMenu("&File")
-    for text, slot, key in (("&New run…", window.new_run, QtGui.QKeySequence.New),
-                            ("&Open run…", window.open_run_dialog, QtGui.QKeySequence.Open),
-                            ("&Duplicate run…", window.duplicate_run, None)):
+    file = window.menuBar().addMenu(tr("&File"))
+    for text, slot, key in ((tr("&New run…"), window.new_run, QtGui.QKeySequence.New),
+                            (tr("&Open run…"), window.open_run_dialog, QtGui.QKeySequence.Open),
+                            (tr("&Duplicate run…"), window.duplicate_run, None)):
         act = file.addAction(text)
         act.triggered.connect(slot)
         if key is not None:
             act.setShortcut(key)
     file.addSeparator()
-    quit_ = file.addAction("&Quit")
+    quit_ = file.addAction(tr("&Quit"))
     quit_.setShortcut(QtGui.QKeySequence.Quit)
     quit_.triggered.connect(window.close)
-    window.view_menu = window.menuBar().addMenu("&View")
+    window.view_menu = window.menuBar().addMenu(tr("&View"))
+    window.language_menu = window.view_menu.addMenu(tr("&Language"))
+    group = QtGui.QActionGroup(window.language_menu)
+    window.language_actions = {}
+    for code, name in LANGUAGES.items():   # each language in its own words: never translated
+        act = window.language_menu.addAction(name)
+        act.setCheckable(True)
+        act.setData(code)
+        group.addAction(act)
+        act.triggered.connect(lambda _=False, code=code: window.set_language(code))
+        window.language_actions[code] = act
+    window.view_menu.addSeparator()
     for dock in window.docks.values():
         window.view_menu.addAction(dock.toggleViewAction())
 
