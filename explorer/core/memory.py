@@ -45,11 +45,14 @@ def check_fits(nbytes: float, what: str, error: type = None) -> int:
 
     `what` starts the one-line message and names the setting ("folder:x: --image-size 9000
     (60 images of 3x9000x9000 as float32)"); `error` is the exception class raised
-    (MemoryError by default). Does nothing when the available memory is unknown.
+    (MemoryError by default), with a Said (explorer/core/said.py: the window shows it through
+    tr() in its language). Does nothing when the available memory is unknown.
     Returns nbytes as an int."""
     nbytes = int(nbytes)
     avail = available_memory_bytes()
     if avail is not None and nbytes > avail:
-        raise (error or MemoryError)(f"{what} needs about {gib(nbytes)}, more than the "
-                                      f"{gib(avail)} of memory available")
+        from explorer.core.said import QT_TR_NOOP, Said
+        raise (error or MemoryError)(Said(QT_TR_NOOP("{what} needs about {need}, more than the {available} of "
+                                                     "memory available"), what=what, need=gib(nbytes),
+                                          available=gib(avail)))
     return nbytes

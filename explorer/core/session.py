@@ -23,6 +23,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from explorer.core.errors import first_line
+from explorer.core.said import QT_TR_NOOP, Said, text_of
+from explorer.core.text import tr
 from explorer.core.training import events as E
 from explorer.core.training.weight_requests import WeightRequests
 
@@ -32,7 +34,8 @@ STATE = "state"            # (view): the worker's state as the shown run sees it
 PROGRESS = "progress"      # (Progress): the newest progress of the worker's run (any run)
 RECORDS = "records"        # (context, records): new metrics.jsonl records of the shown run
 CHECKPOINT = "checkpoint"  # (context, first): the shown run's weights were reloaded
-MESSAGE = "message"        # (text, level): level "info" (status line), "warning", "error"
+MESSAGE = "message"        # (text, level): level "info" (status line), "warning", "error"; the
+                           # text is in the window's language (explorer/core/text.py)
 RUNS = "runs"              # (): the list of runs, or a run's status in it, changed
 WEIGHTS = "weights"        # (WeightsSnapshot, why): the trainer's weights; why: "view", "before", "after"
 # and the engine event's class name ("WeightsSnapshot", "CodesRestarted", "LrChanged", ...)
@@ -65,11 +68,21 @@ class Session:
         self.worker = None               # the worker of this window's training run, or None
         self.worker_dir: str | None = None
         self.state = WorkerState.IDLE
-        self.failure = ""                # the last failure of the worker's run
+        self._failure = ""               # the last failure of the worker's run (see `failure`)
         self.worker_step: int | None = None   # the newest step the worker reported
         self.requests = WeightRequests()
         self._ended = False              # the worker said Finished or Failed
         self._observers: dict[str, list] = defaultdict(list)
+
+    @property
+    def failure(self) -> str:
+        """The last failure of the worker's run, in the window's language now (the trainer's
+        line is said again: explorer/core/said.py); "" when none."""
+        return text_of(self._failure)
+
+    @failure.setter
+    def failure(self, line) -> None:
+        self._failure = line
 
     # -- observing ---------------------------------------------------------------------
     def on(self, name: str, fn) -> None:
@@ -158,7 +171,7 @@ class Session:
         """Hand the session a worker for `spec` (not started yet). False, with a message, when
         one already trains."""
         if self.training:
-            self.say("A run is already training; stop it before starting another.", "warning")
+            self.say(tr("A run is already training; stop it before starting another."), "warning")
             return False
         self.worker, self.worker_dir = worker, str(Path(spec.run_dir).resolve())
         self.worker_step, self.failure, self._ended = None, "", False
@@ -177,7 +190,7 @@ class Session:
     def stop(self) -> None:
         """Stop after the current step: a checkpoint and the final evaluation."""
         if self.send("stop"):
-            self.say("Stopping: saving a checkpoint…")
+            self.say(tr("Stopping: saving a checkpoint…"))
 
     def halt(self) -> bool:
         """Stop now, saving a checkpoint; the final evaluation is left for later."""
@@ -211,8 +224,9 @@ class Session:
         if worker is not None and worker is not self.worker:
             return
         if not self._ended:
-            self.failure = "the training process ended unexpectedly; the last checkpoint is kept"
-            self.say(f"{Path(self.worker_dir or '').name}: {self.failure}.", "error")
+            self.failure = Said(QT_TR_NOOP("the training process ended unexpectedly; the last checkpoint is kept"))
+            self.say(tr("{run}: the training process ended unexpectedly; the last checkpoint is kept.").format(
+                run=Path(self.worker_dir or '').name), "error")
             self.state = WorkerState.FAILED
         elif self.state != WorkerState.FAILED:
             self.state = WorkerState.IDLE
@@ -228,7 +242,8 @@ class Session:
             try:
                 self.open(ev.run_dir)
             except Exception as e:   # noqa: BLE001 - the run trains; the window says why it cannot show it
-                self.say(f"Cannot show {ev.run_dir}: {first_line(e)}", "error")
+                self.say(tr("Cannot show {path}: {reason}").format(path=ev.run_dir, reason=text_of(first_line(e))),
+                         "error")
         self._set(WorkerState.TRAINING)
         self.emit(RUNS)
 
@@ -246,27 +261,34 @@ class Session:
         self._ended = True
         self.failure = ev.message
         self._set(WorkerState.FAILED)
-        self.say(f"{name}: training stopped with an error at {ev.message}", "error")
+        self.say(tr("{run}: training stopped with an error at {message}").format(run=name, message=text_of(ev.message)),
+                 "error")
 
     def _on_Finished(self, ev, name) -> None:
         self._ended = True
-        what = "stopped" if ev.stopped else "finished"
-        self.say(f"{name}: training {what} at step {ev.step} (checkpoint saved).")
+        if ev.stopped:
+            self.say(tr("{run}: training stopped at step {step} (checkpoint saved).").format(run=name, step=ev.step))
+        else:
+            self.say(tr("{run}: training finished at step {step} (checkpoint saved).").format(run=name, step=ev.step))
 
     def _on_Checkpointed(self, ev, name) -> None:
         self.emit(RUNS)
 
     def _on_Notice(self, ev, name) -> None:
-        self.say(f"{name}: {ev.message}", "warning")
+        self.say(tr("{run}: {message}").format(run=name, message=text_of(ev.message)), "warning")
 
     def _on_AlertRaised(self, ev, name) -> None:
-        self.say(f"{name}: {ev.message} (step {ev.step})", "warning")
+        self.say(tr("{run}: {message} (step {step})").format(run=name, message=text_of(ev.message), step=ev.step),
+                 "warning")
 
     def _on_CodesRestarted(self, ev, name) -> None:
-        self.say(f"{name}: re-seeded {len(ev.codes)} dead codes at step {ev.step}")
+        self.say(tr("{run}: re-seeded {n} dead codes at step {step}").format(run=name, n=len(ev.codes), step=ev.step))
 
     def _on_SettingChanged(self, ev, name) -> None:
-        self.say(f"{name}: automatic dead-code restarts {'on' if ev.value else 'off'} from step {ev.step}")
+        if ev.value:
+            self.say(tr("{run}: automatic dead-code restarts on from step {step}").format(run=name, step=ev.step))
+        else:
+            self.say(tr("{run}: automatic dead-code restarts off from step {step}").format(run=name, step=ev.step))
 
     # -- the GAN monitor's step protocol (explorer/core/training/weight_requests.py) -------
     def want_view_weights(self) -> bool:

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from explorer.core.memory import check_fits
+from explorer.core.said import QT_TR_NOOP, Said, joined
 
 log = logging.getLogger("explorer")
 
@@ -204,7 +205,9 @@ def _mixture(name: str, modes: np.ndarray, sigma: float) -> Dataset:
     rng = np.random.default_rng(SPLIT_SEED)
     y = rng.integers(0, len(modes), TOY_POINTS)
     x = (modes[y] + sigma * rng.standard_normal((TOY_POINTS, 2))).astype(np.float32)
-    return _from_arrays(name, "points", x, y, [f"mode {i}" for i in range(len(modes))],
+    from explorer.core.said import QT_TR_NOOP, Said
+    # a label the window shows: said again in its language where it is drawn (said.text_of)
+    return _from_arrays(name, "points", x, y, [Said(QT_TR_NOOP("mode {i}"), i=i) for i in range(len(modes))],
                         test_size=0.1, modes=modes, sigma=sigma)
 
 
@@ -268,10 +271,11 @@ def load_torchvision(name: str, data_dir: Path | None = None, download: bool = F
         if download and "download" in text:
             raise DatasetError(_download_failed(name, root, files, e)) from e
         if "not found" not in text and "corrupted" not in text:
-            raise DatasetError(f"{name}: {_one_line(str(e))}") from e
+            raise DatasetError(Said(QT_TR_NOOP("{name}: {error}"), name=name, error=_one_line(str(e)))) from e
         where = expected_location(name, root)
-        raise DatasetError(f"{name} is not in {where} (expected {', '.join(files)}); "
-                           f"run with --download once while online, or copy the files there") from e
+        raise DatasetError(Said(QT_TR_NOOP("{name} is not in {where} (expected {files}); run with --download "
+                                           "once while online, or copy the files there"),
+                                name=name, where=str(where), files=", ".join(files))) from e
     except OSError as e:  # a download that could not reach the network, or a full or read-only disk
         raise DatasetError(_download_failed(name, root, files, e)) from e
 
@@ -288,7 +292,7 @@ def _one_line(text: str) -> str:
     return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
-def _download_failed(name: str, root: Path, files: list, err: BaseException) -> str:
+def _download_failed(name: str, root: Path, files: list, err: BaseException) -> Said:
     """One line for a download that failed: the dataset, why, where its files go and which.
 
     torchvision's own message spans several lines ("Error downloading x.gz:", then a
@@ -300,8 +304,9 @@ def _download_failed(name: str, root: Path, files: list, err: BaseException) -> 
     reason = str(reason)
     m = re.fullmatch(r"<urlopen error (.*)>", reason)
     reason = m.group(1) if m else reason
-    return (f"{name}: download into {expected_location(name, root)} failed ({_one_line(reason)}); "
-            f"copy {', '.join(files)} there, or run with --download again while online")
+    return Said(QT_TR_NOOP("{name}: download into {where} failed ({reason}); copy {files} there, or run "
+                           "with --download again while online"),
+                name=name, where=str(expected_location(name, root)), reason=_one_line(reason), files=", ".join(files))
 
 
 # -- any folder of images ----------------------------------------------------------
@@ -352,19 +357,31 @@ def _names(paths: list, root: Path, shown: int = 3) -> str:
     return ", ".join(names) + (", ..." if len(paths) > shown else "")
 
 
-def _skipped_line(skipped: dict, root: Path, cap: int) -> str:
+def _skipped_line(skipped: dict, root: Path, cap: int) -> Said:
     """'skipped 3 files: 2 unreadable (a.png, b.jpg), 1 larger than the 89-megapixel cap (big.png)'"""
     total = sum(len(v) for v in skipped.values())
-    what = {"unreadable": "unreadable", "large": f"larger than the {cap // 10**6}-megapixel cap",
-            "memory": "too large to decode in the memory available"}
-    parts = [f"{len(v)} {what[k]} ({_names(v, root)})" for k, v in skipped.items() if v]
-    return f"skipped {total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
+    what = {"unreadable": QT_TR_NOOP("{n} unreadable ({names})"),
+            "large": QT_TR_NOOP("{n} larger than the {cap}-megapixel cap ({names})"),
+            "memory": QT_TR_NOOP("{n} too large to decode in the memory available ({names})")}
+    parts = joined(Said(what[k], n=len(v), names=_names(v, root), cap=cap // 10**6) for k, v in skipped.items() if v)
+    if total == 1:
+        return Said(QT_TR_NOOP("skipped 1 file: {parts}"), parts=parts)
+    return Said(QT_TR_NOOP("skipped {total} files: {parts}"), total=total, parts=parts)
 
 
 def _check_folder_fits(path: str, n: int, c: int, size: int, at_least: bool = False) -> None:
-    check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE,
-               f"folder:{path}: --image-size {size} ({n} image{'s' if n != 1 else ''} of "
-               f"{'at least ' if at_least else ''}{c}x{size}x{size} as float32)", DatasetError)
+    if n == 1:
+        what = (Said(QT_TR_NOOP("folder:{path}: --image-size {size} (1 image of at least {c}x{size}x{size} "
+                                "as float32)"), path=path, size=size, c=c) if at_least else
+                Said(QT_TR_NOOP("folder:{path}: --image-size {size} (1 image of {c}x{size}x{size} as float32)"),
+                     path=path, size=size, c=c))
+    elif at_least:
+        what = Said(QT_TR_NOOP("folder:{path}: --image-size {size} ({n} images of at least {c}x{size}x{size} "
+                               "as float32)"), path=path, size=size, n=n, c=c)
+    else:
+        what = Said(QT_TR_NOOP("folder:{path}: --image-size {size} ({n} images of {c}x{size}x{size} as float32)"),
+                    path=path, size=size, n=n, c=c)
+    check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE, what, DatasetError)
 
 
 def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Dataset:
@@ -378,10 +395,11 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Data
 
     root = Path(path).expanduser()
     if not root.is_dir():
-        raise DatasetError(f"folder:{path}: no such directory")
+        raise DatasetError(Said(QT_TR_NOOP("folder:{path}: no such directory"), path=path))
     channels = str(channels)
     if channels not in ("auto", "1", "3"):
-        raise DatasetError(f"folder:{path}: channels must be auto, 1 or 3, got {channels!r}")
+        raise DatasetError(Said(QT_TR_NOOP("folder:{path}: channels must be auto, 1 or 3, got {channels}"),
+                                path=path, channels=repr(channels)))
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
     if files:
         # before any decoding, with the fewest channels the images could have
@@ -404,11 +422,16 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Data
             names.append((p.parent.relative_to(root).parts or ("(root)",))[0])
     skipped_line = _skipped_line(skipped, root, cap) if any(skipped.values()) else ""
     if not arrays:
-        raise DatasetError(f"folder:{path}: no readable images (looked for {' '.join(IMAGE_EXTS)})"
-                           + (f"; {skipped_line}" if skipped_line else ""))
+        if skipped_line:
+            raise DatasetError(Said(QT_TR_NOOP("folder:{path}: no readable images (looked for {exts}); {skipped}"),
+                                    path=path, exts=" ".join(IMAGE_EXTS), skipped=skipped_line))
+        raise DatasetError(Said(QT_TR_NOOP("folder:{path}: no readable images (looked for {exts})"),
+                                path=path, exts=" ".join(IMAGE_EXTS)))
     if len(arrays) < 2:
-        raise DatasetError(f"folder:{path}: only one readable image; need at least two"
-                           + (f" ({skipped_line})" if skipped_line else ""))
+        if skipped_line:
+            raise DatasetError(Said(QT_TR_NOOP("folder:{path}: only one readable image; need at least two "
+                                               "({skipped})"), path=path, skipped=skipped_line))
+        raise DatasetError(Said(QT_TR_NOOP("folder:{path}: only one readable image; need at least two"), path=path))
     c = {"auto": 1 if all(greys) else 3, "1": 1, "3": 3}[channels]
     _check_folder_fits(path, len(arrays), c, image_size)
     for i, arr in enumerate(arrays):   # (s, s) grey, or (s, s, 3) colour: c == 1 only if all are grey
@@ -423,8 +446,8 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Data
     ds = Dataset(f"folder:{path}", "image", t(xtr).float().div_(255.0), t(ytr).long(),
                  t(xte).float().div_(255.0), t(yte).long(), label_names)
     if skipped_line:
-        msg = f"folder:{path}: {skipped_line}"
-        log.warning(msg)
+        msg = Said(QT_TR_NOOP("folder:{path}: {skipped}"), path=path, skipped=skipped_line)
+        log.warning(msg.english())
         ds.warnings.append(msg)
     return ds
 
@@ -447,7 +470,8 @@ TOY_NAMES = ("ring8", "grid25", "moons", "spiral")
 def check_name(name: str) -> None:
     if name in OFFLINE or name in TORCHVISION or name.startswith("folder:"):
         return
-    raise DatasetError(f"unknown dataset {name!r}; valid: {', '.join(DATASET_NAMES)}")
+    raise DatasetError(Said(QT_TR_NOOP("unknown dataset {name}; valid: {valid}"), name=repr(name),
+                            valid=", ".join(DATASET_NAMES)))
 
 
 @functools.lru_cache(maxsize=8)

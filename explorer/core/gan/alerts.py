@@ -21,8 +21,10 @@ stretch; a signal back above its threshold re-arms it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
+from explorer.core.said import QT_TR_NOOP, Said
 from explorer.core.training.events import AlertRaised
 
 COVERAGE_THRESHOLD = 0.75
@@ -49,18 +51,20 @@ class AlertRules:
             raise ValueError("alert_evals must be at least 1, alert_steps and alert_warmup at least 0")
 
 
-def signals(metrics: dict) -> dict[str, tuple[float, str]]:
-    """name -> (value, how to say it) for the coverage signals present in `metrics`."""
+def signals(metrics: dict) -> dict[str, tuple[float, Said]]:
+    """name -> (value, how to say it) for the coverage signals present in `metrics`. The
+    sayings are Saids (explorer/core/said.py): the trainer writes them in English, the window
+    says them again in its language."""
     out = {}
     n, k = metrics.get("n_modes"), metrics.get("modes_captured")
     if isinstance(n, int) and n > 0 and isinstance(k, int):
-        out["mode_coverage"] = (k / n, f"mode coverage {k}/{n}")
+        out["mode_coverage"] = (k / n, Said(QT_TR_NOOP("mode coverage {k}/{n}"), k=k, n=n))
     hist, c = metrics.get("label_hist"), metrics.get("classes_covered")
     if hist and isinstance(c, int):
-        out["class_coverage"] = (c / len(hist), f"classes covered {c}/{len(hist)}")
+        out["class_coverage"] = (c / len(hist), Said(QT_TR_NOOP("classes covered {c}/{n}"), c=c, n=len(hist)))
     r = metrics.get("diversity_ratio")
     if isinstance(r, (int, float)) and not isinstance(r, bool):
-        out["diversity"] = (float(r), f"diversity {r:.2f} of real data's")
+        out["diversity"] = (float(r), Said(QT_TR_NOOP("diversity {ratio:.2f} of real data's"), ratio=r))
     return out
 
 
@@ -102,10 +106,13 @@ class CollapseMonitor:
             if (not t.fired and t.count >= self.rules.evals
                     and step - t.since >= self.rules.min_steps):
                 t.fired = True
-                how = "fell below" if t.armed else "has stayed below"
-                alerts.append(AlertRaised(
-                    step, f"mode collapse suspected: {said} {how} {limit:g} since step {t.since}",
-                    name, round(value, 4), limit, t.since))
+                if t.armed:
+                    message = Said(QT_TR_NOOP("mode collapse suspected: {signal} fell below {limit:g} "
+                                              "since step {since}"), signal=said, limit=limit, since=t.since)
+                else:
+                    message = Said(QT_TR_NOOP("mode collapse suspected: {signal} has stayed below {limit:g} "
+                                              "since step {since}"), signal=said, limit=limit, since=t.since)
+                alerts.append(AlertRaised(step, message, name, round(value, 4), limit, t.since))
         return alerts
 
     def replay(self, records: list[dict]) -> None:
@@ -116,11 +123,56 @@ class CollapseMonitor:
 
 
 def alert_record(alert: AlertRaised) -> dict:
-    """The metrics.jsonl line for an alert."""
-    return {"kind": "alert", **asdict(alert)}
+    """The metrics.jsonl line for an alert: its English message, and under "said" its template
+    and fields, so the window says it in its own language (alert_message)."""
+    record = {"kind": "alert", **asdict(alert)}
+    if isinstance(alert.message, Said):
+        record["message"] = alert.message.english()
+        record["said"] = alert.message.plain()
+    return record
+
+
+def alert_message(record: dict) -> str:
+    """An alert record's message in the window's language. A record written before alerts
+    carried their template (the shipped demo runs') is read back from its English words."""
+    said = Said.from_plain(record.get("said")) or said_again(str(record.get("message", "alert")))
+    return said.text() if said is not None else str(record.get("message", "alert"))
+
+
+_OLD_ALERT = re.compile(r"mode collapse suspected: (?P<signal>.+) (?P<how>fell below|has stayed below) "
+                        r"(?P<limit>\S+) since step (?P<since>\d+)")
+_OLD_SIGNALS = (
+    (re.compile(r"mode coverage (?P<k>\d+)/(?P<n>\d+)"),
+     lambda m: Said(QT_TR_NOOP("mode coverage {k}/{n}"), k=int(m["k"]), n=int(m["n"]))),
+    (re.compile(r"classes covered (?P<c>\d+)/(?P<n>\d+)"),
+     lambda m: Said(QT_TR_NOOP("classes covered {c}/{n}"), c=int(m["c"]), n=int(m["n"]))),
+    (re.compile(r"diversity (?P<ratio>\S+) of real data's"),
+     lambda m: Said(QT_TR_NOOP("diversity {ratio:.2f} of real data's"), ratio=float(m["ratio"]))),
+)
+
+
+def said_again(message: str) -> Said | None:
+    """The Said of an alert message CollapseMonitor wrote in English (None for other words)."""
+    m = _OLD_ALERT.fullmatch(message)
+    if m is None:
+        return None
+    signal = m["signal"]
+    for pattern, said in _OLD_SIGNALS:
+        s = pattern.fullmatch(signal)
+        if s is not None:
+            signal = said(s)
+            break
+    try:
+        limit = float(m["limit"])
+    except ValueError:
+        return None
+    template = (QT_TR_NOOP("mode collapse suspected: {signal} fell below {limit:g} since step {since}")
+                if m["how"] == "fell below" else
+                QT_TR_NOOP("mode collapse suspected: {signal} has stayed below {limit:g} since step {since}"))
+    return Said(template, signal=signal, limit=limit, since=int(m["since"]))
 
 
 def alerts_in(records: list[dict]) -> list[dict]:
     """A run's alerts (records from runs.history), as eval lists them."""
-    return [{k: v for k, v in r.items() if k not in ("kind", "time")}
+    return [{k: v for k, v in r.items() if k not in ("kind", "time", "said")}
             for r in records if r.get("kind") == "alert"]

@@ -30,6 +30,8 @@ import torch
 from models import ADVERSARIAL, CONDITIONAL
 from models.nets import eval_mode
 
+from explorer.core.text import tr
+
 EPS = 1e-6
 DEFAULT_PERCENTILE = 80.0
 PARTNERS = ("copies", "real")
@@ -125,8 +127,9 @@ def _drs(model, n, pack, percentile, burn_in, batch, seed, condition, max_propos
     while accepted < n:
         check()
         if proposed >= max_proposals:
-            raise ValueError(f"rejection sampling kept only {accepted} of {n} samples in {proposed} proposals "
-                             f"(acceptance {accepted / proposed:.2%}); lower the percentile")
+            raise ValueError(tr("rejection sampling kept only {accepted} of {n} samples in {proposed} proposals "
+                                "(acceptance {rate:.2%}); lower the percentile").format(
+                accepted=accepted, n=n, proposed=proposed, rate=accepted / proposed))
         x, y, logit = propose(batch)
         proposed += batch
         logit_max = max(logit_max, float(logit.max()))

@@ -8,7 +8,8 @@ Methods, with what each costs here (5,000 latents of dimension 20, 2 cores):
   tsne  openTSNE (FFT-accelerated): tens of seconds
 
 `project` calls `progress(fraction, stage)` where the library allows; an
-exception raised from the callback aborts the projection (cancellation).
+exception raised from the callback aborts the projection (cancellation). The stages are
+the words of STAGES (a window shows tr(stage)).
 """
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ from typing import Callable
 
 import numpy as np
 
-log = logging.getLogger("explorer")
+from explorer.core.said import QT_TR_NOOP, Said
 
+# the stages `progress` names (marked for the catalogue: the window shows tr(stage))
+STAGES = (QT_TR_NOOP("neighbours"), QT_TR_NOOP("layout"))
 
 log = logging.getLogger("explorer")
 
@@ -297,7 +300,7 @@ class _EpochSink:
 
 def _umap(x: np.ndarray, params: dict, progress: Progress) -> np.ndarray:
     if len(x) < 4:
-        raise MapError(f"umap needs at least 4 points, got {len(x)}")
+        raise MapError(Said(QT_TR_NOOP("umap needs at least 4 points, got {n}"), n=len(x)))
     progress(0.0, "neighbours")
     return umap_model(params, len(x), progress).fit_transform(x)
 
@@ -307,7 +310,7 @@ def _tsne(x: np.ndarray, params: dict, progress: Progress) -> np.ndarray:
 
     n = len(x)
     if n < 4:
-        raise MapError(f"tsne needs at least 4 points, got {n}")
+        raise MapError(Said(QT_TR_NOOP("tsne needs at least 4 points, got {n}"), n=n))
     perplexity = min(params["perplexity"], (n - 1) / 3)
     early, late = 250, 500
     phase = {"offset": 0, "last": 0}

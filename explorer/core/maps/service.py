@@ -33,6 +33,7 @@ import numpy as np
 
 from explorer.core.maps.projection import LatentMap, MapError, map_params, project
 from explorer.core.errors import first_line
+from explorer.core.said import QT_TR_NOOP, Said
 
 PROGRESS_INTERVAL_S = 0.1
 WARM_POINTS = 400
@@ -47,7 +48,7 @@ class ServiceReady:
 
 @dataclass
 class ServiceError:
-    message: str            # one line: the warm-up failed, or the process died
+    message: str            # one line: the warm-up failed, or the process died (a Said: text_of() it)
 
 
 @dataclass
@@ -66,7 +67,7 @@ class JobResult:
 @dataclass
 class JobError:
     job_id: str
-    message: str            # one line
+    message: str            # one line (maybe a Said, explorer/core/said.py: text_of() it to show it)
 
 
 @dataclass
@@ -181,8 +182,10 @@ class MapService:
             out.append(msg)
         if not out and self._proc is not None and not self._proc.is_alive() and not self._reported_death:
             self._reported_death = True
-            out.append(ServiceError(f"the map service stopped unexpectedly (exit code {self._proc.exitcode})"))
-            out += [JobError(j, "the map service stopped before finishing this map") for j in sorted(self._outstanding)]
+            out.append(ServiceError(Said(QT_TR_NOOP("the map service stopped unexpectedly (exit code {code})"),
+                                         code=self._proc.exitcode)))
+            out += [JobError(j, Said(QT_TR_NOOP("the map service stopped before finishing this map")))
+                    for j in sorted(self._outstanding)]
             self._outstanding.clear()
         return out
 
@@ -329,7 +332,7 @@ def _warm_umap(messages, state: _ServiceState) -> None:
         seconds = warm_up_umap()
     except Exception as e:  # an unusable umap-learn: UMAP jobs fail with this line, others still run
         state.warm_error = _one_line(e)
-        messages.put(ServiceError(f"umap-learn could not be prepared: {state.warm_error}"))
+        messages.put(ServiceError(Said(QT_TR_NOOP("umap-learn could not be prepared: {error}"), error=state.warm_error)))
     else:
         messages.put(ServiceReady(seconds, True))
     finally:
@@ -354,7 +357,7 @@ def _run_job(job, messages, state: _ServiceState) -> None:
             while not state.warm.wait(0.1):
                 progress(0.0, COMPILING)
             if state.warm_error:
-                raise MapError(f"umap-learn could not be prepared: {state.warm_error}")
+                raise MapError(Said(QT_TR_NOOP("umap-learn could not be prepared: {error}"), error=state.warm_error))
         result = project(latents, method, params, progress)
     except _Cancel:
         messages.put(JobCancelled(job_id))

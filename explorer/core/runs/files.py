@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from explorer.core.errors import first_line
+from explorer.core.said import QT_TR_NOOP, Said
 
 
 CONFIG, WEIGHTS, TRAINER, STATE, METRICS, SAMPLES, MANIFEST, LOCK = (
@@ -107,11 +108,11 @@ def clean_for_json(obj):
 
 def reason(e: OSError) -> str:
     if isinstance(e, PermissionError):
-        return "permission denied"
+        return Said(QT_TR_NOOP("permission denied"))
     if isinstance(e, FileNotFoundError):
-        return "missing"
+        return Said(QT_TR_NOOP("missing"))
     if isinstance(e, IsADirectoryError):
-        return "is a directory, not a file"
+        return Said(QT_TR_NOOP("is a directory, not a file"))
     return (e.strerror or first_line(e)).lower()
 
 
@@ -119,7 +120,7 @@ def read_bytes(path: Path) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as e:
-        raise CheckpointError(f"{path}: cannot read: {reason(e)}") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: cannot read: {reason}"), path=str(path), reason=reason(e))) from e
 
 
 def read_json(path: Path):
@@ -127,15 +128,18 @@ def read_json(path: Path):
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as e:
-        raise CheckpointError(f"{path}: damaged: not UTF-8 text") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: not UTF-8 text"), path=str(path))) from e
     except ValueError as e:
-        raise CheckpointError(f"{path}: damaged: not valid JSON ({first_line(e)})") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: not valid JSON ({error})"), path=str(path),
+                                   error=first_line(e))) from e
 
 
 def check_dir(run_dir: Path) -> None:
     try:
         if not run_dir.is_dir():
-            raise CheckpointError(f"{run_dir}: " + ("not a directory" if run_dir.exists() else "no such directory"))
+            raise CheckpointError(Said(QT_TR_NOOP("{path}: not a directory"), path=str(run_dir)) if run_dir.exists()
+                                  else Said(QT_TR_NOOP("{path}: no such directory"), path=str(run_dir)))
         os.listdir(run_dir)
     except PermissionError as e:
-        raise CheckpointError(f"{run_dir}: cannot read the run directory: permission denied") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: cannot read the run directory: permission denied"),
+                                   path=str(run_dir))) from e

@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 
 from explorer.core.errors import first_line
+from explorer.core.said import QT_TR_NOOP, Said
 from explorer.core.training.config import TrainConfig
 from models import GenerativeModel, ModelConfig, build_model
 
@@ -33,14 +34,15 @@ def read_config(run_dir: Path) -> tuple[ModelConfig, TrainConfig, dict]:
     check_dir(run_dir)
     path = run_dir / CONFIG
     if not path.exists():
-        raise CheckpointError(f"{run_dir}: not a run directory (no {CONFIG})")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: not a run directory (no {file})"), path=str(run_dir), file=CONFIG))
     raw = read_json(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("model"), dict) or not isinstance(raw.get("train"), dict):
-        raise CheckpointError(f"{path}: damaged: expected an object with 'model' and 'train' settings")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: expected an object with 'model' and 'train' settings"),
+                                   path=str(path)))
     try:
         return ModelConfig.from_dict(raw["model"]), TrainConfig.from_dict(raw["train"]), raw
     except (ValueError, KeyError, TypeError) as e:
-        raise CheckpointError(f"{path}: {first_line(e)}") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: {error}"), path=str(path), error=first_line(e))) from e
 
 
 def read_state(run_dir: Path) -> dict:
@@ -147,6 +149,8 @@ def load_run_data(run: LoadedRun, data_dir=None):
     tc = run.train_cfg
     data = load_dataset(tc.dataset, data_dir or tc.data_dir, False, tc.image_size)
     if tuple(data.shape) != tuple(run.model_cfg.data_shape):
-        raise CheckpointError(f"{run.path / CONFIG}: train.dataset {tc.dataset} has samples of shape "
-                              f"{tuple(data.shape)}, but the model in it takes {tuple(run.model_cfg.data_shape)}")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: train.dataset {dataset} has samples of shape {shape}, but the "
+                                              "model in it takes {expected}"), path=str(run.path / CONFIG),
+                                   dataset=tc.dataset, shape=str(tuple(data.shape)),
+                                   expected=str(tuple(run.model_cfg.data_shape))))
     return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from explorer.core.said import QT_TR_NOOP, Said
 
 from .files import MANIFEST, MANIFEST_VERSION, STATE, TRAINER, WEIGHTS, CheckpointError, atomic_write_bytes, atomic_write_json, read_bytes, read_json
 
@@ -26,16 +27,19 @@ def read_manifest(run_dir: Path) -> dict | None:
         return None
     m = read_json(path)
     if not isinstance(m, dict) or m.get("format") != RUN_FORMAT:
-        raise CheckpointError(f"{path}: damaged: not a {RUN_FORMAT} manifest")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: not a {format} manifest"), path=str(path),
+                                   format=RUN_FORMAT))
     if not isinstance(m.get("version"), int) or m["version"] > MANIFEST_VERSION:
-        raise CheckpointError(f"{path}: format version {m.get('version')!r} is not one this program reads "
-                              f"(up to {MANIFEST_VERSION})")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: format version {version} is not one this program reads "
+                                              "(up to {newest})"), path=str(path), version=repr(m.get('version')),
+                                   newest=MANIFEST_VERSION))
     for key in ("files", "pending"):
         entries = m.get(key, {})
         if not isinstance(entries, dict) or not all(
                 isinstance(e, dict) and isinstance(e.get("size"), int) and isinstance(e.get("sha256"), str)
                 for e in entries.values()):
-            raise CheckpointError(f"{path}: damaged: its {key!r} entries are not name -> size and sha256")
+            raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: its {key} entries are not name -> size and sha256"),
+                                       path=str(path), key=repr(key)))
     m.setdefault("files", {})
     return m
 
@@ -65,18 +69,24 @@ def verify(path: Path, data: bytes, manifest: dict | None) -> None:
     name = path.name
     wanted = [e for e in (manifest["files"].get(name), manifest.get("pending", {}).get(name)) if e]
     if not wanted:
-        raise CheckpointError(f"{path}: not recorded in {MANIFEST}: it was not written with this run's "
-                              f"checkpoint ({SIGN_HINT.format(run=path.parent)})")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: not recorded in {manifest}: it was not written with this "
+                                              "run's checkpoint ({hint})"), path=str(path), manifest=MANIFEST,
+                                   hint=_sign_hint(path.parent)))
     got = file_entry(data)
     if any(got == e for e in wanted):
         return
-    how = (f"{len(data)} bytes, {wanted[0]['size']} expected (truncated or extended)"
-           if all(len(data) != e["size"] for e in wanted) else "same size, different content")
-    raise CheckpointError(f"{path}: damaged: its SHA-256 does not match {MANIFEST} ({how}); "
-                          f"{SIGN_HINT.format(run=path.parent)}")
+    how = (Said(QT_TR_NOOP("{size} bytes, {expected} expected (truncated or extended)"), size=len(data),
+                expected=wanted[0]['size'])
+           if all(len(data) != e["size"] for e in wanted) else Said(QT_TR_NOOP("same size, different content")))
+    raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: its SHA-256 does not match {manifest} ({how}); {hint}"),
+                               path=str(path), manifest=MANIFEST, how=how, hint=_sign_hint(path.parent)))
 
 
-SIGN_HINT = "if you changed it on purpose, re-sign the run with `python main.py sign --run {run}`"
+SIGN_HINT = QT_TR_NOOP("if you changed it on purpose, re-sign the run with `python main.py sign --run {run}`")
+
+
+def _sign_hint(run) -> Said:
+    return Said(SIGN_HINT, run=str(run))
 
 
 def read_verified(path: Path) -> bytes:

@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from explorer.core.said import QT_TR_NOOP, Said
 
 from .files import CheckpointError, clean_for_json, json_default, reason
 
@@ -74,7 +75,7 @@ def read_metrics(path: Path, offset: int = 0, skipped: list | None = None) -> tu
     except FileNotFoundError:
         return [], offset
     except OSError as e:
-        raise CheckpointError(f"{path}: cannot read: {reason(e)}") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: cannot read: {reason}"), path=str(path), reason=reason(e))) from e
     end = data.rfind(b"\n") + 1
     records = []
     pos = offset

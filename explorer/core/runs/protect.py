@@ -6,6 +6,7 @@ import logging
 import os
 import re
 from pathlib import Path
+from explorer.core.said import QT_TR_NOOP, Said
 
 from .files import CONFIG, LOCK, MANIFEST, METRICS, SAMPLES, STATE, TRAINER, UMASK, WEIGHTS, CheckpointError
 from .manifest import is_run_dir
@@ -22,11 +23,13 @@ def _protected(p: Path) -> str | None:
     home = Path(os.path.expanduser("~")).resolve()
     cwd = Path.cwd().resolve()
     if p == Path(p.anchor):
-        return "the root of the file system"
+        return Said(QT_TR_NOOP("the root of the file system"))
     if p == home or p in home.parents:
-        return "your home directory" if p == home else "a folder holding your home directory"
+        return Said(QT_TR_NOOP("your home directory")) if p == home else \
+            Said(QT_TR_NOOP("a folder holding your home directory"))
     if p == cwd or p in cwd.parents:
-        return "the working directory" if p == cwd else "a folder holding the working directory"
+        return Said(QT_TR_NOOP("the working directory")) if p == cwd else \
+            Said(QT_TR_NOOP("a folder holding the working directory"))
     return None
 
 
@@ -37,38 +40,43 @@ def prepare_run_dir(out, overwrite: bool = False) -> Path:
     --overwrite only the files the program wrote into the run are deleted."""
     text = os.fspath(out) if out is not None else ""
     if not str(text).strip():
-        raise RunDirRefused("--out is empty: name a directory for the run")
+        raise RunDirRefused(Said(QT_TR_NOOP("--out is empty: name a directory for the run")))
     path = Path(text).expanduser()
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:
-        raise RunDirRefused(f"{os.fsencode(path)!r}: the name holds bytes that are not UTF-8; choose another --out") from None
+        raise RunDirRefused(Said(QT_TR_NOOP("{path}: the name holds bytes that are not UTF-8; choose another --out"),
+                                 path=repr(os.fsencode(path)))) from None
     resolved = path.resolve()
     why = _protected(resolved)
     if why:
-        raise RunDirRefused(f"{path}: refusing to make a run in {why}; choose a new directory for --out")
+        raise RunDirRefused(Said(QT_TR_NOOP("{path}: refusing to make a run in {why}; choose a new directory for --out"),
+                                 path=str(path), why=why))
     if path.is_symlink() and not path.exists():
-        raise RunDirRefused(f"{path}: a link to nothing; choose another --out")
+        raise RunDirRefused(Said(QT_TR_NOOP("{path}: a link to nothing; choose another --out"), path=str(path)))
     if not path.exists():
         return path
     if not path.is_dir():
-        raise RunDirRefused(f"{path}: is a file, not a directory; choose another --out")
+        raise RunDirRefused(Said(QT_TR_NOOP("{path}: is a file, not a directory; choose another --out"), path=str(path)))
     try:
         entries = os.listdir(path)
     except PermissionError:
-        raise RunDirRefused(f"{path}: cannot read the directory: permission denied") from None
+        raise RunDirRefused(Said(QT_TR_NOOP("{path}: cannot read the directory: permission denied"),
+                                 path=str(path))) from None
     if not entries:
         return path
     if not is_run_dir(path):
         legacy = (path / CONFIG).exists() and (path / WEIGHTS).exists()
         raise RunDirRefused(
-            f"{path}: holds a run without {MANIFEST} (from an older version): adopt it with "
-            f"`python main.py sign --run {path}` first, or choose another --out" if legacy else
-            f"{path}: not empty and not a run directory; nothing was written: choose a new or empty --out")
+            Said(QT_TR_NOOP("{path}: holds a run without {manifest} (from an older version): adopt it with "
+                            "`python main.py sign --run {path}` first, or choose another --out"),
+                 path=str(path), manifest=MANIFEST) if legacy else
+            Said(QT_TR_NOOP("{path}: not empty and not a run directory; nothing was written: choose a new or "
+                            "empty --out"), path=str(path)))
     if not overwrite:
         from explorer.core.training.engine import RunExists
-        raise RunExists(f"{path} already holds a run; pass --resume to continue it, --overwrite to replace "
-                        f"it, or choose another --out")
+        raise RunExists(Said(QT_TR_NOOP("{path} already holds a run; pass --resume to continue it, --overwrite to "
+                                        "replace it, or choose another --out"), path=str(path)))
     with RunLock(path):
         kept = remove_run_files(path)
     if kept:
@@ -147,8 +155,12 @@ def check_no_links(run_dir: Path) -> None:
     for name in (*_OWN_FILES, *_OWN_PATTERNS):
         p = run_dir / name
         if p.is_symlink():
-            raise CheckpointError(f"{p}: is a link (to {os.readlink(p)}); the program writes only inside a run: "
-                                  f"replace the link with the {'folder' if name in _OWN_PATTERNS else 'file'} itself")
+            raise CheckpointError(
+                Said(QT_TR_NOOP("{path}: is a link (to {target}); the program writes only inside a run: replace the "
+                                "link with the folder itself"), path=str(p), target=os.readlink(p))
+                if name in _OWN_PATTERNS else
+                Said(QT_TR_NOOP("{path}: is a link (to {target}); the program writes only inside a run: replace the "
+                                "link with the file itself"), path=str(p), target=os.readlink(p)))
 
 
 class RunLock:
@@ -168,8 +180,8 @@ class RunLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise CheckpointError(f"{self.path.parent}: another process is training this run right now; "
-                                  f"stop it first, or choose another --out") from None
+            raise CheckpointError(Said(QT_TR_NOOP("{path}: another process is training this run right now; stop it "
+                                              "first, or choose another --out"), path=str(self.path.parent))) from None
         self.fd = fd
         return self
 

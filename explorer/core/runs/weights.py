@@ -12,6 +12,7 @@ import torch
 
 from explorer.core.errors import first_line
 from explorer.core.memory import check_fits
+from explorer.core.said import QT_TR_NOOP, Said
 from models import ModelConfig, build_model
 
 from .files import CONFIG, CheckpointError, atomic_write_bytes
@@ -36,22 +37,25 @@ def parse_weights(path: Path, data: bytes) -> tuple[dict, dict]:
     from safetensors.torch import load
 
     if len(data) < 8:
-        raise CheckpointError(f"{path}: damaged: {len(data)} bytes, too short for a weights file")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: {n} bytes, too short for a weights file"),
+                                   path=str(path), n=len(data)))
     n = int.from_bytes(data[:8], "little")
     if n > len(data) - 8:
-        raise CheckpointError(f"{path}: damaged: truncated ({len(data)} bytes, its header alone "
-                              f"claims {n})")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: truncated ({size} bytes, its header alone claims {n})"),
+                                   path=str(path), size=len(data), n=n))
     try:
         header = json.loads(data[8:8 + n])
         meta = header.get("__metadata__") or {}
         state = load(data)
     except Exception as e:  # safetensors raises its own error types for bad headers
-        raise CheckpointError(f"{path}: damaged: not a readable safetensors file ({first_line(e)[:120]})") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: not a readable safetensors file ({error})"),
+                                   path=str(path), error=first_line(e)[:120])) from e
     if not isinstance(meta, dict):
-        raise CheckpointError(f"{path}: damaged: its metadata is not a table")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: its metadata is not a table"), path=str(path)))
     for k, t in state.items():
         if t.is_floating_point() and not bool(torch.isfinite(t).all()):
-            raise CheckpointError(f"{path}: tensor {k} holds NaN or infinite values: refused")
+            raise CheckpointError(Said(QT_TR_NOOP("{path}: tensor {name} holds NaN or infinite values: refused"),
+                                       path=str(path), name=k))
     return state, meta
 
 
@@ -62,9 +66,11 @@ def meta_int(path: Path, meta: dict, key: str, default: int | None = 0) -> int:
     try:
         n = int(v)
     except (TypeError, ValueError):
-        raise CheckpointError(f"{path}: its metadata {key}={v!r} is not a whole number") from None
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: its metadata {key}={value} is not a whole number"),
+                                   path=str(path), key=key, value=repr(v))) from None
     if n < 0:
-        raise CheckpointError(f"{path}: its metadata {key}={n} is negative")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: its metadata {key}={value} is negative"), path=str(path),
+                                   key=key, value=n))
     return n
 
 
@@ -92,12 +98,13 @@ def load_trainer_state(path: Path) -> dict:
             warnings.simplefilter("ignore")
             state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:
-        raise CheckpointError(f"{path}: refused to load: the file asks to run code "
-                              f"({first_line(e)[:120]})") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: refused to load: the file asks to run code ({error})"),
+                                   path=str(path), error=first_line(e)[:120])) from e
     except Exception as e:
-        raise CheckpointError(f"{path}: damaged: corrupt or truncated trainer state ({first_line(e)[:120]})") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: corrupt or truncated trainer state ({error})"),
+                                   path=str(path), error=first_line(e)[:120])) from e
     if not isinstance(state, dict):
-        raise CheckpointError(f"{path}: damaged: not a trainer state")
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: damaged: not a trainer state"), path=str(path)))
     return state
 
 
@@ -107,13 +114,14 @@ def fit_weights(path: Path, model: torch.nn.Module, state_dict: dict) -> None:
     own = model.state_dict()
     for k, t in state_dict.items():
         if k in own and t.dtype != own[k].dtype:
-            raise CheckpointError(f"{path}: tensor {k} is {str(t.dtype).replace('torch.', '')}, the model "
-                                  f"expects {str(own[k].dtype).replace('torch.', '')}")
+            raise CheckpointError(Said(QT_TR_NOOP("{path}: tensor {name} is {dtype}, the model expects {expected}"),
+                                       path=str(path), name=k, dtype=str(t.dtype).replace('torch.', ''),
+                                       expected=str(own[k].dtype).replace('torch.', '')))
     try:
         model.load_state_dict(state_dict)
     except RuntimeError as e:
-        raise CheckpointError(f"{path}: weights do not fit the model in {CONFIG} "
-                              f"({first_line(e)[:160]})") from e
+        raise CheckpointError(Said(QT_TR_NOOP("{path}: weights do not fit the model in {file} ({error})"),
+                                   path=str(path), file=CONFIG, error=first_line(e)[:160])) from e
 
 
 def check_model_fits(model_cfg: ModelConfig, source) -> int:

@@ -18,6 +18,8 @@ import torch
 from models import CONDITIONAL, GENERATE, GenerativeModel
 from models.nets import eval_mode
 
+from explorer.core.text import tr
+
 DEFAULT_BATCH = 500
 
 
@@ -151,8 +153,9 @@ def rejection_sample(model: GenerativeModel, n: int, classifier, min_confidence:
     with eval_mode(model):
         while accepted < n:
             if drawn >= limit:
-                raise ValueError(f"only {accepted} of {n} samples reached confidence {t:g} in {drawn} draws "
-                                 f"(acceptance {accepted / drawn:.1%}); lower the threshold")
+                raise ValueError(tr("only {accepted} of {n} samples reached confidence {threshold:g} in {drawn} "
+                                    "draws (acceptance {rate:.1%}); lower the threshold").format(
+                    accepted=accepted, n=n, threshold=t, drawn=drawn, rate=accepted / drawn))
             part = _score(model, classifier, min(batch, limit - drawn), g, condition)
             ok = part.passing(t, match_condition)
             drawn += len(part)

@@ -27,6 +27,7 @@ from models import ADVERSARIAL, GenerativeModel, ModelConfig, build_model
 
 from explorer.core import runs
 from explorer.core.errors import first_line
+from explorer.core.said import QT_TR_NOOP, Said, english_of
 from explorer.core.training.checkpoint import load_initial, restore_checkpoint, save_checkpoint
 from explorer.core.training.devices import make_adam, resolve_device
 from explorer.core.training.config import TrainConfig
@@ -46,12 +47,21 @@ RESUME_SETTINGS = ("epochs", "steps", "lr", "lr_d", "lr_g", "device", "log_every
 
 class NonFiniteLoss(Exception):
     def __init__(self, step: int, part: str, value: float):
-        super().__init__(f"loss part '{part}' became {value}")
+        super().__init__(Said(QT_TR_NOOP("loss part '{part}' became {value}"), part=part, value=value))
         self.step, self.part = step, part
 
 
 class RunExists(Exception):
     pass
+
+
+def _model_refusal(e: ValueError) -> str:
+    """A model's refusal of a command (models/ cannot import the catalogue's tr): the known
+    ones as Saids, the window says them in its language; any other as it is."""
+    text = str(e)
+    if text == "no codes assigned yet since the last reset: train a few steps, then restart":
+        return Said(QT_TR_NOOP("no codes assigned yet since the last reset: train a few steps, then restart"))
+    return text
 
 
 class TrainingEngine:
@@ -100,8 +110,8 @@ class TrainingEngine:
         given = {k: v for k, v in train_overrides.items() if v is not None}
         other = sorted(set(given) - set(RESUME_SETTINGS))
         if other:
-            raise ValueError(f"a resume keeps the run's own {other[0]}; it can change only "
-                             f"{', '.join(RESUME_SETTINGS)}")
+            raise ValueError(Said(QT_TR_NOOP("a resume keeps the run's own {setting}; it can change only "
+                                             "{settings}"), setting=other[0], settings=", ".join(RESUME_SETTINGS)))
         if "steps" in given and "epochs" not in given:
             given["epochs"] = None
         if "epochs" in given and "steps" not in given:
@@ -109,7 +119,8 @@ class TrainingEngine:
         train_cfg = replace(train_cfg, **given)
         train_cfg.validate()
         if not runs.has_checkpoint(run_dir):
-            raise runs.CheckpointError(f"{run_dir}: no checkpoint to resume from ({runs.WEIGHTS} missing)")
+            raise runs.CheckpointError(Said(QT_TR_NOOP("{path}: no checkpoint to resume from ({file} missing)"),
+                                            path=str(run_dir), file=runs.WEIGHTS))
         return cls(Path(run_dir), model_cfg, train_cfg, resume=True, data=data, fresh_optimizer=fresh_optimizer)
 
     # -- the generator -------------------------------------------------------------
@@ -121,38 +132,43 @@ class TrainingEngine:
             try:
                 yield from self._setup()
             except (runs.CheckpointError, DatasetError) as e:   # bad input: its one line, nothing changed
-                yield self._fail_start(str(e))
+                yield self._fail_start(e.args[0] if len(e.args) == 1 and isinstance(e.args[0], Said) else str(e))
                 return
             yield from self._train()
         except NonFiniteLoss as e:
-            yield self._fail(str(e), e.part)
+            yield self._fail(first_line(e), e.part)
         except Exception as e:  # any error ends this run, not the program
             if isinstance(e, torch.cuda.OutOfMemoryError) and torch.cuda.is_available():
                 torch.cuda.empty_cache()
-            msg = first_line(e)
-            yield self._fail(f"{type(e).__name__}: {msg}", None)
+            yield self._fail(Said(QT_TR_NOOP("{kind}: {error}"), kind=type(e).__name__, error=first_line(e)), None)
         finally:
             if self.log is not None:
                 self.log.close()
             self.lock.release()
 
+    # A failure's message is a Said (explorer/core/said.py): English here and in the run's
+    # metrics.jsonl, said again in the window's language where it is shown.
     def _fail_start(self, message: str) -> Failed:
-        kept = "the run is unchanged" if self.resume else "nothing was trained"
         if self.log is not None:
-            self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch, "message": message})
-        return Failed(self.step, f"{message} ({kept})", None, None)
+            self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch, "message": english_of(message)})
+        if self.resume:
+            full = Said(QT_TR_NOOP("{error} (the run is unchanged)"), error=message)
+        else:
+            full = Said(QT_TR_NOOP("{error} (nothing was trained)"), error=message)
+        return Failed(self.step, full, None, None)
 
     def _fail(self, message: str, part: str | None) -> Failed:
         if self.checkpoint_step is not None:
-            kept = f"; last good checkpoint: step {self.checkpoint_step}"
+            full = Said(QT_TR_NOOP("step {step}: {error}; last good checkpoint: step {checkpoint}"),
+                        step=self.step, error=message, checkpoint=self.checkpoint_step)
         elif self.resume:
-            kept = "; the run's checkpoint is unchanged"
+            full = Said(QT_TR_NOOP("step {step}: {error}; the run's checkpoint is unchanged"),
+                        step=self.step, error=message)
         else:
-            kept = "; no checkpoint was written"
-        full = f"step {self.step}: {message}{kept}"
+            full = Said(QT_TR_NOOP("step {step}: {error}; no checkpoint was written"), step=self.step, error=message)
         if self.log is not None:
             self.log.write({"kind": "error", "step": self.step, "epoch": self.epoch,
-                            "message": full, "part": part})
+                            "message": full.english(), "part": part})
         return Failed(self.step, full, part, self.checkpoint_step)
 
     def _setup(self):
@@ -164,8 +180,9 @@ class TrainingEngine:
         self.device = resolve_device(cfg.device)
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
         if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
-            raise ValueError(f"dataset {cfg.dataset} has shape {self.data.shape}, the model expects "
-                             f"{tuple(self.model_cfg.data_shape)}")
+            raise ValueError(Said(QT_TR_NOOP("dataset {dataset} has shape {shape}, the model expects {expected}"),
+                                  dataset=cfg.dataset, shape=str(self.data.shape),
+                                  expected=str(tuple(self.model_cfg.data_shape))))
         torch.manual_seed(cfg.seed)
         self.model: GenerativeModel = build_model(self.model_cfg).to(self.device)
         self.model.train()
@@ -355,8 +372,9 @@ class TrainingEngine:
         try:
             return self._command(cmd)
         except (ValueError, TypeError, IndexError) as e:
-            self.log.write({"kind": "notice", "step": self.step, "message": str(e)})
-            return Notice(self.step, str(e))
+            message = e.args[0] if len(e.args) == 1 and isinstance(e.args[0], Said) else str(e)
+            self.log.write({"kind": "notice", "step": self.step, "message": english_of(message)})
+            return Notice(self.step, message)
 
     def _command(self, cmd):
         name, *args = (cmd,) if isinstance(cmd, str) else tuple(cmd)
@@ -371,11 +389,12 @@ class TrainingEngine:
         elif name == "set_lr":
             lr = float(args[0])
             if not (lr > 0 and math.isfinite(lr)):
-                raise ValueError(f"learning rate must be positive, got {args[0]}")
+                raise ValueError(Said(QT_TR_NOOP("learning rate must be positive, got {value}"), value=str(args[0])))
             phases = tuple(args[1:]) or self.model.phases
             for ph in phases:
                 if ph not in self.optimizers:
-                    raise ValueError(f"no phase {ph!r}; this model has {', '.join(self.model.phases)}")
+                    raise ValueError(Said(QT_TR_NOOP("no phase {phase}; this model has {phases}"), phase=repr(ph),
+                                          phases=", ".join(self.model.phases)))
             for ph in phases:
                 for g in self.optimizers[ph].param_groups:
                     g["lr"] = lr
@@ -397,12 +416,16 @@ class TrainingEngine:
             self.log.write({"kind": "samples", "step": self.step, "epoch": self.epoch, "samples": path.name})
             return SamplesSaved(self.step, self.epoch, str(path))
         elif name == "restart_codes":  # re-seed the codes unused so far this epoch, now
-            codes = self.model.restart_codes().cpu().tolist()
+            try:
+                codes = self.model.restart_codes().cpu().tolist()
+            except ValueError as e:   # models/ has no translations: its refusal said here
+                raise ValueError(_model_refusal(e)) from e
             self.log.write({"kind": "restart", "step": self.step, "epoch": self.epoch, "codes": len(codes)})
             return CodesRestarted(self.step, self.epoch, codes, self.model.code_restarts)
         elif name == "set_restarts":  # automatic dead-code restarts on or off, for the rest of this session
             if self.model.code_usage() is None or not hasattr(self.model.cfg, "restarts"):
-                raise ValueError(f"{self.model.cfg.model} has no codebook: dead-code restarts do not apply")
+                raise ValueError(Said(QT_TR_NOOP("{model} has no codebook: dead-code restarts do not apply"),
+                                      model=self.model.cfg.model))
             on = bool(args[0]) if args else True
             self.model.cfg.restarts = on
             self.log.write({"kind": "setting", "step": self.step, "restarts": on})
@@ -412,12 +435,12 @@ class TrainingEngine:
             only = tuple(self.model.phases) if which in ("all", "both") else (which,)
             unknown = set(only) - set(self.model.phases)
             if unknown:
-                raise ValueError(f"no phase {', '.join(sorted(unknown))}; "
-                                 f"this model has {', '.join(self.model.phases)}")
+                raise ValueError(Said(QT_TR_NOOP("no phase {phase}; this model has {phases}"),
+                                      phase=", ".join(sorted(unknown)), phases=", ".join(self.model.phases)))
             self.pending_steps.append(only)
             self.paused = False
         else:
-            raise ValueError(f"unknown command {name!r}")
+            raise ValueError(Said(QT_TR_NOOP("unknown command {command}"), command=repr(name)))
         return None
 
     @property

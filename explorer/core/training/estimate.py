@@ -20,6 +20,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from explorer.core.text import tr
+
 # what a calibration may spend timing steps (after one warm-up step), and at most how many
 STEP_BUDGET_S = 0.6
 MAX_TIMED_STEPS = 12
@@ -67,8 +69,11 @@ class Estimate:
     steps: int
 
     def text(self) -> str:
+        """The New Run dialog's line, in the window's language ("about 40 s on this machine (cpu)")."""
         d = format_duration(self.seconds)
-        return f"{d if d.startswith('under') else 'about ' + d} on this machine ({self.device})"
+        if math.isfinite(self.seconds) and self.seconds < 5:
+            return tr("{duration} on this machine ({device})").format(duration=d, device=self.device)
+        return tr("about {duration} on this machine ({device})").format(duration=d, device=self.device)
 
 
 def plain_step(model, optimizers: dict, batch, i: int) -> None:
@@ -123,22 +128,22 @@ class TimingAdam:
 def format_duration(seconds: float) -> str:
     """A rounded duration: "under 5 s", "40 s", "2 min", "1 h 20 min", "3 days"."""
     if not math.isfinite(seconds):
-        return "an unknown time"
+        return tr("an unknown time")
     if seconds < 5:
-        return "under 5 s"
+        return tr("under 5 s")
     if seconds < 60:
-        return f"{int(round(seconds / 5.0) * 5)} s"
+        return tr("{s} s").format(s=int(round(seconds / 5.0) * 5))
     minutes = seconds / 60
     if minutes < 10:
         m = round(minutes * 2) / 2
-        return f"{m:g} min"
+        return tr("{min:g} min").format(min=m)
     if minutes < 60:
-        return f"{int(round(minutes))} min"
+        return tr("{min} min").format(min=int(round(minutes)))
     hours = minutes / 60
     if hours < 48:
         h, m = divmod(int(round(minutes / 10) * 10), 60)
-        return f"{h} h" if m == 0 else f"{h} h {m} min"
-    return f"{int(round(hours / 24))} days"
+        return tr("{h} h").format(h=h) if m == 0 else tr("{h} h {min} min").format(h=h, min=m)
+    return tr("{days} days").format(days=int(round(hours / 24)))
 
 
 _cache: dict = {}
@@ -212,7 +217,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
     from explorer.core.training.timeline import Timeline
 
     if model_name in PRIOR_NAMES:
-        raise EstimateError(f"a {model_name} prior is estimated from its VQ-VAE run, not a dataset")
+        raise EstimateError(tr("a {model} prior is estimated from its VQ-VAE run, not a dataset").format(model=model_name))
     t = {k: v for k, v in train_overrides.items() if v is not None}
     data = load_dataset(dataset, t.get("data_dir"), bool(t.get("download")), t.get("image_size") or 28)
     mc, tc = make_configs(model_name, data, model_overrides, {**t, "dataset": data.name})

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from explorer.core import runs
+from explorer.core.text import QT_TR_NOOP, tr
 
 MISSING_RECHECK = 50   # images named but not yet on disk, looked for again at each call
 
@@ -113,21 +114,24 @@ def run_summary(run_dir) -> dict:
     """What the run list shows: model, dataset, steps and the last headline metrics. Read again
     only when one of the run's files changed (size, mtime or inode): the run list and the
     compare panel ask for every run at each change of run shown, and reading every run's
-    metrics.jsonl each time cost the GUI thread 50-80 ms."""
+    metrics.jsonl each time cost the GUI thread 50-80 ms. The headline is written at each call,
+    in the window's language then (explorer/core/text.py); "status" is a word to compare
+    ("no checkpoint", "ready", "failed"), not to show."""
     run_dir = Path(run_dir)
     sig = _signature(run_dir)
     key = str(run_dir)
     with _summaries_lock:
         hit = _summaries.get(key)
     if hit is not None and hit[0] == sig and sig[0] is not None:
-        return dict(hit[1])
-    summary = _read_summary(run_dir)
+        return {**hit[1], "headline": headline(hit[2])}
+    summary, last = _read_summary(run_dir)
     with _summaries_lock:
-        _summaries[key] = (sig, summary)
-    return dict(summary)
+        _summaries[key] = (sig, summary, last)
+    return {**summary, "headline": headline(last)}
 
 
-def _read_summary(run_dir: Path) -> dict:
+def _read_summary(run_dir: Path) -> tuple[dict, dict]:
+    """(the summary without its headline, the metrics the headline is made of)."""
     model_cfg, train_cfg, _ = runs.read_config(run_dir)
     state = runs.read_state(run_dir)
     follower = RunFollower(run_dir)
@@ -143,15 +147,23 @@ def _read_summary(run_dir: Path) -> dict:
         status = "failed"
     return {"name": Path(run_dir).name, "path": str(run_dir), "model": model_cfg.model,
             "dataset": train_cfg.dataset, "step": int(state.get("step", 0)),
-            "epoch": int(state.get("epoch", 0)), "status": status, "headline": headline(last)}
+            "epoch": int(state.get("epoch", 0)), "status": status}, last
 
 
-HEADLINES = (("test_neg_elbo", "−ELBO {:.1f}"), ("test_iwae_nll", "NLL {:.1f}"),
-             ("modes_captured", "{:.0f} modes"), ("hq_fraction", "{:.0%} HQ"),
-             ("perplexity", "perplexity {:.0f}"), ("classes_covered", "{:.0f} classes"),
-             ("test_recon", "recon {:.1f}"))
+# the run list's "Last metrics": the first three of these a run has (tr() where written)
+HEADLINES = (("test_neg_elbo", QT_TR_NOOP("−ELBO {value:.1f}")), ("test_iwae_nll", QT_TR_NOOP("NLL {value:.1f}")),
+             ("modes_captured", QT_TR_NOOP("{value:.0f} modes")), ("hq_fraction", QT_TR_NOOP("{value:.0%} HQ")),
+             ("perplexity", QT_TR_NOOP("perplexity {value:.0f}")), ("classes_covered", QT_TR_NOOP("{value:.0f} classes")),
+             ("test_recon", QT_TR_NOOP("recon {value:.1f}")))
 
 
 def headline(metrics: dict) -> str:
-    parts = [fmt.format(metrics[k]) for k, fmt in HEADLINES if metrics.get(k) is not None]
+    """A run's last headline metrics, in the window's language now."""
+    parts = []
+    for k, fmt in HEADLINES:
+        if metrics.get(k) is not None:
+            try:
+                parts.append(tr(fmt).format(value=metrics[k]))
+            except (KeyError, IndexError, ValueError):   # a translation that lost its number
+                parts.append(fmt.format(value=metrics[k]))
     return ", ".join(parts[:3])

@@ -10,14 +10,17 @@ import math
 
 import numpy as np
 
+from explorer.core.text import QT_TR_NOOP
+
 DEFAULT_CAPACITY = 100_000
 
-# parts that belong on one plot, in this order; anything else gets a plot of its own
+# parts that belong on one plot, in this order; anything else gets a plot of its own. The
+# names are keys (the loss panel's plots); a plot's title is tr(name)
 PLOT_GROUPS = (
-    ("losses", ("d_loss", "g_loss")),
-    ("D outputs", ("d_real", "d_fake")),
-    ("gradient norms", ("grad_norm_d", "grad_norm_g")),
-    ("VQ losses", ("commit", "codebook")),
+    (QT_TR_NOOP("losses"), ("d_loss", "g_loss")),
+    (QT_TR_NOOP("D outputs"), ("d_real", "d_fake")),
+    (QT_TR_NOOP("gradient norms"), ("grad_norm_d", "grad_norm_g")),
+    (QT_TR_NOOP("VQ losses"), ("commit", "codebook")),
 )
 NOT_LOSSES = {"lr", "samples_per_s", "time", "step", "epoch", "kind"}
 
@@ -105,6 +108,43 @@ def ema(y: np.ndarray, alpha: float) -> np.ndarray:
     return out / (1 - a ** np.arange(1, len(y) + 1))
 
 
+class Alert:
+    """One collapse alert of the run: unpacks as (step, message), the message in the window's
+    language at the time it is read (explorer.core.gan.alerts.alert_message), so a list drawn
+    again after a change of language says it in the new one."""
+
+    __slots__ = ("step", "record")
+
+    def __init__(self, record: dict):
+        self.step = int(record["step"])
+        self.record = record
+
+    @property
+    def message(self) -> str:
+        from explorer.core.gan.alerts import alert_message
+        return alert_message(self.record)
+
+    def __iter__(self):
+        return iter((self.step, self.message))
+
+    def __getitem__(self, i):
+        return (self.step, self.message)[i]
+
+    def __len__(self) -> int:
+        return 2
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Alert):
+            return self.step == other.step and self.record == other.record
+        return isinstance(other, tuple) and tuple(self) == other
+
+    def __hash__(self) -> int:
+        return hash((self.step, str(self.record.get("message"))))
+
+    def __repr__(self) -> str:
+        return f"Alert({self.step}, {self.message!r})"
+
+
 class LossHistory:
     """All plotted series of one run, fed with metrics.jsonl records."""
 
@@ -114,7 +154,7 @@ class LossHistory:
         self.epoch_series: dict[str, Series] = {}  # per-epoch metrics (test_*, perplexity, ...)
         self.version = 0                           # bumps on every change, for cheap redraw checks
         self.last_step = 0
-        self.alerts: list[tuple[int, str]] = []    # (step, message) of collapse alerts
+        self.alerts: list[Alert] = []              # (step, message) of collapse alerts
 
     def add(self, records: list[dict]) -> bool:
         changed = False
@@ -126,7 +166,7 @@ class LossHistory:
                 self.alerts = [a for a in self.alerts if a[0] <= r["step"]]
                 changed = True
             elif kind == "alert":
-                self.alerts.append((int(r["step"]), str(r.get("message", "alert"))))
+                self.alerts.append(Alert(r))
                 changed = True
             elif kind == "step":
                 for k, v in r.items():

@@ -403,3 +403,27 @@ def test_cli_exposes_the_mitigations(tmp_path, capsys):
                  "--out", str(tmp_path / "bad"), "--quiet"]) == 1
     assert "--alert-coverage must be between 0 and 1, got 1.5" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_an_alert_is_said_again_in_the_windows_language_new_records_and_old():
+    """A record carries its template (said); one written before that (the shipped demo runs)
+    is read back from its English words. Both say the same English, and the same in Korean."""
+    from explorer.core import text
+    from explorer.core.gan.alerts import AlertRules, CollapseMonitor, alert_message, alert_record
+
+    mon = CollapseMonitor(AlertRules(evals=1, min_steps=0, warmup=0))
+    assert mon.update(50, {"n_modes": 8, "modes_captured": 8}) == []   # it rose: a fall is a fall
+    alert = mon.update(100, {"n_modes": 8, "modes_captured": 2})[0]
+    new = alert_record(alert)
+    old = {k: v for k, v in new.items() if k != "said"}
+    assert alert_message(new) == alert_message(old) == new["message"] == str(alert.message)
+    assert new["message"] == "mode collapse suspected: mode coverage 2/8 fell below 0.75 since step 100"
+    korean = {"mode coverage {k}/{n}": "모드 커버리지 {k}/{n}",
+              "mode collapse suspected: {signal} fell below {limit:g} since step {since}":
+              "모드 붕괴 의심: {since} 스텝부터 {signal}이(가) {limit:g} 아래로 떨어졌습니다"}
+    text.set_translator(lambda s: korean.get(s, s))
+    try:
+        assert alert_message(new) == alert_message(old) == "모드 붕괴 의심: 100 스텝부터 모드 커버리지 2/8이(가) 0.75 아래로 떨어졌습니다"
+        assert alert_message({"message": "a line of another kind"}) == "a line of another kind"
+    finally:
+        text.set_translator(None)
