@@ -6,6 +6,8 @@ from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
+from .i18n import tr
+
 MAX_HEIGHT = 260   # px; the card scrolls beyond
 MIN_HEIGHT = 190
 CARD_STYLE = ("QLabel { background: #fbfaf3; border: 1px solid #d8d2b8; border-radius: 4px; padding: 6px;"
@@ -16,14 +18,15 @@ class ConceptCard(QtWidgets.QWidget):
     """A '?' toggle and the card it shows, laid out in the view (it takes room, it covers
     nothing). `text()` builds the card's HTML; `refresh()` fills it again while it is open."""
 
-    def __init__(self, text: Callable[[], str], tip: str = "What is this? The idea and its formula, "
-                 "with the numbers on screen", parent=None):
+    def __init__(self, text: Callable[[], str], tip: str | None = None, parent=None):
+        """`tip`: the '?' button's tooltip (already translated), else the usual one."""
         super().__init__(parent)
         self.text = text
         self.button = QtWidgets.QToolButton()
         self.button.setText("?")
         self.button.setCheckable(True)
-        self.button.setToolTip(tip)
+        self.button.setToolTip(tip if tip is not None else tr("What is this? The idea and its formula, "
+                                                              "with the numbers on screen"))
         self.button.setFixedWidth(24)
         self.card = QtWidgets.QLabel("")
         self.card.setTextFormat(QtCore.Qt.RichText)
@@ -68,3 +71,7 @@ class ConceptCard(QtWidgets.QWidget):
     def refresh(self) -> None:
         if self.is_open:
             self.card.setText(self.text())
+
+    def retranslate(self) -> None:
+        """The card made again in the language now installed (its text() translates)."""
+        self.refresh()

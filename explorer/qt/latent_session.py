@@ -20,6 +20,8 @@ from PySide6 import QtCore
 
 from models import ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, ENCODE
 
+from .i18n import QT_TR_NOOP, tr
+
 SLOW_METHODS = ("umap", "tsne")
 FOLLOW_EVERY_S = 20.0   # while a run trains, re-map its data at most this often
 
@@ -30,6 +32,15 @@ class Coloring:
     values: np.ndarray          # (n,) ints (categorical) or floats
     categorical: bool
     names: list = field(default_factory=list)   # category names
+    names_are_text: bool = False                 # the names are words of ours (QT_TR_NOOP), not the data's
+
+    def title(self) -> str:
+        """The name a user reads (the name itself is the key of PointSet.colorings)."""
+        return coloring_title(self.name)
+
+    def shown_names(self) -> list:
+        from explorer.core.said import text_of   # a data set's own label names: "mode 3" is said again
+        return [tr(n) for n in self.names] if self.names_are_text else [text_of(n) for n in self.names]
 
 
 @dataclass
@@ -61,8 +72,31 @@ def sources_for(model, data_kind: str) -> list[str]:
     return out
 
 
-SOURCE_TITLES = {"latents": "encoder latents", "noise": "generator noise z",
-                 "features": "real vs generated (classifier features)"}
+SOURCE_TITLES = {"latents": QT_TR_NOOP("encoder latents"), "noise": QT_TR_NOOP("generator noise z"),
+                 "features": QT_TR_NOOP("real vs generated (classifier features)")}   # tr() where shown
+
+# the colourings' names (keys of PointSet.colorings) as a user reads them
+COLORING_TITLES = {"label": QT_TR_NOOP("label"), "reconstruction error": QT_TR_NOOP("reconstruction error"),
+                   "KL": "KL", "split": QT_TR_NOOP("split"), "label of G(z)": QT_TR_NOOP("label of G(z)"),
+                   "classifier confidence": QT_TR_NOOP("classifier confidence"),
+                   "real or generated": QT_TR_NOOP("real or generated")}
+FACTOR_TITLES = {"shape": QT_TR_NOOP("shape"), "scale": QT_TR_NOOP("scale"), "rotation": QT_TR_NOOP("rotation")}
+SPLIT_NAMES = [QT_TR_NOOP("train"), QT_TR_NOOP("test")]
+JOINT_NAMES = [QT_TR_NOOP("real"), QT_TR_NOOP("generated")]
+# the map service's stages (explorer/core/maps/service.py, projection.py)
+STAGES = {"neighbours": QT_TR_NOOP("neighbours"), "layout": QT_TR_NOOP("layout")}
+
+
+def coloring_title(name: str) -> str:
+    if name.startswith("factor: "):
+        factor = name[len("factor: "):]
+        return tr("factor: {name}").format(name=tr(FACTOR_TITLES[factor]) if factor in FACTOR_TITLES else factor)
+    return tr(COLORING_TITLES[name]) if name in COLORING_TITLES else name
+
+
+def method_name(method: str) -> str:
+    """UMAP, TSNE, PCA: a projection's name in the status lines (a name: not translated)."""
+    return method.upper()
 
 
 def build_points(model, data, source: str, step: int, cancel: threading.Event | None = None,
@@ -82,7 +116,7 @@ def build_points(model, data, source: str, step: int, cancel: threading.Event | 
             categorical = name == "shape"
             names = list(data.label_names) if categorical else []
             col[f"factor: {name}"] = Coloring(f"factor: {name}", np.asarray(values), categorical, names)
-        col["split"] = Coloring("split", enc.split.astype(np.int64), True, ["train", "test"])
+        col["split"] = Coloring("split", enc.split.astype(np.int64), True, list(SPLIT_NAMES), names_are_text=True)
         return PointSet("latents", enc.latents, enc.labels, list(enc.label_names), col, encoded=enc, step=step)
     from explorer.core.maps.gan_maps import joint_feature_map, noise_map
 
@@ -94,7 +128,7 @@ def build_points(model, data, source: str, step: int, cancel: threading.Event | 
         return PointSet("noise", nm.z, nm.labels, list(nm.label_names), col, noise=nm, step=step)
     jf = joint_feature_map(model, data, clf, n_real=min(cap, 2000), n_generated=min(cap, 2000))
     col = {"real or generated": Coloring("real or generated", jf.source.astype(np.int64), True,
-                                         ["real", "generated"]),
+                                         list(JOINT_NAMES), names_are_text=True),
            "label": Coloring("label", jf.labels, True, list(jf.label_names))}
     return PointSet("features", jf.features, jf.labels, list(jf.label_names), col, joint=jf, step=step)
 
@@ -127,11 +161,23 @@ class LatentSession(QtCore.QObject):
         self.training = False      # this window trains the run shown: slow maps wait (set_training)
         self._deferred = False     # a slow map was put off while training
         self._cancel = None
+        self._status_render = None   # makes the last status line (again, in a new language)
+        self.status_fraction = -1.0
         self._service_timer = QtCore.QTimer(self)
         self._service_timer.setInterval(100)
         self._service_timer.timeout.connect(self._poll_service)
         if self.service is not None:
             self._service_timer.start()
+
+    # -- the status line -----------------------------------------------------------------
+    def _say(self, render, fraction: float = -1.0) -> None:
+        """Emit the status line `render()` makes; kept, so status_text() makes it again."""
+        self._status_render, self.status_fraction = render, fraction
+        self.status.emit(render(), fraction)
+
+    def status_text(self) -> str:
+        """The last status line, in the language installed now."""
+        return "" if self._status_render is None else self._status_render()
 
     # -- the run ---------------------------------------------------------------------
     @property
@@ -203,10 +249,13 @@ class LatentSession(QtCore.QObject):
             srcs = self.sources()
             self.source = srcs[0] if srcs else None
         if model is None or self.source is None:
-            self.status.emit("No checkpoint yet: the map appears after the first one." if self.context
-                             else "", -1)
+            if self.context:
+                self._say(lambda: tr("No checkpoint yet: the map appears after the first one."))
+            else:
+                self._say(lambda: "")
             return
-        self.status.emit(f"Encoding the data ({SOURCE_TITLES[self.source]})…", 0.0)
+        title = SOURCE_TITLES[self.source]
+        self._say(lambda: tr("Encoding the data ({source})…").format(source=tr(title)), 0.0)
         step, source, context = self.context.loaded.step, self.source, self.context
         cancel = threading.Event()
         # the dataset is read in the job too: loading mnist5k took ~0.4 s of the GUI thread
@@ -222,7 +271,7 @@ class LatentSession(QtCore.QObject):
                          lambda message: context is self.context and self._failed(message), cancel=cancel)
 
     def _failed(self, message: str) -> None:
-        self.status.emit(f"Could not map this run: {message}", -1)
+        self._say(lambda: tr("Could not map this run: {message}").format(message=message))
 
     def _points_ready(self, context, points: PointSet, quick_map=None) -> None:
         if context is not self.context:
@@ -260,46 +309,53 @@ class LatentSession(QtCore.QObject):
         else:
             quick_map = project(pts.vectors, quick)
         self._install(quick_map, previous)
+        n = len(pts.vectors)
+        name = method_name(method)
         if method not in SLOW_METHODS:
-            self.status.emit(f"{quick.upper() if quick == 'pca' else 'Raw'} map of {len(pts.vectors)} points.", -1)
+            if quick == "pca":
+                self._say(lambda: tr("PCA map of {n} points.").format(n=n))
+            else:
+                self._say(lambda: tr("Raw map of {n} points.").format(n=n))
             return
         cache = MapCache(self.context.path) if pts.source == "latents" else None
         cached = cache.load(pts.encoded, method) if cache is not None else None
         if cached is not None:
             self._install(cached, self.map, rebuild_async=True)
-            self.status.emit(f"{method.upper()} map (cached) of {len(pts.vectors)} points.", -1)
+            self._say(lambda: tr("{method} map (cached) of {n} points.").format(method=name, n=n))
             return
         if self.service is None:
-            self.status.emit(f"{method.upper()} needs the map service, which is not running; showing PCA.", -1)
+            self._say(lambda: tr("{method} needs the map service, which is not running; showing PCA.")
+                      .format(method=name))
             return
         if self.training:
             # seconds of CPU per checkpoint would come out of the trainer's share: show PCA and
             # compute the slow map once training pauses or stops
             self._deferred = True
-            self.status.emit(f"PCA map of {len(pts.vectors)} points while a run trains in this window; the "
-                             f"{method.upper()} map is computed when training pauses or stops.", -1)
+            self._say(lambda: tr("PCA map of {n} points while a run trains in this window; the {method} map "
+                                 "is computed when training pauses or stops.").format(n=n, method=name))
             return
         if self._pending_job is not None:
             self.service.cancel(self._pending_job)
         self._pending_job = f"{method}-{next(self._job_ids)}"
         self._pending_points = pts
         self.service.submit(self._pending_job, pts.vectors, method)
-        self.status.emit(f"Computing the {method.upper()} map; PCA is shown meanwhile.", 0.0)
+        self._say(lambda: tr("Computing the {method} map; PCA is shown meanwhile.").format(method=name), 0.0)
 
     def _poll_service(self) -> None:
         from explorer.core.maps import service as ms
+        from explorer.core.said import text_of
         from explorer.core.maps.cache import MapCache
 
         for msg in self.service.poll():
             if isinstance(msg, ms.ServiceError):
-                self.status.emit(f"Map service: {msg.message}", -1)
+                message = msg.message
+                self._say(lambda: tr("Map service: {message}").format(message=text_of(message)))
             job = getattr(msg, "job_id", None)
             if job is None or job != self._pending_job:
                 continue
             if isinstance(msg, ms.JobProgress):
-                stage = ("compiling UMAP (first use in this session, about a minute)"
-                         if msg.stage == ms.COMPILING else msg.stage)
-                self.status.emit(f"{job.split('-')[0].upper()}: {stage}… (PCA shown meanwhile)", msg.fraction)
+                self._say(self._progress_line(method_name(job.split('-')[0]), msg.stage, ms.COMPILING),
+                          msg.fraction)
             elif isinstance(msg, ms.JobResult):
                 self._pending_job = None
                 if self._pending_points is not self.points:
@@ -310,11 +366,24 @@ class LatentSession(QtCore.QObject):
                     except OSError:
                         pass
                 self._install(msg.map, self.map, rebuild_async=True)
-                self.status.emit(f"{msg.map.method.upper()} map of {len(self.points.vectors)} points "
-                                 f"({msg.map.seconds:.1f} s).", -1)
+                name, n, seconds = method_name(msg.map.method), len(self.points.vectors), msg.map.seconds
+                self._say(lambda: tr("{method} map of {n} points ({seconds:.1f} s).").format(
+                    method=name, n=n, seconds=seconds))
             elif isinstance(msg, ms.JobError):
                 self._pending_job = None
-                self.status.emit(f"{job.split('-')[0].upper()} failed: {msg.message}; showing PCA.", -1)
+                name, message = method_name(job.split('-')[0]), msg.message
+                self._say(lambda: tr("{method} failed: {message}; showing PCA.").format(
+                    method=name, message=text_of(message)))
+
+    @staticmethod
+    def _progress_line(name: str, stage: str, compiling: str):
+        def render() -> str:
+            if stage == compiling:
+                what = tr("compiling UMAP (first use in this session, about a minute)")
+            else:
+                what = tr(STAGES[stage]) if stage in STAGES else stage
+            return tr("{method}: {stage}… (PCA shown meanwhile)").format(method=name, stage=what)
+        return render
 
     def _install(self, latent_map, previous=None, rebuild_async: bool = False) -> None:
         from explorer.core.maps.projection import MapError

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 from explorer.core import session as S
 
-STATE_WORDS = {"starting": "Starting the training process…", "stopping": "Stopping: saving a checkpoint…"}
+from .i18n import QT_TR_NOOP, tr
+
+STATE_WORDS = {"starting": QT_TR_NOOP("Starting the training process…"),
+               "stopping": QT_TR_NOOP("Stopping: saving a checkpoint…")}
 
 
 def bind_training_panel(panel, session) -> None:
     def header(step=None, epoch=None):
         s = session.summary()
         if s is None:
-            panel.title.setText("No run open")
+            panel.title.setText(tr("No run open"))
             panel.subtitle.setText("")
             return
         panel.set_run(s["name"], s["model"], s["dataset"], s["step"] if step is None else step,
@@ -22,16 +25,17 @@ def bind_training_panel(panel, session) -> None:
     def on_run(ctx):
         panel.shown_run = session.run_path
         panel.lr.clear()                # a rate typed for one run is not the next run's
-        panel.lr_current.setText("")
+        panel.set_lr_now(None)
         panel.status.setText("")
         header()
 
     def on_state(view):
         panel.set_state(view)
         if view in STATE_WORDS:
-            panel.status.setText(STATE_WORDS[view])
+            panel.status.setText(tr(STATE_WORDS[view]))
         elif view == "failed":
-            panel.status.setText("Failed: " + session.failure)
+            reason = session.failure
+            panel.status.set_render(lambda: tr("Failed: {reason}").format(reason=reason))
         header()
 
     def on_progress(p):
@@ -44,12 +48,17 @@ def bind_training_panel(panel, session) -> None:
 
     def on_finished(ev):
         if session.trains_shown:
-            what = "stopped" if ev.stopped else "finished"
-            panel.status.setText(f"Training {what} at step {ev.step} (checkpoint saved).")
+            step = ev.step
+            if ev.stopped:
+                panel.status.set_render(lambda: tr("Training stopped at step {step} (checkpoint saved).")
+                                        .format(step=step))
+            else:
+                panel.status.set_render(lambda: tr("Training finished at step {step} (checkpoint saved).")
+                                        .format(step=step))
 
     def on_lr(ev):
         if session.trains_shown:
-            panel.lr_current.setText(f"now {ev.lr:.3g}")
+            panel.set_lr_now(ev.lr)
 
     panel.shown_run = None
     session.on(S.RUN, on_run)
@@ -124,7 +133,7 @@ def show_samples_at(window, step: int) -> None:
     alert clicked shows what the samples looked like then."""
     entries = window.timeline_panel.entries
     if not entries:
-        window.status.showMessage("No samples saved yet: the sample timeline fills at each epoch's end.", 8000)
+        window.status.showMessage(tr("No samples saved yet: the sample timeline fills at each epoch's end."), 8000)
         return
     i = min(range(len(entries)), key=lambda k: (abs(entries[k].step - step), -entries[k].step))
     window.timeline_panel.select(i)

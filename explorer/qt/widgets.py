@@ -1,9 +1,12 @@
 """Small widgets shared by the panels."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from .i18n import source_of, tr
 from .palette import NOTIFICATION, TEXT_FAINT, TEXT_MUTED
 
 
@@ -22,20 +25,28 @@ class NotificationBar(QtWidgets.QFrame):
         close = QtWidgets.QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
+        close.setToolTip(tr("Dismiss"))
         close.clicked.connect(self.hide)
         lay.addWidget(self.label, 1)
         lay.addWidget(close)
         self.level = ""
+        self._render: Callable[[], str] | None = None
         self.hide()
 
-    def show_message(self, text: str, level: str = "info") -> None:
+    def show_message(self, text: str | Callable[[], str], level: str = "info") -> None:
+        """`text`: the message, or a function that makes it (called again when the language
+        changes, for a message holding numbers or names)."""
         bg, fg = NOTIFICATION.get(level, NOTIFICATION["info"])
         self.setStyleSheet(f"#notification {{ background: {bg}; border: 1px solid {fg}; border-radius: 4px; }}"
                            f"#notification QLabel {{ color: {fg}; }}")
         self.level = level
-        self.label.setText(text)
+        self._render = text if callable(text) else None
+        self.label.setText(text() if callable(text) else text)
         self.show()
+
+    def retranslate(self) -> None:
+        if self._render is not None:
+            self.label.setText(self._render())
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""
@@ -47,6 +58,11 @@ def caption(text: str = "") -> QtWidgets.QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {TEXT_MUTED};")
     return label
+
+
+def alert_line(step: int, message: str) -> str:
+    """A collapse alert as the alert list, its marks' tips and the loss plots say it."""
+    return tr("step {step:,}: {message}").format(step=step, message=message)
 
 
 def placeholder(text: str) -> QtWidgets.QLabel:
@@ -149,6 +165,13 @@ class ScaledImage(QtWidgets.QWidget):
         self._text = text
         self.update()
 
+    def retranslate(self) -> None:
+        """The placeholder and a text set with tr() in the language now installed."""
+        self.placeholder = tr(source_of(self.placeholder)) if self.placeholder else ""
+        if self._text:
+            self._text = tr(source_of(self._text))
+            self.update()
+
     def text(self) -> str:
         return self._text if self._pix is None or self._pix.isNull() else ""
 
@@ -171,11 +194,16 @@ class LiveLabel(QtWidgets.QWidget):
     A QLabel re-lays out its parents at every setText, and in a dock that spread to the
     whole main window: ~9 layouts and dock repaints a second while training (bench gui).
     This keeps a fixed height of `lines` lines, so new text repaints only itself; text
-    longer than the box is cut and shown whole in the tooltip."""
+    longer than the box is cut and shown whole in the tooltip.
+
+    A text holding numbers is best given as a function (`set_render`): it is made again in
+    the new language when the window's language changes; a text set with setText() is put
+    back in the new language when it came from tr()."""
 
     def __init__(self, text: str = "", lines: int = 1, colour: str | None = None, parent=None):
         super().__init__(parent)
         self._text = ""
+        self._render: Callable[[], str] | None = None
         self._colour = QtGui.QColor(colour) if colour else None
         self.lines = lines
         fm = self.fontMetrics()
@@ -194,10 +222,25 @@ class LiveLabel(QtWidgets.QWidget):
         return self._text
 
     def setText(self, text: str) -> None:
+        self._render = None
+        self._set(text)
+
+    def set_render(self, render: Callable[[], str]) -> None:
+        """Show `render()`, and make it again when the language changes."""
+        self._render = render
+        self._set(render())
+
+    def _set(self, text: str) -> None:
         if text != self._text:
             self._text = text
             self.setToolTip(text if len(text) > 40 else "")
             self.update()
+
+    def retranslate(self) -> None:
+        if self._render is not None:
+            self._set(self._render())
+        elif self._text:
+            self._set(tr(source_of(self._text)))
 
     def paintEvent(self, e):
         p = QtGui.QPainter(self)
@@ -223,4 +266,6 @@ def format_duration(seconds: float) -> str:
 def format_rate(samples_per_s: float) -> str:
     if not samples_per_s:
         return "–"
-    return f"{samples_per_s / 1000:.1f}k samples/s" if samples_per_s >= 1000 else f"{samples_per_s:.0f} samples/s"
+    if samples_per_s >= 1000:
+        return tr("{thousands:.1f}k samples/s").format(thousands=samples_per_s / 1000)
+    return tr("{rate:.0f} samples/s").format(rate=samples_per_s)

@@ -2,15 +2,18 @@
 map beside the main one, with linked selection of the same sample."""
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ..i18n import tr
 from ..widgets import caption
 
 from ..jobs import Jobs
 from ..latent_session import LatentSession
 from ..point_map import PointMap
-from .latent_map_panel import colour_points
+from .latent_map_panel import Lines, colour_points
 
 
 def _keys(encoded) -> np.ndarray:
@@ -26,13 +29,14 @@ class ComparePanel(QtWidgets.QWidget):
         self.other = LatentSession(Jobs(self), map_service, self)
         self.other.method = session.method
         self.choice = QtWidgets.QComboBox()
-        self.choice.setToolTip("Another run on the same dataset")
+        self.choice.setToolTip(tr("Another run on the same dataset"))
+        self.lines = Lines()
         self.status = caption("")
         self.map = PointMap()
-        self.caption = QtWidgets.QLabel("Click a data point on either map: the same sample is ringed on both.")
+        self.caption = QtWidgets.QLabel(tr("Click a data point on either map: the same sample is ringed on both."))
         self.caption.setWordWrap(True)
         row = QtWidgets.QHBoxLayout()
-        row.addWidget(QtWidgets.QLabel("Compare with"))
+        row.addWidget(QtWidgets.QLabel(tr("Compare with")))
         row.addWidget(self.choice, 1)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -41,12 +45,16 @@ class ComparePanel(QtWidgets.QWidget):
         lay.addWidget(self.map, 1)
         lay.addWidget(self.caption)
         self.choice.activated.connect(self._chosen)
-        self.other.status.connect(lambda text, _: self.status.setText(text))
+        self.other.status.connect(lambda text, _: self.lines.set(self.status, self.other.status_text))
         self.other.map_changed.connect(self._other_map)
         self.map.probed.connect(self._other_clicked)
         session.points_changed.connect(self.refresh_choices)
         session.selection_changed.connect(self._main_selected)
         self.refresh_choices()
+
+    def retranslate(self) -> None:
+        """The other run's status line and the linked sample's line in the language installed now."""
+        self.lines.redraw()
 
     def refresh_choices(self) -> None:
         from explorer.core.training.follow import run_summary
@@ -56,7 +64,7 @@ class ComparePanel(QtWidgets.QWidget):
         current = self.choice.currentData()
         with QtCore.QSignalBlocker(self.choice):
             self.choice.clear()
-            self.choice.addItem("(none)", None)
+            self.choice.addItem(tr("(none)"), None)
             if s.context is not None:
                 dataset = s.context.summary["dataset"]
                 for path in self.runs_provider():
@@ -86,7 +94,10 @@ class ComparePanel(QtWidgets.QWidget):
         try:
             ctx = RunContext.open(path)
         except (CheckpointError, OSError, ValueError) as e:
-            self.status.setText(f"Cannot open {path}: {e}")
+            from explorer.core.said import said_of, text_of
+            reason = said_of(e) or str(e)   # a Said is said again in a new language
+            self.lines.set(self.status, lambda: tr("Cannot open {path}: {reason}").format(
+                path=path, reason=text_of(reason)))
             return False
         self.other.method = self.session.method
         self.other.set_context(ctx)
@@ -136,4 +147,5 @@ class ComparePanel(QtWidgets.QWidget):
         self.linked_rows = (main_row, other_row)
         if main_row >= 0 and other_row >= 0:
             lab = s.points.label_names[int(s.points.labels[main_row])]
-            self.caption.setText(f"Sample {main_row} (label {lab}) is ringed on both maps.")
+            self.lines.set(self.caption, lambda: tr("Sample {row} (label {label}) is ringed on both maps.").format(
+                row=main_row, label=text_of(lab)))

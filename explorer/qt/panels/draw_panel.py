@@ -8,6 +8,8 @@ Left button draws, right button erases. Encoding one image and decoding it take 
 millisecond for these models on the CPU, so the update runs in the mouse event itself."""
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 import math
 
 import numpy as np
@@ -15,8 +17,9 @@ import torch
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from ..concept_card import ConceptCard
+from ..i18n import tr
 from ..widgets import caption
-from .latent_map_panel import SampleView
+from .latent_map_panel import Lines, SampleView
 
 ELLIPSE_SAMPLES_LIVE = 64     # UMAP/t-SNE: samples of q(z|x) placed while the pen moves
 ELLIPSE_SAMPLES_FINAL = 256   # and when the stroke ends
@@ -130,32 +133,34 @@ class DrawPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session, self.map_view = session, map_view
         self.posterior = None
+        self._class_names: list = []
         self.ellipse = None
         self.drawn_xy = None
         self.updates = 0
+        self.lines = Lines()
         self.message = caption("")
         self.canvas = DrawCanvas()
-        self.recon = SampleView("reconstruction")
+        self.recon = SampleView(tr("reconstruction"))
         self.brush = QtWidgets.QDoubleSpinBox()
         self.brush.setRange(0.3, 6.0)
         self.brush.setSingleStep(0.2)
-        self.brush.setPrefix("brush ")
+        self.brush.setPrefix(tr("brush "))
         self.brush.setSuffix(" px")
-        self.brush.setToolTip("Radius of the pen, in pixels of the run's images")
+        self.brush.setToolTip(tr("Radius of the pen, in pixels of the run's images"))
         self.brush.valueChanged.connect(lambda v: setattr(self.canvas, "brush", float(v)))
-        self.clear = QtWidgets.QPushButton("Clear")
+        self.clear = QtWidgets.QPushButton(tr("Clear"))
         self.clear.clicked.connect(self.canvas.clear)
         self.copy_index = QtWidgets.QSpinBox()
-        self.copy_index.setPrefix("test image #")
+        self.copy_index.setPrefix(tr("test image #"))
         self.copy_index.setRange(0, 0)
-        self.copy = QtWidgets.QPushButton("Copy")
-        self.copy.setToolTip("Put a test image on the canvas, to start from or to check where it lands")
+        self.copy = QtWidgets.QPushButton(tr("Copy"))
+        self.copy.setToolTip(tr("Put a test image on the canvas, to start from or to check where it lands"))
         self.copy.clicked.connect(lambda: self.copy_test_image(self.copy_index.value()))
         self.condition = QtWidgets.QComboBox()
-        self.condition.setToolTip("The class given to a conditional model's encoder and decoder")
+        self.condition.setToolTip(tr("The class given to a conditional model's encoder and decoder"))
         self.condition.currentIndexChanged.connect(lambda _: self.encode(final=True))
-        self.waypoint = QtWidgets.QPushButton("Add to the path")
-        self.waypoint.setToolTip("Add this drawing's encoding as a waypoint of the interpolation path")
+        self.waypoint = QtWidgets.QPushButton(tr("Add to the path"))
+        self.waypoint.setToolTip(tr("Add this drawing's encoding as a waypoint of the interpolation path"))
         self.waypoint.clicked.connect(self._add_waypoint)
         self.stats = caption("")
         self.stats.setTextFormat(QtCore.Qt.RichText)
@@ -163,8 +168,8 @@ class DrawPanel(QtWidgets.QWidget):
         self.card_terms = None   # the ELBO terms the open card shows
 
         images = QtWidgets.QGridLayout()
-        for col, (title, w) in enumerate((("your drawing (left: draw, right: erase)", self.canvas),
-                                          ("its reconstruction", self.recon))):
+        for col, (title, w) in enumerate(((tr("your drawing (left: draw, right: erase)"), self.canvas),
+                                          (tr("its reconstruction"), self.recon))):
             t = QtWidgets.QLabel(title)
             t.setAlignment(QtCore.Qt.AlignCenter)
             t.setWordWrap(True)
@@ -193,6 +198,15 @@ class DrawPanel(QtWidgets.QWidget):
         session.map_changed.connect(lambda: self.encode(final=True))
         self._reset()
 
+    def retranslate(self) -> None:
+        """The message, the numbers under the drawing and the class names in the language
+        installed now."""
+        self.lines.redraw()
+        if self.condition.count():
+            with QtCore.QSignalBlocker(self.condition):
+                for i, name in enumerate(self._class_names):
+                    self.condition.setItemText(i, tr("class {name}").format(name=name))
+
     # -- the run ------------------------------------------------------------------------
     def usable(self) -> str | None:
         """Why drawing does not apply to the run shown (one line), or None."""
@@ -200,11 +214,11 @@ class DrawPanel(QtWidgets.QWidget):
 
         s = self.session
         if s.model is None:
-            return "Open a run with an encoder (AE, VAE, VQ-VAE) to draw an input for it."
+            return tr("Open a run with an encoder (AE, VAE, VQ-VAE) to draw an input for it.")
         if ENCODE not in s.model.capabilities:
-            return "This model has no encoder: a drawing cannot be placed in its latent space."
+            return tr("This model has no encoder: a drawing cannot be placed in its latent space.")
         if s.context.model_cfg.data_kind != "image":
-            return "Drawing is for models of images; this run's data are points."
+            return tr("Drawing is for models of images; this run's data are points.")
         return None
 
     def _reset(self) -> None:
@@ -216,9 +230,9 @@ class DrawPanel(QtWidgets.QWidget):
         self.posterior = self.ellipse = self.drawn_xy = None
         self.map_view.set_drawn(None)
         self.recon.display(None)
-        self.stats.setText("")
+        self.lines.set(self.stats, None)
         if why is not None:
-            self.message.setText(why)
+            self.lines.set(self.message, self.usable)
             return
         s = self.session
         _, h, w = s.model.cfg.data_shape
@@ -228,12 +242,17 @@ class DrawPanel(QtWidgets.QWidget):
         self.copy_index.setRange(0, max(0, len(s.data.test_x) - 1))
         with QtCore.QSignalBlocker(self.condition):
             self.condition.clear()
-            if CONDITIONAL in s.model.capabilities:
-                for i, name in enumerate(s.data.label_names):
-                    self.condition.addItem(f"class {name}", i)
+            self._class_names = list(s.data.label_names) if CONDITIONAL in s.model.capabilities else []
+            for i, name in enumerate(self._class_names):
+                self.condition.addItem(tr("class {name}").format(name=text_of(name)), i)
         self.condition.setVisible(self.condition.count() > 0)
-        self.message.setText(f"Draw a {h}x{w} input: the diamond on the map is where the encoder puts it"
-                             + (", the ellipse its posterior q(z|x) (1σ)." if self._has_posterior() else "."))
+        if self._has_posterior():
+            self.lines.set(self.message, lambda: tr("Draw a {h}x{w} input: the diamond on the map is where the "
+                                                    "encoder puts it, the ellipse its posterior q(z|x) (1σ).")
+                           .format(h=h, w=w))
+        else:
+            self.lines.set(self.message, lambda: tr("Draw a {h}x{w} input: the diamond on the map is where the "
+                                                    "encoder puts it.").format(h=h, w=w))
         self.encode(final=True)
 
     def _has_posterior(self) -> bool:
@@ -265,7 +284,7 @@ class DrawPanel(QtWidgets.QWidget):
             self.posterior = self.ellipse = self.drawn_xy = None
             self.map_view.set_drawn(None)
             self.recon.display(None)
-            self.stats.setText("Draw on the canvas, or copy a test image to start from.")
+            self.lines.set(self.stats, lambda: tr("Draw on the canvas, or copy a test image to start from."))
             return
         y = self.condition.currentData() if self.condition.count() else None
         post = encode_posterior(s.model, self.input_tensor(), y)
@@ -277,28 +296,43 @@ class DrawPanel(QtWidgets.QWidget):
         self.recon.display(s.decode(post.mu, label=y)[0])
         self.updates += 1
         if final:
-            self.stats.setText(self._describe())
+            self.lines.set(self.stats, self._describe())
             self.card.refresh()
 
-    def _describe(self) -> str:
+    def _describe(self):
+        """A function that makes the line under the drawing (in the language installed when called)."""
         post, s = self.posterior, self.session
-        off = s.lifter.off_manifold_at(self.drawn_xy)
-        near = "near the data" if off <= s.lifter.FAR_FROM_DATA else "far from the data"
-        text = f"On the map at ({self.drawn_xy[0]:.2f}, {self.drawn_xy[1]:.2f}), {near} ({off:.1f}× the local spacing)."
+        x, y = float(self.drawn_xy[0]), float(self.drawn_xy[1])
+        off = float(s.lifter.off_manifold_at(self.drawn_xy))
+        near = off <= s.lifter.FAR_FROM_DATA
+        kl = lo = hi = None
+        fitted = False
         if post.sigma is not None:
             from explorer.core.maps.reparam import kl_per_dim
             kl = float(kl_per_dim(post.mu, post.sigma).sum())
-            text += (f"<br>KL(q(z|x) ‖ p(z)) = {kl:.2f} nats; σ from {post.sigma.min():.3f} to "
-                     f"{post.sigma.max():.3f}" + ("" if self.ellipse is None or self.ellipse.exact
-                                                   else " (ellipse fitted to samples placed on the map)"))
-        return text
+            lo, hi = float(post.sigma.min()), float(post.sigma.max())
+            fitted = not (self.ellipse is None or self.ellipse.exact)
+
+        def render() -> str:
+            if near:
+                text = tr("On the map at ({x:.2f}, {y:.2f}), near the data ({off:.1f}× the local spacing).")
+            else:
+                text = tr("On the map at ({x:.2f}, {y:.2f}), far from the data ({off:.1f}× the local spacing).")
+            text = text.format(x=x, y=y, off=off)
+            if kl is not None:
+                text += "<br>" + tr("KL(q(z|x) ‖ p(z)) = {kl:.2f} nats; σ from {lo:.3f} to {hi:.3f}").format(
+                    kl=kl, lo=lo, hi=hi)
+                if fitted:
+                    text += tr(" (ellipse fitted to samples placed on the map)")
+            return text
+        return render
 
     def _card_text(self) -> str:
         from explorer.core import concepts
 
         post = self.posterior
         if post is None or post.sigma is None or not self._has_posterior():
-            return concepts.elbo_card(None) if self._has_posterior() else (
+            return concepts.elbo_card(None) if self._has_posterior() else tr(
                 "<b>Where a drawing lands</b>: the encoder maps the input x to a code z = enc(x); the diamond "
                 "is that code placed on the map. An autoencoder's codes are points, with gaps between them "
                 "that decode to nothing in particular; a VAE's posterior q(z|x) covers a region instead.")
@@ -306,9 +340,9 @@ class DrawPanel(QtWidgets.QWidget):
         terms = self.card_terms = concepts.sample_elbo(self.session.model, self.input_tensor(), y)
         last = self.session.context.last_metrics if self.session.context is not None else {}
         iwae = concepts.iwae_card(last.get("test_neg_elbo"), last.get("test_iwae_nll"), last.get("iwae_k"))
-        return (concepts.elbo_card(terms, "your drawing") + "<br><br>" + concepts.kl_card(post.mu, post.sigma)
+        return (concepts.elbo_card(terms, tr("your drawing")) + "<br><br>" + concepts.kl_card(post.mu, post.sigma)
                 + "<br><br>" + iwae)
 
     def _add_waypoint(self) -> None:
         if self.posterior is not None:
-            self.waypoint_requested.emit("your drawing", np.asarray(self.posterior.mu, np.float64))
+            self.waypoint_requested.emit(tr("your drawing"), np.asarray(self.posterior.mu, np.float64))

@@ -3,12 +3,17 @@ path drawn on the map; linear or spherical interpolation in latent space; a
 strip of decoded frames, exported as PNG or an animated GIF."""
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 from pathlib import Path
 
 import numpy as np
 from PySide6 import QtWidgets
 
+from .. import i18n
+from ..i18n import tr
 from ..widgets import ScaledImage, caption, rgb_pixmap
+from .latent_map_panel import Lines
 
 
 class InterpolationPanel(QtWidgets.QWidget):
@@ -16,33 +21,35 @@ class InterpolationPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session, self.map_view = session, map_view
         self.waypoints: list[tuple[str, np.ndarray, int]] = []   # (description, latent, row)
+        self._describe: list = []    # a function making each list item's text (in a new language too)
+        self.lines = Lines()
         self.drawn: np.ndarray | None = None                    # a freehand path in map coordinates
         self.frames = None                                       # decoded frames (torch)
         self.latents = None
 
         self.list = QtWidgets.QListWidget()
         self.list.setMaximumHeight(110)
-        add_probe = QtWidgets.QPushButton("Add probe")
-        add_probe.setToolTip("The point you last clicked on the map")
-        add_sample = QtWidgets.QPushButton("Add sample")
-        add_sample.setToolTip("The data point you last clicked on (its own latent)")
-        remove = QtWidgets.QPushButton("Remove")
-        clear = QtWidgets.QPushButton("Clear")
-        self.draw = QtWidgets.QPushButton("Draw path")
+        add_probe = QtWidgets.QPushButton(tr("Add probe"))
+        add_probe.setToolTip(tr("The point you last clicked on the map"))
+        add_sample = QtWidgets.QPushButton(tr("Add sample"))
+        add_sample.setToolTip(tr("The data point you last clicked on (its own latent)"))
+        remove = QtWidgets.QPushButton(tr("Remove"))
+        clear = QtWidgets.QPushButton(tr("Clear"))
+        self.draw = QtWidgets.QPushButton(tr("Draw path"))
         self.draw.setCheckable(True)
-        self.draw.setToolTip("While on, drag on the map to draw a path; its points are lifted to latents")
+        self.draw.setToolTip(tr("While on, drag on the map to draw a path; its points are lifted to latents"))
         self.mode = QtWidgets.QComboBox()
-        self.mode.addItem("linear", "linear")
-        self.mode.addItem("slerp", "slerp")
-        self.mode.setToolTip("Spherical interpolation keeps the norm of Gaussian latents typical along the way")
+        self.mode.addItem(tr("linear"), "linear")
+        self.mode.addItem(tr("slerp"), "slerp")
+        self.mode.setToolTip(tr("Spherical interpolation keeps the norm of Gaussian latents typical along the way"))
         self.steps = QtWidgets.QSpinBox()
         self.steps.setRange(2, 64)
         self.steps.setValue(10)
-        self.steps.setSuffix(" frames")
-        self.strip = ScaledImage("Add two or more waypoints, or draw a path.")
+        self.steps.setSuffix(tr(" frames"))
+        self.strip = ScaledImage(tr("Add two or more waypoints, or draw a path."))
         self.strip.setMinimumHeight(80)
-        self.save_png = QtWidgets.QPushButton("Save PNG…")
-        self.save_gif = QtWidgets.QPushButton("Save GIF…")
+        self.save_png = QtWidgets.QPushButton(tr("Save PNG…"))
+        self.save_gif = QtWidgets.QPushButton(tr("Save GIF…"))
         self.message = caption("")
 
         row1 = QtWidgets.QHBoxLayout()
@@ -79,31 +86,51 @@ class InterpolationPanel(QtWidgets.QWidget):
         session.map_changed.connect(self._redraw_on_map)
         self._enable_exports()
 
+    def retranslate(self) -> None:
+        """The waypoints' descriptions and the message in the language installed now."""
+        for i, describe in enumerate(self._describe):
+            text = describe()
+            if i < len(self.waypoints):
+                self.waypoints[i] = (text, *self.waypoints[i][1:])
+            if i < self.list.count():
+                self.list.item(i).setText(text)
+        self.lines.redraw()
+
     # -- waypoints ------------------------------------------------------------------------
     def add_probe(self) -> None:
         s = self.session
         if s.probe_z is None:
-            self.message.setText("Click the map first: the probe is where you clicked.")
+            self.lines.set(self.message, lambda: tr("Click the map first: the probe is where you clicked."))
             return
         x, y = s.probe_xy
-        self._add(f"probe at ({x:.2f}, {y:.2f})", np.asarray(s.probe_z, np.float64), s.probe_row)
+        self._add(lambda: tr("probe at ({x:.2f}, {y:.2f})").format(x=x, y=y), np.asarray(s.probe_z, np.float64),
+                  s.probe_row)
 
     def add_selected(self) -> None:
         s = self.session
         z = s.latent_of(s.selected)
         if z is None:
-            self.message.setText("Click on a data point first: it becomes the selected sample.")
+            self.lines.set(self.message, lambda: tr("Click on a data point first: it becomes the selected sample."))
             return
         label = s.points.label_names[int(s.points.labels[s.selected])]
-        self._add(f"sample {s.selected} (label {label})", z, s.selected)
+        row = s.selected
+        self._add(lambda: tr("sample {row} (label {label})").format(row=row, label=text_of(label)), z, row)
 
     def add_latent(self, text: str, z: np.ndarray, row: int = -1) -> None:
-        """A waypoint given as a latent (a drawing's encoding, from the Draw dock)."""
-        self._add(text, np.asarray(z, np.float64), row)
+        """A waypoint given as a latent (a drawing's encoding, from the Draw dock); `text`
+        from tr() is said again in a new language."""
+        source = i18n.source_of(text)
+        self._add(lambda: i18n.tr(source), np.asarray(z, np.float64), row)
 
-    def _add(self, text: str, z: np.ndarray, row: int) -> None:
+    def _add(self, describe, z: np.ndarray, row: int) -> None:
+        """`describe`: a function making the waypoint's text."""
+        if self.drawn is not None:   # a freehand path was the list's one item: waypoints replace it
+            self.list.clear()
+            self._describe = []
         self.drawn = None
+        text = describe()
         self.waypoints.append((text, z, row))
+        self._describe.append(describe)
         self.list.addItem(text)
         self.update_path()
 
@@ -112,10 +139,13 @@ class InterpolationPanel(QtWidgets.QWidget):
         if i >= 0:
             self.list.takeItem(i)
             del self.waypoints[i]
+            if i < len(self._describe):
+                del self._describe[i]
             self.update_path()
 
     def clear(self) -> None:
         self.waypoints, self.drawn, self.frames, self.latents = [], None, None, None
+        self._describe = []
         self.list.clear()
         self.strip.set_pixmap(None)
         self.map_view.set_path(None)
@@ -123,14 +153,16 @@ class InterpolationPanel(QtWidgets.QWidget):
 
     def _draw_mode(self, on: bool) -> None:
         self.map_view.draw_mode = on
-        self.message.setText("Drag on the map to draw a path." if on else "")
+        self.lines.set(self.message, (lambda: tr("Drag on the map to draw a path.")) if on else None)
 
     def _path_drawn(self, points: np.ndarray) -> None:
         if len(points) < 2:
             return
         self.waypoints = []
         self.list.clear()
-        self.list.addItem(f"freehand path ({len(points)} points)")
+        n = len(points)
+        self._describe = [lambda: tr("freehand path ({n} points)").format(n=n)]
+        self.list.addItem(self._describe[0]())
         self.drawn = points
         self.draw.setChecked(False)
         self.update_path()
@@ -160,14 +192,19 @@ class InterpolationPanel(QtWidgets.QWidget):
         self._show_strip()
         self._redraw_on_map()
         self._enable_exports()
-        self.message.setText(f"{len(latents)} frames, {self.mode.currentText() if self.drawn is None else 'along the drawn path'}.")
+        n, drawn = len(latents), self.drawn is not None
+        mode = self.mode.currentIndex()
+        if drawn:
+            self.lines.set(self.message, lambda: tr("{n} frames, along the drawn path.").format(n=n))
+        else:   # the mode's name as the box shows it (put in a new language before retranslate() runs)
+            self.lines.set(self.message, lambda: tr("{n} frames, {mode}.").format(n=n, mode=self.mode.itemText(mode)))
 
     def _show_strip(self) -> None:
         from explorer.core.maps.interpolation import strip_image
 
         if self.frames is None or self.frames.dim() != 4:
             self.strip.set_pixmap(None)
-            self.strip.setText("2-D data: the path's decoded points are shown on the map.")
+            self.strip.setText(tr("2-D data: the path's decoded points are shown on the map."))
             return
         self.strip.set_pixmap(rgb_pixmap(strip_image(self.frames)))
 
@@ -188,7 +225,7 @@ class InterpolationPanel(QtWidgets.QWidget):
         self.save_gif.setEnabled(images)
 
     def _save(self, kind: str) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, f"Save the strip as {kind.upper()}",
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, tr("Save the strip as {kind}").format(kind=kind.upper()),
                                                         f"interpolation.{kind}", f"{kind.upper()} (*.{kind})")
         if path:
             self.export(path)
@@ -204,5 +241,5 @@ class InterpolationPanel(QtWidgets.QWidget):
             out = save_gif(self.frames, path, frame_ms=100)
         else:
             out = save_strip_png(self.frames, path)
-        self.message.setText(f"Saved {out}")
+        self.lines.set(self.message, lambda: tr("Saved {path}").format(path=out))
         return out

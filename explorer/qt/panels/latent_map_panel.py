@@ -8,6 +8,8 @@ decoder is extrapolating.
 """
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 import numpy as np
 import pyqtgraph as pg
 import torch
@@ -15,12 +17,36 @@ from PySide6 import QtCore, QtWidgets
 
 from explorer.core.data.images import to_uint8
 
+from ..i18n import QT_TR_NOOP, tr
 from ..palette import CONTINUOUS_CMAP, DATA_POINTS, DECODED_POINT, ERROR, OK, PAPER, TEXT_FAINT, category_colours
 from ..point_map import PointMap
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
-METHOD_TITLES = {"raw": "raw (2-D latents)", "pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
-HINT = "Click or drag on the map to decode · Shift+drag or right-drag to pan · wheel to zoom"
+# PCA, UMAP, t-SNE: names, kept; tr() where shown (the raw map's title is words)
+METHOD_TITLES = {"raw": QT_TR_NOOP("raw (2-D latents)"), "pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
+HINT = QT_TR_NOOP("Click or drag on the map to decode · Shift+drag or right-drag to pan · wheel to zoom")
+
+
+class Lines:
+    """The formatted lines a panel shows (numbers, names inside a sentence), each kept with
+    the function that makes it: redraw() makes them again in the language installed now
+    (a panel's retranslate()). Every text of a label kept here goes through set()."""
+
+    def __init__(self):
+        self._renders: dict = {}   # id(label) -> (label, render)
+
+    def set(self, label, render=None) -> None:
+        """Show `render()` on `label` (a QLabel, or anything with setText); None: clear it."""
+        if render is None:
+            self._renders.pop(id(label), None)
+            label.setText("")
+            return
+        self._renders[id(label)] = (label, render)
+        label.setText(render())
+
+    def redraw(self) -> None:
+        for label, render in list(self._renders.values()):
+            label.setText(render())
 
 
 def colour_points(coloring) -> tuple[np.ndarray, dict]:
@@ -49,10 +75,15 @@ class Legend(QtWidgets.QLabel):
         super().__init__()
         self.setWordWrap(True)
         self.setTextFormat(QtCore.Qt.RichText)
+        self._shown = None   # (coloring, info) of the legend on screen
 
-    def show_legend(self, title: str, info: dict) -> None:
+    def show_legend(self, coloring, info: dict) -> None:
+        """The legend of `coloring` (a latent_session.Coloring), its title and names in the
+        window's language."""
+        self._shown = (coloring, info)
+        title = coloring.title()
         if info.get("categorical"):
-            names, cols = info["names"], info["colours"]
+            names, cols = coloring.shown_names() or info["names"], info["colours"]
             items = [f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>■</span>&nbsp;{n}"
                      for n, c in zip(names[:30], cols[:30])]
             more = " …" if len(names) > 30 else ""
@@ -61,6 +92,14 @@ class Legend(QtWidgets.QLabel):
             stops = [info["cmap"].map(t, mode="byte") for t in np.linspace(0, 1, 8)]
             bar = "".join(f"<span style='color:rgb({c[0]},{c[1]},{c[2]})'>█</span>" for c in stops)
             self.setText(f"<b>{title}:</b> {info['lo']:.3g} {bar} {info['hi']:.3g}")
+
+    def clear_legend(self) -> None:
+        self._shown = None
+        self.setText("")
+
+    def retranslate(self) -> None:
+        if self._shown is not None:
+            self.show_legend(*self._shown)
 
 
 class DataSpaceView(pg.PlotWidget):
@@ -113,22 +152,23 @@ class LatentMapPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.session = session
         self.method = QtWidgets.QComboBox()
-        self.method.setToolTip("How the latents are laid out in 2-D. PCA is exact and instant; UMAP and t-SNE "
-                               "keep neighbours together and replace PCA when ready.")
+        self.method.setToolTip(tr("How the latents are laid out in 2-D. PCA is exact and instant; UMAP and t-SNE "
+                                  "keep neighbours together and replace PCA when ready."))
         self.colour_by = QtWidgets.QComboBox()
-        self.colour_by.setToolTip("What the colour of each point shows")
+        self.colour_by.setToolTip(tr("What the colour of each point shows"))
         self.source = QtWidgets.QComboBox()
-        self.source.setToolTip("GANs have no encoder: map the generator's noise, or real and generated "
-                               "images in the classifier's feature space")
-        self.source_label = QtWidgets.QLabel("Show")
+        self.source.setToolTip(tr("GANs have no encoder: map the generator's noise, or real and generated "
+                                  "images in the classifier's feature space"))
+        self.source_label = QtWidgets.QLabel(tr("Show"))
+        self.lines = Lines()
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumWidth(120)
         self.progress.setTextVisible(False)
         self.status = caption("")
         controls = QtWidgets.QHBoxLayout()
-        for w in (self.source_label, self.source, QtWidgets.QLabel("Map"), self.method,
-                  QtWidgets.QLabel("Colour by"), self.colour_by):
+        for w in (self.source_label, self.source, QtWidgets.QLabel(tr("Map")), self.method,
+                  QtWidgets.QLabel(tr("Colour by")), self.colour_by):
             controls.addWidget(w)
         controls.addStretch(1)
         state = QtWidgets.QHBoxLayout()
@@ -140,7 +180,7 @@ class LatentMapPanel(QtWidgets.QWidget):
 
         self.map = PointMap()
         self.legend = Legend()
-        self.hint = QtWidgets.QLabel(HINT)
+        self.hint = QtWidgets.QLabel(tr(HINT))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet(f"color: {TEXT_FAINT};")
         left = QtWidgets.QVBoxLayout()
@@ -151,13 +191,13 @@ class LatentMapPanel(QtWidgets.QWidget):
         left_w = QtWidgets.QWidget()
         left_w.setLayout(left)
 
-        self.decoded = SampleView("Click the map\nto decode a point.")
-        self.decoded_title = QtWidgets.QLabel("<b>Decoded at the probe</b>")
+        self.decoded = SampleView(tr("Click the map\nto decode a point."))
+        self.decoded_title = QtWidgets.QLabel(tr("<b>Decoded at the probe</b>"))
         self.cue = QtWidgets.QLabel("")
         self.cue.setWordWrap(True)
-        self.hover_title = QtWidgets.QLabel("<b>Sample under the cursor</b>")
+        self.hover_title = QtWidgets.QLabel(tr("<b>Sample under the cursor</b>"))
         self.hover_title.setWordWrap(True)
-        self.hover_input = SampleView("Hover over\na point.")
+        self.hover_input = SampleView(tr("Hover over\na point."))
         self.hover_recon = SampleView("")
         self.hover_caption = caption("")
         pair = QtWidgets.QHBoxLayout()
@@ -197,6 +237,12 @@ class LatentMapPanel(QtWidgets.QWidget):
         session.probe_changed.connect(self._show_probe)
         self._points_changed()
 
+    def retranslate(self) -> None:
+        """The status line, legend, cue and hover caption in the language installed now (the
+        combo boxes' items and the static labels are put back by i18n.retranslate)."""
+        self.status.setText(self.session.status_text())
+        self.lines.redraw()
+
     # -- session -> view ----------------------------------------------------------------
     def _status(self, text: str, fraction: float) -> None:
         self.status.setText(text)
@@ -213,23 +259,24 @@ class LatentMapPanel(QtWidgets.QWidget):
         with QtCore.QSignalBlocker(self.source):
             self.source.clear()
             for src in s.sources():
-                self.source.addItem(SOURCE_TITLES[src], src)
+                self.source.addItem(tr(SOURCE_TITLES[src]), src)
             self.source.setCurrentIndex(max(0, self.source.findData(s.source)))
         multi = self.source.count() > 1
         self.source.setVisible(multi)
         self.source_label.setVisible(multi)
         pts = s.points
         with QtCore.QSignalBlocker(self.colour_by):
-            current = self.colour_by.currentText()
+            current = self.colour_by.currentData()
             self.colour_by.clear()
             if pts is not None:
-                self.colour_by.addItems(list(pts.colorings))
+                for name, coloring in pts.colorings.items():   # shown: its title; data: its key
+                    self.colour_by.addItem(coloring.title(), name)
                 if current in pts.colorings:
-                    self.colour_by.setCurrentText(current)
+                    self.colour_by.setCurrentIndex(self.colour_by.findData(current))
         with QtCore.QSignalBlocker(self.method):
             self.method.clear()
             for m in (s.available_methods() if pts is not None else ["pca", "umap", "tsne"]):
-                self.method.addItem(METHOD_TITLES[m], m)
+                self.method.addItem(tr(METHOD_TITLES[m]), m)
             self.method.setCurrentIndex(max(0, self.method.findData(s.resolved_method() if pts is not None
                                                                      else s.method)))
         points_mode = None
@@ -238,38 +285,40 @@ class LatentMapPanel(QtWidgets.QWidget):
             points_mode = s.data.test_x[:3000].numpy()
         for view in (self.decoded, self.hover_input, self.hover_recon):
             view.set_points_mode(points_mode)
-        self.hover_title.setText("<b>Sample under the cursor</b>" + (
-            "<br>input | reconstruction" if pts is not None and pts.source == "latents" else ""))
+        self.hover_title.setText(tr("<b>Sample under the cursor</b><br>input | reconstruction")
+                                 if pts is not None and pts.source == "latents"
+                                 else tr("<b>Sample under the cursor</b>"))
         if pts is None or s.probe_z is None:   # another run or source: nothing of the last one stays
             for view in (self.decoded, self.hover_input, self.hover_recon):
                 view.display(None)
-            self.hover_caption.setText("")
-            self.cue.setText("")
+            self.lines.set(self.hover_caption, None)
+            self.lines.set(self.cue, None)
         if pts is None:
             self.map.set_points(np.zeros((0, 2), np.float32), np.zeros((0, 4), np.uint8))
-            self.legend.setText("")
+            self.legend.clear_legend()
 
     def _map_changed(self) -> None:
         s = self.session
         if s.map is None or s.points is None:
             return
-        rgba, info = self._colours()
+        coloring, (rgba, info) = self._colours()
         self.map.set_points(s.map.coords, rgba, fit=True)
-        self.legend.show_legend(self.colour_by.currentText(), info)
+        self.legend.show_legend(coloring, info)
         if s.probe_xy is not None:
             self.map.set_probe(*s.probe_xy)
 
     def _colours(self):
         s = self.session
-        name = self.colour_by.currentText() or next(iter(s.points.colorings))
-        return colour_points(s.points.colorings[name])
+        name = self.colour_by.currentData()
+        coloring = s.points.colorings.get(name) or next(iter(s.points.colorings.values()))
+        return coloring, colour_points(coloring)
 
     def _recolour(self) -> None:
         if self.session.points is None or self.session.map is None:
             return
-        rgba, info = self._colours()
+        coloring, (rgba, info) = self._colours()
         self.map.set_colors(rgba)
-        self.legend.show_legend(self.colour_by.currentText(), info)
+        self.legend.show_legend(coloring, info)
 
     def _method_chosen(self) -> None:
         m = self.method.currentData()
@@ -290,7 +339,8 @@ class LatentMapPanel(QtWidgets.QWidget):
             row = self.map.nearest(x, y, max_pixels=1e9)
             s.select(row)
             self.decoded.display(s.sample_image(row))
-            self.cue.setText("Classifier feature space cannot be decoded: the nearest sample is shown.")
+            self.lines.set(self.cue, lambda: tr("Classifier feature space cannot be decoded: the nearest sample "
+                                                "is shown."))
             return
         s.probe(x, y)
         if final:
@@ -307,12 +357,15 @@ class LatentMapPanel(QtWidgets.QWidget):
         # probe_off is in units of the data's local spacing at the nearest point (MapLifter):
         # ~1 between neighbouring points in a dense or a sparse cluster alike, so one threshold
         # serves the whole map
-        far = s.probe_off > s.lifter.FAR_FROM_DATA
+        off = s.probe_off
+        far = off > s.lifter.FAR_FROM_DATA
         colour = ERROR if far else OK
-        words = ("far from the data: the decoder is extrapolating" if far
-                 else "near the data")
-        self.cue.setText(f"<span style='color:{colour}'>● {words}</span> "
-                         f"(distance to nearest point: {s.probe_off:.1f}× the usual spacing of the data there)")
+
+        def cue() -> str:
+            words = tr("far from the data: the decoder is extrapolating") if far else tr("near the data")
+            return (f"<span style='color:{colour}'>● {words}</span> "
+                    + tr("(distance to nearest point: {off:.1f}× the usual spacing of the data there)").format(off=off))
+        self.lines.set(self.cue, cue)
         if s.probe_xy is not None:
             self.map.set_probe(*s.probe_xy)
 
@@ -322,11 +375,18 @@ class LatentMapPanel(QtWidgets.QWidget):
             return
         self.hover_input.display(s.sample_image(row))
         self.hover_recon.display(s.reconstruction(row))
-        label = s.points.label_names[int(s.points.labels[row])] if len(s.points.label_names) else ""
-        extra = ""
+        label = text_of(s.points.label_names[int(s.points.labels[row])]) if len(s.points.label_names) else ""
+        error = kl = None
         if s.points.source == "latents":
             enc = s.points.encoded
-            extra = f", reconstruction error {enc.recon_error[row]:.4f}"
-            if enc.kl is not None:
-                extra += f", KL {enc.kl[row]:.1f} nats"
-        self.hover_caption.setText(f"label {label}{extra}")
+            error = float(enc.recon_error[row])
+            kl = None if enc.kl is None else float(enc.kl[row])
+
+        def caption_text() -> str:
+            if error is None:
+                return tr("label {label}").format(label=label)
+            if kl is None:
+                return tr("label {label}, reconstruction error {error:.4f}").format(label=label, error=error)
+            return tr("label {label}, reconstruction error {error:.4f}, KL {kl:.1f} nats").format(
+                label=label, error=error, kl=kl)
+        self.lines.set(self.hover_caption, caption_text)

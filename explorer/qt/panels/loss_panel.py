@@ -18,13 +18,28 @@ from PySide6 import QtCore, QtWidgets
 
 from explorer.core.training.loss_history import LossHistory, ema
 
+from ..i18n import QT_TR_NOOP, tr
 from ..palette import ERROR, LOSS_COLOURS, LOSS_FALLBACK, PAPER, TEXT_FAINT, with_alpha
+from ..widgets import alert_line
 
 LABELS = {
-    "recon": "reconstruction", "kl": "KL divergence", "d_loss": "D loss", "g_loss": "G loss",
-    "d_real": "mean D(x)", "d_fake": "mean D(G(z))", "commit": "commitment", "codebook": "codebook",
-    "grad_norm_d": "gradient norm of D", "grad_norm_g": "gradient norm of G", "bits_per_code": "bits per code",
+    "loss": QT_TR_NOOP("loss"), "recon": QT_TR_NOOP("reconstruction"), "kl": QT_TR_NOOP("KL divergence"),
+    "d_loss": QT_TR_NOOP("D loss"), "g_loss": QT_TR_NOOP("G loss"),
+    "d_real": QT_TR_NOOP("mean D(x)"), "d_fake": QT_TR_NOOP("mean D(G(z))"),
+    "commit": QT_TR_NOOP("commitment"), "codebook": QT_TR_NOOP("codebook"),
+    "grad_norm_d": QT_TR_NOOP("gradient norm of D"), "grad_norm_g": QT_TR_NOOP("gradient norm of G"),
+    "bits_per_code": QT_TR_NOOP("bits per code"),
 }
+# the titles of the plots that hold several parts (loss_history.PLOT_GROUPS)
+GROUP_TITLES = {
+    "losses": QT_TR_NOOP("losses"), "D outputs": QT_TR_NOOP("D outputs"),
+    "gradient norms": QT_TR_NOOP("gradient norms"), "VQ losses": QT_TR_NOOP("VQ losses"),
+}
+
+
+def label(name: str) -> str:
+    """A loss part's name as the plots show it."""
+    return tr(LABELS[name]) if name in LABELS else name
 
 
 FAINT_ALPHA = 70         # the raw (unsmoothed) values, under the smoothed curve
@@ -64,26 +79,27 @@ class LossPanel(QtWidgets.QWidget):
         self.steps_per_epoch = 0
 
         bar = QtWidgets.QHBoxLayout()
-        bar.addWidget(QtWidgets.QLabel("Smoothing"))
+        bar.addWidget(QtWidgets.QLabel(tr("Smoothing")))
         self.smoothing = QtWidgets.QSlider(QtCore.Qt.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
         self.smoothing.setMinimumWidth(120)
         self.smoothing.setMaximumWidth(180)
-        self.smoothing.setToolTip("Exponential moving average of the raw values (0 = none, 0.99 = heavy)")
+        self.smoothing.setToolTip(tr("Exponential moving average of the raw values (0 = none, 0.99 = heavy)"))
         self.smoothing_label = QtWidgets.QLabel()
         bar.addWidget(self.smoothing)
         bar.addWidget(self.smoothing_label)
         bar.addSpacing(12)
-        self.log_scale = QtWidgets.QCheckBox("Log scale")
+        self.log_scale = QtWidgets.QCheckBox(tr("Log scale"))
         bar.addWidget(self.log_scale)
         bar.addSpacing(12)
-        bar.addWidget(QtWidgets.QLabel("x axis"))
+        bar.addWidget(QtWidgets.QLabel(tr("x axis")))
         self.x_axis = QtWidgets.QComboBox()
-        self.x_axis.addItems(["step", "epoch"])
+        self.x_axis.addItem(tr("step"), "step")
+        self.x_axis.addItem(tr("epoch"), "epoch")
         bar.addWidget(self.x_axis)
         bar.addStretch(1)
-        self.empty = QtWidgets.QLabel("No losses yet: start a run, or open one.")
+        self.empty = QtWidgets.QLabel(tr("No losses yet: start a run, or open one."))
         self.empty.setStyleSheet(f"color: {TEXT_FAINT};")
         self.empty.setWordWrap(True)
 
@@ -111,6 +127,18 @@ class LossPanel(QtWidgets.QWidget):
         self._drawn = None
         self._layout_key = None
         self._stamps = {}
+
+    def retranslate(self) -> None:
+        """Titles and the x axis are worded at each redraw and the legends are plain labels
+        (i18n's walk translates them); the alert marks' tips are made again. (Not a rebuild of
+        the plots: deleted while the walk's new labels were still laying out, a legend's anchor
+        fired on its deleted view box.)"""
+        for plot in self.plots.values():
+            for line in self._alert_marks.pop(id(plot), []):
+                plot.removeItem(line)
+        self._drawn = None
+        if self.history is not None:
+            self.refresh(force=True)
 
     def _settings_changed(self, *_):
         self.smoothing_label.setText(f"{self.alpha:.2f}")
@@ -181,7 +209,7 @@ class LossPanel(QtWidgets.QWidget):
                 changed = True
             if changed:
                 self._fit(plot, names, use_log)
-            text = self._title(title, names) + ("" if use_log or not log else " (linear: values ≤ 0)")
+            text = self._title(title, names) + ("" if use_log or not log else tr(" (linear: values ≤ 0)"))
             if plot.titleLabel.text != text:  # setHtml is not free: only when it changes
                 plot.setTitle(text, size="9pt")
             if plot.getAxis("bottom").labelText != self.x_axis.currentText():
@@ -195,7 +223,7 @@ class LossPanel(QtWidgets.QWidget):
         """A red line at each collapse alert's step."""
         marks = self._alert_marks.setdefault(id(plot), [])
         alerts = self.history.alerts
-        if len(marks) == len(alerts) and self.x_axis.currentText() == "step":
+        if len(marks) == len(alerts) and self.x_axis.currentData() == "step":
             return
         for line in marks:
             plot.removeItem(line)
@@ -203,7 +231,7 @@ class LossPanel(QtWidgets.QWidget):
         for step, message in alerts:
             line = pg.InfiniteLine(pos=float(self._x(np.array([step]))[0]), angle=90,
                                    pen=pg.mkPen(ERROR, width=1.5, style=QtCore.Qt.DotLine))
-            line.setToolTip(f"step {step}: {message}")
+            line.setToolTip(alert_line(step, message))
             plot.addItem(line, ignoreBounds=True)
             marks.append(line)
 
@@ -245,7 +273,7 @@ class LossPanel(QtWidgets.QWidget):
             plot.setRange(xRange=new_x or (cx0, cx1), yRange=new_y or (cy0, cy1), padding=0)
 
     def _x(self, steps: np.ndarray) -> np.ndarray:
-        if self.x_axis.currentText() == "epoch" and self.steps_per_epoch:
+        if self.x_axis.currentData() == "epoch" and self.steps_per_epoch:
             return steps / self.steps_per_epoch
         return steps
 
@@ -257,9 +285,10 @@ class LossPanel(QtWidgets.QWidget):
         return 0.0
 
     def _title(self, title: str, names: list[str]) -> str:
-        text = LABELS.get(names[0], names[0]) if len(names) == 1 else title
+        text = label(names[0]) if len(names) == 1 else (tr(GROUP_TITLES[title]) if title in GROUP_TITLES else title)
         if any(f"test_{n}" in self.history.epoch_series for n in names):
-            text += f"  <span style='color:{TEXT_FAINT}'>(line: training, dots: test set)</span>"
+            text += "  " + tr("<span style='color:{colour}'>(line: training, dots: test set)</span>").format(
+                colour=TEXT_FAINT)
         return text
 
     def _build(self, groups) -> None:
@@ -279,7 +308,7 @@ class LossPanel(QtWidgets.QWidget):
             for j, name in enumerate(names):
                 c = colour(name, j)
                 raw = plot.plot(pen=pg.mkPen(with_alpha(c, FAINT_ALPHA), width=1))
-                smooth = plot.plot(pen=pg.mkPen(c, width=2), name=LABELS.get(name, name))
+                smooth = plot.plot(pen=pg.mkPen(c, width=2), name=label(name))
                 test = plot.plot(pen=pg.mkPen(c, width=1, style=QtCore.Qt.DashLine), symbol="o",
                                  symbolSize=5, symbolBrush=c, symbolPen=None)
                 self.curves[name] = (raw, smooth, test)

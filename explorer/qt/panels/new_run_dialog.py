@@ -12,19 +12,25 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from explorer.core.training.worker import WorkerSpec
 
+from ..i18n import QT_TR_NOOP, tr
 from ..palette import ERROR
 from .run_estimate import EstimateLabel
 
 MODEL_HELP = {
-    "ae": "autoencoder: reconstruct the input through a small latent code",
-    "dae": "denoising autoencoder: reconstruct the clean input from a corrupted copy",
-    "vae": "variational autoencoder: ELBO = reconstruction + KL, a prior to sample from",
-    "cvae": "conditional VAE: the class is given to encoder and decoder",
-    "vqvae": "VQ-VAE: a codebook of discrete codes instead of a continuous latent",
-    "gan": "GAN with MLP generator and discriminator",
-    "dcgan": "DCGAN: convolutional generator and discriminator (images only)",
-    "cgan": "conditional GAN: generate a chosen class",
+    "ae": QT_TR_NOOP("autoencoder: reconstruct the input through a small latent code"),
+    "dae": QT_TR_NOOP("denoising autoencoder: reconstruct the clean input from a corrupted copy"),
+    "vae": QT_TR_NOOP("variational autoencoder: ELBO = reconstruction + KL, a prior to sample from"),
+    "cvae": QT_TR_NOOP("conditional VAE: the class is given to encoder and decoder"),
+    "vqvae": QT_TR_NOOP("VQ-VAE: a codebook of discrete codes instead of a continuous latent"),
+    "gan": QT_TR_NOOP("GAN with MLP generator and discriminator"),
+    "dcgan": QT_TR_NOOP("DCGAN: convolutional generator and discriminator (images only)"),
+    "cgan": QT_TR_NOOP("conditional GAN: generate a chosen class"),
 }
+# the items of the value combos: (value, shown text); the value is the item's data
+UNITS = (("epochs", QT_TR_NOOP("epochs")), ("steps", QT_TR_NOOP("steps")))
+LIKELIHOODS = (("bernoulli", QT_TR_NOOP("bernoulli")), ("gaussian", QT_TR_NOOP("gaussian")))
+NOISES = (("gaussian", QT_TR_NOOP("gaussian")), ("masking", QT_TR_NOOP("masking")),
+          ("saltpepper", QT_TR_NOOP("saltpepper")))
 TOY = ("ring8", "grid25", "moons", "spiral")
 SETTINGS_KEY = "new_run/last"
 def out_dir_problem(path: Path) -> str | None:
@@ -35,11 +41,11 @@ def out_dir_problem(path: Path) -> str | None:
     from explorer.core.training.engine import RunExists
 
     if is_run_dir(path):
-        return f"{path} already holds a run; choose a new or empty folder."
+        return tr("{path} already holds a run; choose a new or empty folder.").format(path=path)
     try:
         prepare_run_dir(path, overwrite=False)
     except (CheckpointError, RunExists) as e:
-        return str(e).replace("--out", "output folder")
+        return str(e).replace("--out", tr("output folder"))
     except OSError as e:
         return f"{path}: {e.strerror or e}"
     return None
@@ -51,6 +57,20 @@ def _float_edit(value: float, tip: str = "") -> QtWidgets.QLineEdit:
     e.setMaximumWidth(110)
     e.setToolTip(tip)
     return e
+
+
+def _value_combo(items) -> QtWidgets.QComboBox:
+    """A combo of (value, text) items: the text is shown (translated), the value is the data."""
+    c = QtWidgets.QComboBox()
+    for value, text in items:
+        c.addItem(tr(text), value)
+    return c
+
+
+def _select_data(combo: QtWidgets.QComboBox, value) -> None:
+    i = combo.findData(value)
+    if i >= 0:
+        combo.setCurrentIndex(i)
 
 
 def _int_spin(value: int, lo: int, hi: int, tip: str = "") -> QtWidgets.QSpinBox:
@@ -71,7 +91,6 @@ class NewRunDialog(QtWidgets.QDialog):
         from explorer.core.data.datasets import OFFLINE, TORCHVISION
         from models import MODEL_NAMES
 
-        self.setWindowTitle("New run" if base is None else f"Duplicate {base['name']}")
         self.runs_root = Path(runs_root)
         self._base = base
         if settings is None and isinstance(getattr(parent, "settings", None), QtCore.QSettings):
@@ -81,101 +100,96 @@ class NewRunDialog(QtWidgets.QDialog):
         parent_dir = self._last().get("out_parent")
         self.out_parent = (Path(parent_dir) if isinstance(parent_dir, str) and parent_dir
                            and Path(parent_dir).is_dir() else self.runs_root)
+        self._torchvision = set(TORCHVISION)
         self.model = QtWidgets.QComboBox()
         for m in MODEL_NAMES:
-            self.model.addItem(f"{m} — {MODEL_HELP[m]}", m)
+            self.model.addItem(m, m)
         self.dataset = QtWidgets.QComboBox()
         self.dataset.setEditable(False)
-        for d in OFFLINE:
+        for d in (*OFFLINE, *TORCHVISION, "folder:"):
             self.dataset.addItem(d, d)
-        for d in TORCHVISION:
-            self.dataset.addItem(f"{d} (torchvision; needs the files or --download)", d)
-        self.dataset.addItem("a folder of images…", "folder:")
         self.folder = ""
         self.out_dir = QtWidgets.QLineEdit()
-        self.out_dir.setToolTip("The folder the run is written to: a new or empty folder "
-                                f"(a bare name is made under {self.runs_root})")
-        self.browse = QtWidgets.QPushButton("Browse…")
-        self.browse.setToolTip("Choose the parent folder, or an empty folder, for the run")
+        self.browse = QtWidgets.QPushButton(tr("Browse…"))
+        self.browse.setToolTip(tr("Choose the parent folder, or an empty folder, for the run"))
         self.browse.clicked.connect(self._browse)
         out_row = QtWidgets.QHBoxLayout()
         out_row.addWidget(self.out_dir, 1)
         out_row.addWidget(self.browse)
 
-        self.length = _int_spin(10, 1, 10_000_000, "How long to train")
-        self.unit = QtWidgets.QComboBox()
-        self.unit.addItems(["epochs", "steps"])
+        self.length = _int_spin(10, 1, 10_000_000, tr("How long to train"))
+        self.unit = _value_combo(UNITS)
         length_row = QtWidgets.QHBoxLayout()
         length_row.addWidget(self.length)
         length_row.addWidget(self.unit)
         length_row.addStretch(1)
         self.batch_size = _int_spin(128, 1, 65536)
-        self.lr = _float_edit(1e-3, "Adam learning rate")
-        self.latent_dim = _int_spin(20, 1, 4096, "Size of the latent vector z")
-        self.seed = _int_spin(0, 0, 2**31 - 1, "Same seed, same run (on the CPU)")
+        self.lr = _float_edit(1e-3, tr("Adam learning rate"))
+        self.latent_dim = _int_spin(20, 1, 4096, tr("Size of the latent vector z"))
+        self.seed = _int_spin(0, 0, 2**31 - 1, tr("Same seed, same run (on the CPU)"))
         self.device = QtWidgets.QComboBox()
-        self.device.addItem("auto (GPU if there is one)", "auto")
+        self.device.addItem(tr("auto (GPU if there is one)"), "auto")
         for d in devices:
             self.device.addItem(d, d)
 
         form = QtWidgets.QFormLayout()
-        form.addRow("Model", self.model)
-        form.addRow("Dataset", self.dataset)
-        form.addRow("Output folder", out_row)
-        form.addRow("Train for", length_row)
-        form.addRow("Batch size", self.batch_size)
-        form.addRow("Learning rate", self.lr)
-        form.addRow("Latent dimension", self.latent_dim)
-        form.addRow("Seed", self.seed)
-        form.addRow("Device", self.device)
+        form.addRow(tr("Model"), self.model)
+        form.addRow(tr("Dataset"), self.dataset)
+        form.addRow(tr("Output folder"), out_row)
+        form.addRow(tr("Train for"), length_row)
+        form.addRow(tr("Batch size"), self.batch_size)
+        form.addRow(tr("Learning rate"), self.lr)
+        form.addRow(tr("Latent dimension"), self.latent_dim)
+        form.addRow(tr("Seed"), self.seed)
+        form.addRow(tr("Device"), self.device)
 
         # family settings, shown for the families they apply to
-        self.beta = _float_edit(1.0, "Weight of the KL term (beta-VAE)")
-        self.kl_warmup = _int_spin(0, 0, 10_000_000, "Steps over which the KL weight ramps up from 0")
-        self.likelihood = QtWidgets.QComboBox()
-        self.likelihood.addItems(["bernoulli", "gaussian"])
-        self.noise = QtWidgets.QComboBox()
-        self.noise.addItems(["gaussian", "masking", "saltpepper"])
-        self.noise_level = _float_edit(0.3, "Noise std, or drop/flip probability")
-        self.codebook_size = _int_spin(512, 2, 65536, "K, the number of codes")
-        self.code_dim = _int_spin(32, 1, 1024, "Length of each code vector")
-        self.commitment = _float_edit(0.25, "Commitment loss weight (0.25 in the paper)")
-        self.ema = QtWidgets.QCheckBox("EMA codebook updates")
-        self.restarts = QtWidgets.QCheckBox("Restart dead codes")
+        self.beta = _float_edit(1.0, tr("Weight of the KL term (beta-VAE)"))
+        self.kl_warmup = _int_spin(0, 0, 10_000_000, tr("Steps over which the KL weight ramps up from 0"))
+        self.likelihood = _value_combo(LIKELIHOODS)
+        self.noise = _value_combo(NOISES)
+        self.noise_level = _float_edit(0.3, tr("Noise std, or drop/flip probability"))
+        self.codebook_size = _int_spin(512, 2, 65536, tr("K, the number of codes"))
+        self.code_dim = _int_spin(32, 1, 1024, tr("Length of each code vector"))
+        self.commitment = _float_edit(0.25, tr("Commitment loss weight (0.25 in the paper)"))
+        self.ema = QtWidgets.QCheckBox(tr("EMA codebook updates"))
+        self.restarts = QtWidgets.QCheckBox(tr("Restart dead codes"))
         self.restarts.setChecked(True)
         self.gan_loss = QtWidgets.QComboBox()
-        self.gan_loss.addItem("non-saturating", "ns")
-        self.gan_loss.addItem("minimax (original)", "minimax")
-        self.pack = _int_spin(1, 1, 16, "PacGAN: samples per discriminator input (2-4 fight collapse)")
-        self.minibatch_std = QtWidgets.QCheckBox("Minibatch-std feature in D")
-        self.label_smoothing = _float_edit(0.0, "One-sided: real targets become 1 - this")
-        self.lr_d = _float_edit(0.0, "0 = same as the learning rate")
-        self.lr_g = _float_edit(0.0, "0 = same as the learning rate")
+        self.gan_loss.addItem(tr("non-saturating"), "ns")
+        self.gan_loss.addItem(tr("minimax (original)"), "minimax")
+        self.pack = _int_spin(1, 1, 16, tr("PacGAN: samples per discriminator input (2-4 fight collapse)"))
+        self.minibatch_std = QtWidgets.QCheckBox(tr("Minibatch-std feature in D"))
+        self.label_smoothing = _float_edit(0.0, tr("One-sided: real targets become 1 - this"))
+        self.lr_d = _float_edit(0.0, tr("0 = same as the learning rate"))
+        self.lr_g = _float_edit(0.0, tr("0 = same as the learning rate"))
         self.groups = {}
         for fam, rows in {
-            "vae": [("KL weight β", self.beta), ("KL warm-up steps", self.kl_warmup), ("Decoder", self.likelihood)],
-            "dae": [("Noise", self.noise), ("Noise level", self.noise_level)],
-            "vqvae": [("Codebook size K", self.codebook_size), ("Code dimension", self.code_dim),
-                      ("Commitment β", self.commitment), ("", self.ema), ("", self.restarts)],
-            "gan": [("Loss", self.gan_loss), ("Packing m", self.pack), ("", self.minibatch_std),
-                    ("Label smoothing", self.label_smoothing), ("D learning rate", self.lr_d),
-                    ("G learning rate", self.lr_g)],
+            "vae": [(tr("KL weight β"), self.beta), (tr("KL warm-up steps"), self.kl_warmup),
+                    (tr("Decoder"), self.likelihood)],
+            "dae": [(tr("Noise"), self.noise), (tr("Noise level"), self.noise_level)],
+            "vqvae": [(tr("Codebook size K"), self.codebook_size), (tr("Code dimension"), self.code_dim),
+                      (tr("Commitment β"), self.commitment), ("", self.ema), ("", self.restarts)],
+            "gan": [(tr("Loss"), self.gan_loss), (tr("Packing m"), self.pack), ("", self.minibatch_std),
+                    (tr("Label smoothing"), self.label_smoothing), (tr("D learning rate"), self.lr_d),
+                    (tr("G learning rate"), self.lr_g)],
         }.items():
-            box = QtWidgets.QGroupBox({"vae": "VAE", "dae": "Denoising", "vqvae": "VQ-VAE", "gan": "GAN"}[fam])
+            box = QtWidgets.QGroupBox({"vae": "VAE", "dae": tr("Denoising"), "vqvae": "VQ-VAE", "gan": "GAN"}[fam])
             f = QtWidgets.QFormLayout(box)
             for label, w in rows:
                 f.addRow(label, w)
             self.groups[fam] = box
 
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Ok | QtWidgets.QDialogButtonBox.Cancel)
-        buttons.button(QtWidgets.QDialogButtonBox.Ok).setText("Train")
+        buttons.button(QtWidgets.QDialogButtonBox.Ok).setText(tr("Train"))
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         self.error = QtWidgets.QLabel("")
         self.error.setStyleSheet(f"color: {ERROR};")
         self.error.setWordWrap(True)
+        self._error_render = None   # makes the error line again when the language changes
         self.estimate = EstimateLabel(self._estimate_inputs)
-        form.addRow("Estimated time", self.estimate)
+        form.addRow(tr("Estimated time"), self.estimate)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(form)
         for box in self.groups.values():
@@ -183,6 +197,7 @@ class NewRunDialog(QtWidgets.QDialog):
         lay.addWidget(self.error)
         lay.addWidget(buttons)
 
+        self._set_texts()
         self.model.currentIndexChanged.connect(self._model_changed)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self._name_edited = False
@@ -200,6 +215,31 @@ class NewRunDialog(QtWidgets.QDialog):
         self.device.currentIndexChanged.connect(self.estimate.schedule)
         self.finished.connect(self.estimate.stop)
         self.estimate.request()
+
+    # -- texts -------------------------------------------------------------------------
+    def _dataset_text(self, d: str) -> str:
+        if d == "folder:":
+            return tr("folder: {path}").format(path=self.folder) if self.folder else tr("a folder of images…")
+        if d in self._torchvision:
+            return tr("{dataset} (torchvision; needs the files or --download)").format(dataset=d)
+        return d
+
+    def _set_texts(self) -> None:
+        """The texts made from names and paths, in the language now installed."""
+        self.setWindowTitle(tr("New run") if self._base is None
+                            else tr("Duplicate {name}").format(name=self._base["name"]))
+        for i in range(self.model.count()):
+            m = self.model.itemData(i)
+            self.model.setItemText(i, f"{m} — {tr(MODEL_HELP[m])}" if m in MODEL_HELP else m)
+        for i in range(self.dataset.count()):
+            self.dataset.setItemText(i, self._dataset_text(self.dataset.itemData(i)))
+        self.out_dir.setToolTip(tr("The folder the run is written to: a new or empty folder "
+                                   "(a bare name is made under {runs})").format(runs=self.runs_root))
+
+    def retranslate(self) -> None:
+        self._set_texts()
+        if self._error_render is not None:
+            self.error.setText(self._error_render())
 
     # -- behaviour -------------------------------------------------------------------
     @property
@@ -221,10 +261,10 @@ class NewRunDialog(QtWidgets.QDialog):
 
     def _dataset_changed(self):
         if self.dataset.currentData() == "folder:":
-            path = QtWidgets.QFileDialog.getExistingDirectory(self, "Folder of images (sub-folders are labels)")
+            path = QtWidgets.QFileDialog.getExistingDirectory(self, tr("Folder of images (sub-folders are labels)"))
             if path:
                 self.folder = path
-                self.dataset.setItemText(self.dataset.currentIndex(), f"folder: {path}")
+                self.dataset.setItemText(self.dataset.currentIndex(), self._dataset_text("folder:"))
         self._model_changed()
 
     def _model_changed(self):
@@ -250,10 +290,10 @@ class NewRunDialog(QtWidgets.QDialog):
 
     def _fill(self, mc, tc):
         if tc.steps is not None:
-            self.unit.setCurrentText("steps")
+            _select_data(self.unit, "steps")
             self.length.setValue(int(tc.steps))
         else:
-            self.unit.setCurrentText("epochs")
+            _select_data(self.unit, "epochs")
             self.length.setValue(int(tc.epochs or 10))
         self.batch_size.setValue(tc.batch_size)
         self.lr.setText(f"{tc.lr:g}")
@@ -261,8 +301,8 @@ class NewRunDialog(QtWidgets.QDialog):
         self.latent_dim.setValue(mc.latent_dim)
         self.beta.setText(f"{mc.beta:g}")
         self.kl_warmup.setValue(mc.kl_warmup)
-        self.likelihood.setCurrentText(mc.likelihood)
-        self.noise.setCurrentText(mc.noise)
+        _select_data(self.likelihood, mc.likelihood)
+        _select_data(self.noise, mc.noise)
         self.noise_level.setText(f"{mc.noise_level:g}")
         self.codebook_size.setValue(mc.codebook_size)
         self.code_dim.setValue(mc.code_dim)
@@ -284,7 +324,7 @@ class NewRunDialog(QtWidgets.QDialog):
         if i < 0 and tc.dataset.startswith("folder:"):
             self.folder = tc.dataset[len("folder:"):]
             i = self.dataset.findData("folder:")
-            self.dataset.setItemText(i, f"folder: {self.folder}")
+            self.dataset.setItemText(i, self._dataset_text("folder:"))
         with QtCore.QSignalBlocker(self.dataset):
             self.dataset.setCurrentIndex(max(0, i))
         self._fill(mc, tc)
@@ -296,8 +336,11 @@ class NewRunDialog(QtWidgets.QDialog):
         for fam, box in self.groups.items():
             box.setVisible(fam == self._family())
 
-    def _show_error(self, text: str) -> None:
-        """One line under the settings (wrapped when long); the dialog grows to show it."""
+    def _show_error(self, text) -> None:
+        """One line under the settings (wrapped when long); the dialog grows to show it.
+        `text`: the line, or a function that makes it (again when the language changes)."""
+        self._error_render = text if callable(text) else None
+        text = text() if callable(text) else text
         self.error.setText(text)
         if text:
             self.layout().activate()
@@ -305,12 +348,13 @@ class NewRunDialog(QtWidgets.QDialog):
 
     def _out_edited(self, _text: str) -> None:
         self._name_edited = True
+        self._error_render = None
         self.error.setText("")
 
     def _browse(self) -> None:
         """A non-native folder chooser: an empty folder is used as it is; any other folder
         becomes the parent of a new run folder named as the current one."""
-        dlg = QtWidgets.QFileDialog(self, "Output folder for the run", str(self._browse_start()))
+        dlg = QtWidgets.QFileDialog(self, tr("Output folder for the run"), str(self._browse_start()))
         dlg.setFileMode(QtWidgets.QFileDialog.Directory)
         dlg.setOption(QtWidgets.QFileDialog.ShowDirsOnly, True)
         dlg.setOption(QtWidgets.QFileDialog.DontUseNativeDialog, True)
@@ -338,7 +382,8 @@ class NewRunDialog(QtWidgets.QDialog):
             chosen = chosen / free_run_name(chosen, stem)
         self.out_dir.setText(str(chosen))
         self._name_edited = True
-        self._show_error(out_dir_problem(chosen) or "")
+        problem = out_dir_problem(chosen)
+        self._show_error((lambda: out_dir_problem(chosen) or "") if problem else "")
 
     def out_path(self) -> Path | None:
         """The output folder typed or chosen; a bare name is under the runs folder."""
@@ -351,19 +396,19 @@ class NewRunDialog(QtWidgets.QDialog):
     def _accept(self):
         out = self.out_path()
         if out is None:
-            self._show_error("Choose an output folder for the run.")
+            self._show_error(tr("Choose an output folder for the run."))
             return
         problem = out_dir_problem(out)
         if problem:
-            self._show_error(problem)
+            self._show_error(lambda: out_dir_problem(out) or "")
             return
         if self.dataset.currentData() == "folder:" and not self.folder:
-            self._show_error("Choose a folder of images.")
+            self._show_error(tr("Choose a folder of images."))
             return
         try:
             self._overrides()
         except ValueError:
-            self._show_error("A number field is empty or not a number.")
+            self._show_error(tr("A number field is empty or not a number."))
             return
         self._remember()
         self.accept()
@@ -420,7 +465,7 @@ class NewRunDialog(QtWidgets.QDialog):
                 self.dataset.setCurrentIndex(j)
             if last.get("dataset") == "folder:":
                 self.folder = folder
-                self.dataset.setItemText(j, f"folder: {folder}")
+                self.dataset.setItemText(j, self._dataset_text("folder:"))
         k = self.device.findData(last.get("device"))
         if k >= 0:
             self.device.setCurrentIndex(k)
@@ -470,9 +515,9 @@ class NewRunDialog(QtWidgets.QDialog):
         mo: dict = {"latent_dim": self.latent_dim.value(), **getattr(self, "_base_overrides", {})}
         if fam == "vae":
             mo.update(beta=float(self.beta.text()), kl_warmup=self.kl_warmup.value(),
-                      likelihood=self.likelihood.currentText())
+                      likelihood=self.likelihood.currentData())
         elif fam == "dae":
-            mo.update(noise=self.noise.currentText(), noise_level=float(self.noise_level.text()))
+            mo.update(noise=self.noise.currentData(), noise_level=float(self.noise_level.text()))
         elif fam == "vqvae":
             mo.update(codebook_size=self.codebook_size.value(), code_dim=self.code_dim.value(),
                       commitment=float(self.commitment.text()), ema=self.ema.isChecked(),
@@ -483,7 +528,7 @@ class NewRunDialog(QtWidgets.QDialog):
                       label_smoothing=float(self.label_smoothing.text()))
         to: dict = {"batch_size": self.batch_size.value(), "lr": float(self.lr.text()),
                     "seed": self.seed.value(), "device": self.device.currentData()}
-        to["steps" if self.unit.currentText() == "steps" else "epochs"] = self.length.value()
+        to["steps" if self.unit.currentData() == "steps" else "epochs"] = self.length.value()
         if fam == "gan":
             to.update(lr_d=float(self.lr_d.text()) or None, lr_g=float(self.lr_g.text()) or None)
         return mo, to

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtWidgets
 
 from ..palette import INK, PRIOR_MARK
 from ..concept_card import ConceptCard
+from ..i18n import source_of, tr
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 N_SAMPLES = 16
@@ -19,18 +20,19 @@ class PriorPanel(QtWidgets.QWidget):
         self.session, self.map_view = session, map_view
         self.prior = None
         self.samples = None
+        self._said = None      # (kind, values) of the formatted message line, or None
         self.kind = QtWidgets.QComboBox()
         self.k = QtWidgets.QSpinBox()
         self.k.setRange(1, 50)
         self.k.setValue(10)
         self.k.setPrefix("k = ")
-        self.k.setToolTip("Mixture components")
+        self.k.setToolTip(tr("Mixture components"))
         self.seed = QtWidgets.QSpinBox()
         self.seed.setRange(0, 10_000)
-        self.seed.setPrefix("seed ")
-        self.fit = QtWidgets.QPushButton("Fit mixture")
-        self.sample = QtWidgets.QPushButton(f"Sample {N_SAMPLES}")
-        self.grid = ScaledImage("Samples appear here.")
+        self.seed.setPrefix(tr("seed "))
+        self.fit = QtWidgets.QPushButton(tr("Fit mixture"))
+        self.sample = QtWidgets.QPushButton(tr("Sample {n}").format(n=N_SAMPLES))
+        self.grid = ScaledImage(tr("Samples appear here."))
         self.message = caption("")
         self.marks = pg.ScatterPlotItem(size=16, symbol="star", pen=pg.mkPen(INK, width=1),
                                         brush=pg.mkBrush(PRIOR_MARK))
@@ -67,9 +69,9 @@ class PriorPanel(QtWidgets.QWidget):
             model = s.model
             if model is not None and s.points is not None and s.points.decodable:
                 if model.latent.prior == "normal":
-                    self.kind.addItem("N(0, I): the model's prior", "normal")
+                    self.kind.addItem(tr("N(0, I): the model's prior"), "normal")
                 if s.points.source == "latents":
-                    self.kind.addItem("Gaussian mixture fitted on training latents", "mixture")
+                    self.kind.addItem(tr("Gaussian mixture fitted on training latents"), "mixture")
         self._kind_changed()
 
     def _kind_changed(self) -> None:
@@ -77,17 +79,18 @@ class PriorPanel(QtWidgets.QWidget):
         self.k.setEnabled(kind == "mixture")
         self.fit.setEnabled(kind == "mixture")
         self.sample.setEnabled(kind is not None)
+        self._said = None
         if kind is None:
-            self.message.setText("Open a run with a decoder to sample.")
+            self.message.setText(tr("Open a run with a decoder to sample."))
         elif kind == "normal":
             from explorer.core.sampling.priors import StandardNormalPrior
             self.prior = StandardNormalPrior(self.session.model.latent.dim)
             self.marks.setData([], [])
-            self.message.setText("z ~ N(0, I): what the model was trained to decode.")
+            self.message.setText(tr("z ~ N(0, I): what the model was trained to decode."))
         else:
             self.prior = None
-            self.message.setText("Fit a mixture on the training latents; then sample from it. For a plain "
-                                 "autoencoder this is the only way to sample: it has no prior.")
+            self.message.setText(tr("Fit a mixture on the training latents; then sample from it. For a plain "
+                                    "autoencoder this is the only way to sample: it has no prior."))
         self.card.refresh()
 
     def fit_mixture(self) -> None:
@@ -99,20 +102,41 @@ class PriorPanel(QtWidgets.QWidget):
         enc = s.points.encoded
         train = enc.latents[enc.rows_of("train")]
         k, seed = self.k.value(), self.seed.value()
-        self.message.setText(f"Fitting a {k}-component mixture on {len(train)} training latents…")
+        self._say("fitting", k=k, n=len(train))
         self.fit.setEnabled(False)
         s.jobs.submit("mixture", lambda: GaussianMixturePrior(train, k, seed), self._fitted, self._failed)
 
     def _fitted(self, prior) -> None:
         self.prior = prior
         self.fit.setEnabled(True)
-        self.message.setText(f"Mixture of {prior.k} components fitted; stars mark their means on the map.")
+        self._say("fitted", k=prior.k)
         self._mark_components()
         self.card.refresh()
 
     def _failed(self, message: str) -> None:
         self.fit.setEnabled(True)
-        self.message.setText(f"Could not fit the mixture: {message}")
+        self._say("failed", message=message)
+
+    def _say(self, kind: str, **values) -> None:
+        """A formatted message line, kept to be said again in another language."""
+        self._said = (kind, values)
+        if kind == "fitting":
+            text = tr("Fitting a {k}-component mixture on {n} training latents…")
+        elif kind == "fitted":
+            text = tr("Mixture of {k} components fitted; stars mark their means on the map.")
+        else:
+            text = tr("Could not fit the mixture: {message}")
+        self.message.setText(text.format(**values))
+
+    def retranslate(self) -> None:
+        """The formatted texts again, in the language now installed."""
+        self.sample.setText(tr("Sample {n}").format(n=N_SAMPLES))
+        if self._said is not None:
+            self._say(self._said[0], **self._said[1])
+        g = self.grid      # painted, not a label's text
+        g.placeholder = tr(source_of(g.placeholder))
+        if g.text():
+            g.setText(tr(source_of(g.text())))
 
     def _card_text(self) -> str:
         from explorer.core.concepts import mixture_card
@@ -135,7 +159,8 @@ class PriorPanel(QtWidgets.QWidget):
     def draw_samples(self) -> None:
         s = self.session
         if self.prior is None:
-            self.message.setText("Fit the mixture first.")
+            self._said = None
+            self.message.setText(tr("Fit the mixture first."))
             return
         z = self.prior.sample(N_SAMPLES, seed=self.seed.value())
         self.samples = s.decode(z)
@@ -144,5 +169,5 @@ class PriorPanel(QtWidgets.QWidget):
             self.grid.set_pixmap(rgb_pixmap(grid(self.samples, nrow=8)))
         else:
             self.grid.set_pixmap(None)
-            self.grid.setText("2-D data: the samples are marked on the map as the probe moves.")
+            self.grid.setText(tr("2-D data: the samples are marked on the map as the probe moves."))
         s.set_latent(z[0])

@@ -21,6 +21,7 @@ from models import ADVERSARIAL, CONDITIONAL, GENERATE
 
 from ..palette import ACCENT, DATA_POINTS_LIGHT, ERROR, KEPT, REJECTED
 from ..concept_card import ConceptCard
+from ..i18n import QT_TR_NOOP, tr
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 JOB = "rejection"
@@ -76,10 +77,12 @@ class RejectionPanel(QtWidgets.QWidget):
         self._kind = ""             # the run's data kind: "image" or "points"
         self._conditional = False
         self._had_model = False
+        self._said = None           # (English source, values) of the acceptance line, or None
+        self._failure = None        # the message of a draw that failed
 
         self.message = caption("")
         self.method = QtWidgets.QComboBox()
-        self.method.setToolTip("What decides which samples are kept")
+        self.method.setToolTip(tr("What decides which samples are kept"))
         self.n = QtWidgets.QSpinBox()
         self.n.setRange(16, 20_000)
         self.n.setSingleStep(64)
@@ -87,18 +90,18 @@ class RejectionPanel(QtWidgets.QWidget):
         self.n.setPrefix("N = ")
         self.seed = QtWidgets.QSpinBox()
         self.seed.setRange(0, 10_000)
-        self.seed.setPrefix("seed ")
-        self.draw = QtWidgets.QPushButton(f"Draw {DEFAULT_N} samples")
+        self.seed.setPrefix(tr("seed "))
+        self.draw = QtWidgets.QPushButton(tr("Draw {n} samples").format(n=DEFAULT_N))
         self.percentile = QtWidgets.QDoubleSpinBox()
         self.percentile.setRange(0.0, 99.0)
         self.percentile.setDecimals(0)
         self.percentile.setSingleStep(5)
         self.percentile.setValue(80.0)
-        self.percentile.setPrefix("γ percentile ")
-        self.percentile.setToolTip("DRS shifts each batch's scores by their percentile γ: "
-                                   "higher keeps fewer, more realistic samples")
-        self.match = QtWidgets.QCheckBox("label must be the class asked for")
-        self.match.setToolTip("Conditional models: also reject a sample the classifier gives another label")
+        self.percentile.setPrefix(tr("γ percentile "))
+        self.percentile.setToolTip(tr("DRS shifts each batch's scores by their percentile γ: "
+                                      "higher keeps fewer, more realistic samples"))
+        self.match = QtWidgets.QCheckBox(tr("label must be the class asked for"))
+        self.match.setToolTip(tr("Conditional models: also reject a sample the classifier gives another label"))
         self.slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
         self.slider.setRange(0, 100)
         self.slider.setValue(int(round(100 * DEFAULT_THRESHOLD)))
@@ -112,8 +115,8 @@ class RejectionPanel(QtWidgets.QWidget):
         self.curve.setMenuEnabled(False)
         self.curve.hideButtons()
         self.curve.setMouseEnabled(False, False)
-        self.curve.setLabel("bottom", "confidence threshold")
-        self.curve.setLabel("left", "kept")
+        self.curve.setLabel("bottom", tr("confidence threshold"))
+        self.curve.setLabel("left", tr("kept"))
         self.curve.setXRange(0, 1, padding=0.02)
         self.curve.setYRange(0, 1, padding=0.05)
         self.curve.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1, "100%")]])
@@ -121,7 +124,7 @@ class RejectionPanel(QtWidgets.QWidget):
         self.curve_marker = pg.InfiniteLine(pos=DEFAULT_THRESHOLD, angle=90, pen=pg.mkPen(ERROR, width=1.5))
         self.curve.addItem(self.curve_marker)
 
-        self.kept_title, self.rejected_title = _title("kept"), _title("rejected")
+        self.kept_title, self.rejected_title = _title(tr("kept")), _title(tr("rejected"))
         self.kept_title.setStyleSheet(f"color: {KEPT}; font-weight: bold;")
         self.rejected_title.setStyleSheet(f"color: {REJECTED}; font-weight: bold;")
         self.kept_grid, self.rejected_grid = ScaledImage(""), ScaledImage("")
@@ -146,7 +149,7 @@ class RejectionPanel(QtWidgets.QWidget):
         self.threshold_row = QtWidgets.QWidget()
         threshold = QtWidgets.QGridLayout(self.threshold_row)
         threshold.setContentsMargins(0, 0, 0, 0)
-        threshold.addWidget(QtWidgets.QLabel("Keep confidence ≥"), 0, 0)
+        threshold.addWidget(QtWidgets.QLabel(tr("Keep confidence ≥")), 0, 0)
         threshold.addWidget(self.slider, 0, 1)
         threshold.addWidget(self.slider_label, 0, 2)
         threshold.setColumnStretch(1, 1)
@@ -202,9 +205,9 @@ class RejectionPanel(QtWidgets.QWidget):
             self.method.clear()
             model = s.model
             if model is not None and GENERATE in model.capabilities:
-                self.method.addItem("classifier confidence", CLASSIFIER)
+                self.method.addItem(tr("classifier confidence"), CLASSIFIER)
                 if ADVERSARIAL in model.capabilities:
-                    self.method.addItem("discriminator (DRS)", DRS)
+                    self.method.addItem(tr("discriminator (DRS)"), DRS)
                     if self._kind == "points":
                         self.method.setCurrentIndex(1)   # no classifier for 2-D data
         self.method.setVisible(self.method.count() > 1)
@@ -224,23 +227,24 @@ class RejectionPanel(QtWidgets.QWidget):
 
     def _dataset_name(self) -> str:
         loaded = self.session.context.loaded
-        return loaded.train_cfg.dataset if loaded is not None else "this dataset"
+        return loaded.train_cfg.dataset if loaded is not None else tr("this dataset")
 
     def _why_not(self) -> str | None:
         """One line when the chosen method cannot work on this run, else None."""
         s = self.session
         if s.context is None:
-            return "Open a run to rejection-sample from it."
+            return tr("Open a run to rejection-sample from it.")
         model = s.model
         if model is None:
-            return "No checkpoint yet: rejection sampling works once the run has saved one."
+            return tr("No checkpoint yet: rejection sampling works once the run has saved one.")
         if GENERATE not in model.capabilities:
-            return (f"{model.cfg.model} cannot generate new samples (it has no prior), so there is nothing to "
-                    f"reject: open a VAE, GAN, VQ-VAE or PixelCNN run.")
+            return tr("{model} cannot generate new samples (it has no prior), so there is nothing to "
+                      "reject: open a VAE, GAN, VQ-VAE or PixelCNN run.").format(model=model.cfg.model)
         if self.method.currentData() == CLASSIFIER and self._kind != "image":
-            return (f"No classifier for {self._dataset_name()}: it holds 2-D points, not images. "
-                    + ("Use the discriminator (DRS) instead." if self.method.count() > 1 else
-                       "Classifier rejection sampling needs an image dataset (mnist5k, digits, shapes)."))
+            return (tr("No classifier for {dataset}: it holds 2-D points, not images.").format(
+                        dataset=self._dataset_name()) + " "
+                    + (tr("Use the discriminator (DRS) instead.") if self.method.count() > 1 else
+                       tr("Classifier rejection sampling needs an image dataset (mnist5k, digits, shapes).")))
         return None
 
     def _method_changed(self) -> None:
@@ -257,33 +261,42 @@ class RejectionPanel(QtWidgets.QWidget):
         self._explain()
         points = self._kind == "points"
         self.views.setCurrentIndex(1 if points else 0)
-        self.caption.setText("Grey: the training data. A sample is of high quality within 3 standard "
-                             "deviations of a mode's centre; a mode is captured when one lands there." if points
-                             else f"Each side shows up to {SHOWN} of its samples, in the order they were drawn.")
+        self._caption()
         self._show()
 
+    def _caption(self) -> None:
+        if self._kind == "points":
+            self.caption.setText(tr("Grey: the training data. A sample is of high quality within 3 standard "
+                                    "deviations of a mode's centre; a mode is captured when one lands there."))
+        else:
+            self.caption.setText(tr("Each side shows up to {n} of its samples, in the order they were drawn.")
+                                 .format(n=SHOWN))
+
     def _explain(self) -> None:
+        self._failure = None
         why = self._why_not()
         if why is not None:
             self.message.setText(why)
         elif self.method.currentData() != DRS:
-            self.message.setText(f"Draw N samples; the {self._dataset_name()} classifier labels each one. "
-                                 f"Samples it labels with confidence at or above the threshold are kept: "
-                                 f"blurry or ambiguous ones fall below it.")
+            self.message.setText(tr("Draw N samples; the {dataset} classifier labels each one. "
+                                    "Samples it labels with confidence at or above the threshold are kept: "
+                                    "blurry or ambiguous ones fall below it.").format(dataset=self._dataset_name()))
         else:
-            self.message.setText("Discriminator rejection sampling (Azadi et al. 2019): D scores each candidate, "
-                                 "and it is kept with a probability that grows with how real D finds it. "
-                                 "Candidates are drawn in batches until N are kept; a higher γ percentile "
-                                 "keeps fewer, more realistic ones.")
+            self.message.setText(tr("Discriminator rejection sampling (Azadi et al. 2019): D scores each candidate, "
+                                    "and it is kept with a probability that grows with how real D finds it. "
+                                    "Candidates are drawn in batches until N are kept; a higher γ percentile "
+                                    "keeps fewer, more realistic ones."))
 
     def _n_changed(self) -> None:
         n = self.n.value()
-        self.draw.setText(f"Keep {n} samples" if self.method.currentData() == DRS else f"Draw {n} samples")
+        self.draw.setText(tr("Keep {n} samples").format(n=n) if self.method.currentData() == DRS
+                          else tr("Draw {n} samples").format(n=n))
 
     # -- drawing (background) ----------------------------------------------------------
     def draw_samples(self) -> None:
         why = self._why_not()
         if why is not None:
+            self._failure = None
             self.message.setText(why)
             return
         s = self.session
@@ -294,14 +307,14 @@ class RejectionPanel(QtWidgets.QWidget):
         if self.method.currentData() == DRS:
             pct = self.percentile.value()
             cancel = threading.Event()          # set when the run changes or a newer draw starts
-            self.acceptance.setText(f"drawing… (DRS scores a burn-in of {BURN_IN:,} candidates first, "
-                                    f"then keeps {n})")
+            self._say(QT_TR_NOOP("drawing… (DRS scores a burn-in of {burn_in:,} candidates first, "
+                                 "then keeps {n})"), burn_in=BURN_IN, n=n)
 
             def work():
                 data = context.data()
                 return draw_drs(model, n, data, pct, seed, SHOWN, cancel), None
         else:
-            self.acceptance.setText(f"drawing… 0 of {n}")
+            self._say(QT_TR_NOOP("drawing… {done} of {total}"), done=0, total=n)
             cancel = threading.Event()
             known = self._classifier
 
@@ -320,7 +333,7 @@ class RejectionPanel(QtWidgets.QWidget):
     def _show_progress(self) -> None:
         if self._progress is not None and self.pool is None and self.drs is None:
             done, total = self._progress
-            self.acceptance.setText(f"drawing… {done} of {total}")
+            self._say(QT_TR_NOOP("drawing… {done} of {total}"), done=done, total=total)
 
     def _drawn(self, context, step, result) -> None:
         if context is not self._context:
@@ -343,10 +356,29 @@ class RejectionPanel(QtWidgets.QWidget):
             return
         self._timer.stop()
         self.draw.setEnabled(self._why_not() is None)
-        self.acceptance.setText("")
-        self.message.setText(f"Could not draw samples: {message}")
+        self._say(None)
+        self._failure = message
+        self.message.setText(tr("Could not draw samples: {message}").format(message=message))
 
     # -- showing -----------------------------------------------------------------------
+    def _say(self, source: str | None, **values) -> None:
+        """The acceptance line while drawing: `source` (a QT_TR_NOOP-marked text, None for
+        none) formatted with `values`, kept to be said again in another language."""
+        self._said = None if source is None else (source, values)
+        self.acceptance.setText("" if source is None else tr(source).format(**values))
+
+    def retranslate(self) -> None:
+        """The formatted texts again, in the language now installed."""
+        self._n_changed()
+        self._caption()
+        if self._failure is not None:
+            self.message.setText(tr("Could not draw samples: {message}").format(message=self._failure))
+        else:
+            self._explain()
+        if self._said is not None:
+            self._say(self._said[0], **self._said[1])
+        self._show()     # the titles, and the grids' placeholders (painted, not a label's text)
+
     def _threshold_changed(self) -> None:
         self.slider_label.setText(f"{self.threshold:.2f}")
         self.curve_marker.setValue(self.threshold)
@@ -361,7 +393,8 @@ class RejectionPanel(QtWidgets.QWidget):
     def _stale_note(self) -> str:
         loaded = self.session.context.loaded if self.session.context is not None else None
         if self.drawn_step is not None and loaded is not None and loaded.step != self.drawn_step:
-            return f" (drawn at step {self.drawn_step}; the run is at step {loaded.step}: draw again)"
+            return tr(" (drawn at step {drawn}; the run is at step {now}: draw again)").format(
+                drawn=self.drawn_step, now=loaded.step)
         return ""
 
     def _show(self) -> None:
@@ -371,12 +404,12 @@ class RejectionPanel(QtWidgets.QWidget):
             self._show_drs()
         else:
             if not self.session.jobs.busy(JOB):
-                self.acceptance.setText("")
+                self._say(None)
             self.curve_line.setData([], [])
-            self.kept_title.setText("kept")
-            self.rejected_title.setText("rejected")
+            self.kept_title.setText(tr("kept"))
+            self.rejected_title.setText(tr("rejected"))
             for grid in (self.kept_grid, self.rejected_grid):
-                grid.placeholder = "Samples appear here after drawing." if self._why_not() is None else ""
+                grid.placeholder = tr("Samples appear here after drawing.") if self._why_not() is None else ""
                 grid.set_pixmap(None)
             for view in (self.kept_points, self.rejected_points):
                 view.show_points(None, None)
@@ -393,36 +426,45 @@ class RejectionPanel(QtWidgets.QWidget):
     def _show_classifier(self) -> None:
         sp, t = self.split, self.threshold
         n = len(self.pool)
-        self.acceptance.setText(f"acceptance rate {sp.acceptance_rate:.0%} ({len(sp.kept)} of {n} kept)"
-                                + self._stale_note())
+        self.acceptance.setText(tr("acceptance rate {rate:.0%} ({kept} of {n} kept)").format(
+            rate=sp.acceptance_rate, kept=len(sp.kept), n=n) + self._stale_note())
+        self._said = None
         self._card_numbers = (len(sp.kept), n, t, "classifier")
         self.card.refresh()
         ts = np.linspace(0, 1, 101)
         self.curve_line.setData(ts, self.pool.acceptance(ts))
-        rule = f"confidence ≥ {t:.2f}" + (" and the class asked for" if self._conditional and
-                                           self.match.isChecked() else "")
-        self.kept_title.setText(f"kept ({rule}): {len(sp.kept)}")
-        self.rejected_title.setText(f"rejected: {len(sp.rejected)}")
+        if self._conditional and self.match.isChecked():
+            kept = tr("kept (confidence ≥ {threshold:.2f} and the class asked for): {n}")
+        else:
+            kept = tr("kept (confidence ≥ {threshold:.2f}): {n}")
+        self.kept_title.setText(kept.format(threshold=t, n=len(sp.kept)))
+        self.rejected_title.setText(tr("rejected: {n}").format(n=len(sp.rejected)))
         x = self.pool.samples
-        self._show_sides(x[sp.kept], x[sp.rejected], "none kept: lower the threshold", "none rejected")
+        self._show_sides(x[sp.kept], x[sp.rejected], tr("none kept: lower the threshold"), tr("none rejected"))
 
     def _show_drs(self) -> None:
         d = self.drs
-        text = (f"acceptance rate {d.acceptance_rate:.0%} ({d.accepted} of {d.proposed} candidates accepted; "
-                f"γ at the {d.percentile:.0f}th percentile)")
+        text = tr("acceptance rate {rate:.0%} ({accepted} of {proposed} candidates accepted; "
+                  "γ at the {percentile:.0f}th percentile)").format(
+            rate=d.acceptance_rate, accepted=d.accepted, proposed=d.proposed, percentile=d.percentile)
         if d.kept_modes is not None:
             k, a = d.kept_modes, d.all_modes
-            text += (f"\nkept: {k['hq_fraction']:.0%} high quality, {k['modes_captured']} of {k['n_modes']} modes"
-                     f" · all candidates: {a['hq_fraction']:.0%} high quality, {a['modes_captured']} of "
-                     f"{a['n_modes']} modes")
+            text += "\n" + tr("kept: {kept_hq:.0%} high quality, {kept_modes} of {n_modes} modes · all candidates: "
+                              "{all_hq:.0%} high quality, {all_modes} of {all_n_modes} modes").format(
+                kept_hq=k['hq_fraction'], kept_modes=k['modes_captured'], n_modes=k['n_modes'],
+                all_hq=a['hq_fraction'], all_modes=a['modes_captured'], all_n_modes=a['n_modes'])
         self.acceptance.setText(text + self._stale_note())
+        self._said = None
         self._card_numbers = (d.accepted, d.proposed, None, "drs")
         self.card.refresh()
-        self.kept_title.setText(f"kept by the discriminator: the first {len(d.kept)} accepted")
+        self.kept_title.setText(tr("kept by the discriminator: the first {n} accepted").format(n=len(d.kept)))
         total = d.proposed - d.accepted
-        shown = "" if len(d.rejected) >= total else f" (the first {len(d.rejected):,} shown)"
-        self.rejected_title.setText(f"rejected: {total:,}{shown}")
-        self._show_sides(d.kept, d.rejected, "none kept", "none rejected")
+        if len(d.rejected) >= total:
+            self.rejected_title.setText(tr("rejected: {n:,}").format(n=total))
+        else:
+            self.rejected_title.setText(tr("rejected: {n:,} (the first {shown:,} shown)").format(
+                n=total, shown=len(d.rejected)))
+        self._show_sides(d.kept, d.rejected, tr("none kept"), tr("none rejected"))
 
     def _show_sides(self, kept: torch.Tensor, rejected: torch.Tensor, kept_empty: str, rejected_empty: str) -> None:
         if self._kind == "points":

@@ -5,13 +5,17 @@ the same view shows a single point: its encoder gives a code, not a distribution
 why an AE's latent space has holes between codes and a VAE's does not."""
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ..palette import ACCENT, DRAWN, INK, PAPER, TEXT_MUTED
 from ..concept_card import ConceptCard
+from ..i18n import tr
 from ..widgets import ScaledImage, caption, rgb_pixmap
+from .latent_map_panel import Lines
 
 MAX_BARS = 32   # dimensions shown, highest KL first
 
@@ -22,18 +26,19 @@ class ReparamPanel(QtWidgets.QWidget):
         self.session, self.map_view, self.draw_panel = session, map_view, draw_panel
         self.posterior = self.samples = None
         self.seed = 0
+        self.lines = Lines()
         self.message = caption("")
         self.source = QtWidgets.QComboBox()
-        self.source.addItem("the selected sample", "selected")
+        self.source.addItem(tr("the selected sample"), "selected")
         if draw_panel is not None:
-            self.source.addItem("your drawing", "drawing")
+            self.source.addItem(tr("your drawing"), "drawing")
         self.count = QtWidgets.QSpinBox()
         self.count.setRange(1, 256)
         self.count.setValue(16)
         self.count.setPrefix("N = ")
-        self.count.setToolTip("How many samples z = μ + σ·ε to draw")
-        self.resample = QtWidgets.QPushButton("Resample ε")
-        self.resample.setToolTip("New draws of ε ~ N(0, I): the same μ and σ, other samples")
+        self.count.setToolTip(tr("How many samples z = μ + σ·ε to draw"))
+        self.resample = QtWidgets.QPushButton(tr("Resample ε"))
+        self.resample.setToolTip(tr("New draws of ε ~ N(0, I): the same μ and σ, other samples"))
         self.resample.clicked.connect(self._resample)
         self.bars = pg.PlotWidget(background=PAPER)
         self.bars.setMenuEnabled(False)
@@ -41,13 +46,13 @@ class ReparamPanel(QtWidgets.QWidget):
         self.bars.hideButtons()
         self.bars.setMinimumHeight(130)
         self.bars.setLabel("left", "μ ± σ")
-        self.bars.setTitle("per latent dimension, highest KL first", size="9pt")
+        self.bars.setTitle(tr("per latent dimension, highest KL first"), size="9pt")
         self.mu_bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=ACCENT)
         self.sigma_bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0), beam=0.3,
                                           pen=pg.mkPen(INK, width=1.5))
         self.bars.addItem(self.mu_bars)
         self.bars.addItem(self.sigma_bars)
-        self.strip = ScaledImage("Select a sample on the map (or draw one) to see its samples decoded.")
+        self.strip = ScaledImage(tr("Select a sample on the map (or draw one) to see its samples decoded."))
         self.strip.setMinimumHeight(70)
         self.stats = caption("")
         self.stats.setStyleSheet(f"color: {TEXT_MUTED};")
@@ -60,7 +65,7 @@ class ReparamPanel(QtWidgets.QWidget):
         map_view.addItem(self.cloud)
         # two rows: in one, the dock asked for ~50 px more than the window's 1366 px allow
         row = QtWidgets.QGridLayout()
-        row.addWidget(QtWidgets.QLabel("Input:"), 0, 0)
+        row.addWidget(QtWidgets.QLabel(tr("Input:")), 0, 0)
         row.addWidget(self.source, 0, 1, 1, 2)
         row.addWidget(self.count, 1, 1)
         row.addWidget(self.resample, 1, 2)
@@ -71,7 +76,7 @@ class ReparamPanel(QtWidgets.QWidget):
         lay.addWidget(self.message)
         lay.addLayout(row)
         lay.addWidget(self.bars, 2)
-        lay.addWidget(QtWidgets.QLabel("z = μ + σ·ε, decoded:"))
+        lay.addWidget(QtWidgets.QLabel(tr("z = μ + σ·ε, decoded:")))
         lay.addWidget(self.strip, 1)
         lay.addWidget(self.stats)
         lay.addWidget(self.card)
@@ -85,15 +90,19 @@ class ReparamPanel(QtWidgets.QWidget):
                                               and self.update_view())
         self._reset()
 
+    def retranslate(self) -> None:
+        """The message and the numbers under the strip in the language installed now."""
+        self.lines.redraw()
+
     # -- the run --------------------------------------------------------------------------
     def usable(self) -> str | None:
         from models import ENCODE
 
         s = self.session
         if s.model is None:
-            return "Open a run with an encoder (AE, VAE) to see how its encoder's output is sampled."
+            return tr("Open a run with an encoder (AE, VAE) to see how its encoder's output is sampled.")
         if ENCODE not in s.model.capabilities:
-            return "This model has no encoder, so no posterior q(z|x) to sample."
+            return tr("This model has no encoder, so no posterior q(z|x) to sample.")
         return None
 
     def _reset(self) -> None:
@@ -103,7 +112,7 @@ class ReparamPanel(QtWidgets.QWidget):
         self.posterior = self.samples = None
         self._clear()
         if why is not None:
-            self.message.setText(why)
+            self.lines.set(self.message, self.usable)
             return
         self.update_view()
 
@@ -112,7 +121,7 @@ class ReparamPanel(QtWidgets.QWidget):
         self.mu_bars.setOpts(x=[], height=[])
         self.sigma_bars.setData(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
         self.strip.set_pixmap(None)
-        self.stats.setText("")
+        self.lines.set(self.stats, None)
 
     def _selection_changed(self) -> None:
         if self.source.currentData() == "selected":
@@ -124,7 +133,8 @@ class ReparamPanel(QtWidgets.QWidget):
 
     # -- the view -------------------------------------------------------------------------
     def _input(self):
-        """(posterior, description) of the chosen input, or (None, why)."""
+        """(posterior, description) of the chosen input, or (None, why); the description and
+        why are functions that make the text (in the language installed when called)."""
         from explorer.core.maps.posterior import encode_posterior
 
         s = self.session
@@ -132,23 +142,26 @@ class ReparamPanel(QtWidgets.QWidget):
             post = None if self.draw_panel is None else self.draw_panel.posterior
             if post is None:
                 self._input_x = None
-                return None, "Draw something in the Draw dock first."
+                return None, lambda: tr("Draw something in the Draw dock first.")
             dp = self.draw_panel
             self._input_x = (dp.input_tensor(), dp.condition.currentData() if dp.condition.count() else None,
-                             "your drawing")
-            return post, "your drawing"
+                             lambda: tr("your drawing"))
+            return post, lambda: tr("your drawing")
         if s.points is None or s.points.encoded is None or s.selected < 0:
-            return None, "Click a data point on the map: its encoding is sampled here."
+            return None, lambda: tr("Click a data point on the map: its encoding is sampled here.")
         row = s.selected
         x = s.points.encoded.inputs(s.data, [row])[0]
         from models import CONDITIONAL
         y = int(s.points.labels[row]) if CONDITIONAL in s.model.capabilities else None
-        label = s.points.label_names[int(s.points.labels[row])]
+        label = text_of(s.points.label_names[int(s.points.labels[row])])
         enc = s.points.encoded
-        split = "test" if int(enc.split[row]) == 1 else "training"
-        what = f"{split} image #{int(enc.index[row])}"
+        test, index = int(enc.split[row]) == 1, int(enc.index[row])
+
+        def what() -> str:
+            return (tr("test image #{index}") if test else tr("training image #{index}")).format(index=index)
         self._input_x = (x, y, what)
-        return encode_posterior(s.model, x, y), f"sample {row} (label {label}, {what})"
+        return encode_posterior(s.model, x, y), lambda: tr("sample {row} (label {label}, {what})").format(
+            row=row, label=label, what=what())
 
     def update_view(self) -> None:
         from explorer.core.maps.reparam import reparameterise
@@ -158,16 +171,20 @@ class ReparamPanel(QtWidgets.QWidget):
             return
         post, what = self._input()
         if post is None:
-            self.message.setText(what)
+            self.lines.set(self.message, what)
             self._clear()
             return
         self.posterior = post
         r = self.samples = reparameterise(post, self.count.value(), self.seed)
         vae = post.sigma is not None
-        self.message.setText(
-            f"{what}: q(z|x) = N(μ, σ²) per dimension; the cloud on the map is {len(r.z)} samples z = μ + σ·ε."
-            if vae else f"{what}: an autoencoder's code is one point, not a distribution: every z is μ "
-                        f"(compare a VAE, whose samples spread around it).")
+        n = len(r.z)
+        if vae:
+            self.lines.set(self.message, lambda: tr("{what}: q(z|x) = N(μ, σ²) per dimension; the cloud on the map "
+                                                    "is {n} samples z = μ + σ·ε.").format(what=what(), n=n))
+        else:
+            self.lines.set(self.message, lambda: tr("{what}: an autoencoder's code is one point, not a distribution: "
+                                                    "every z is μ (compare a VAE, whose samples spread around it).")
+                           .format(what=what()))
         dims = r.order[:MAX_BARS]
         xs = np.arange(len(dims), dtype=float)
         self.mu_bars.setOpts(x=xs, height=post.mu[dims], width=0.6)
@@ -182,10 +199,12 @@ class ReparamPanel(QtWidgets.QWidget):
         if vae:
             kl = r.kl
             top = ", ".join(f"z{d} {kl[d]:.2f}" for d in dims[:3])
-            self.stats.setText(f"KL(q(z|x) ‖ p(z)) = Σ KL per dimension = {kl.sum():.2f} nats (highest: {top}); "
-                               f"σ from {post.sigma.min():.3f} to {post.sigma.max():.3f}.")
+            total, lo, hi = float(kl.sum()), float(post.sigma.min()), float(post.sigma.max())
+            self.lines.set(self.stats, lambda: tr("KL(q(z|x) ‖ p(z)) = Σ KL per dimension = {kl:.2f} nats "
+                                                  "(highest: {top}); σ from {lo:.3f} to {hi:.3f}.").format(
+                kl=total, top=top, lo=lo, hi=hi))
         else:
-            self.stats.setText("No σ: the same code decoded every time.")
+            self.lines.set(self.stats, lambda: tr("No σ: the same code decoded every time."))
         self.card.refresh()
 
     def _card_text(self) -> str:
@@ -198,7 +217,7 @@ class ReparamPanel(QtWidgets.QWidget):
         text += "<br><br>" + concepts.kl_card(post.mu, post.sigma)
         if self._input_x is not None:
             x, y, what = self._input_x
-            text += "<br><br>" + concepts.elbo_card(concepts.sample_elbo(self.session.model, x, y), what)
+            text += "<br><br>" + concepts.elbo_card(concepts.sample_elbo(self.session.model, x, y), what())
         return text
 
     def _show_strip(self, z: np.ndarray) -> None:
@@ -207,7 +226,7 @@ class ReparamPanel(QtWidgets.QWidget):
         s = self.session
         if s.context.model_cfg.data_kind != "image":
             self.strip.set_pixmap(None)
-            self.strip.setText("2-D data: the samples are the cloud on the map.")
+            self.strip.setText(tr("2-D data: the samples are the cloud on the map."))
             return
         label = None if self._input_x is None else self._input_x[1]   # the input's class, if conditional
         x = s.decode(z, max(s.selected, 0), label)

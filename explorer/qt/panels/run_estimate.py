@@ -8,6 +8,7 @@ from typing import Callable
 
 from PySide6 import QtCore, QtWidgets
 
+from ..i18n import tr
 from ..palette import TEXT_MUTED
 
 ESTIMATE_DELAY_MS = 300      # settle time after an edit before a new calibration starts
@@ -36,12 +37,13 @@ class EstimateLabel(QtWidgets.QLabel):
     def __init__(self, inputs: Callable[[], tuple | None], parent=None):
         super().__init__("", parent)
         self.inputs = inputs
-        self.setToolTip("Timed from a few real training steps of these settings on this machine, "
-                        "times the steps of the run, plus each epoch's evaluation")
+        self.setToolTip(tr("Timed from a few real training steps of these settings on this machine, "
+                           "times the steps of the run, plus each epoch's evaluation"))
         self.setStyleSheet(f"color: {TEXT_MUTED};")
         self._future = None
         self._gen = _Generation()   # read by the calibration's thread: a plain object, not the widget
         self._key = None
+        self._render: Callable[[], str] | None = None   # the text shown, made again by retranslate()
         self._delay = QtCore.QTimer(self, singleShot=True, interval=ESTIMATE_DELAY_MS)
         self._delay.timeout.connect(self.request)
         self._poll = QtCore.QTimer(self, interval=100)
@@ -57,13 +59,14 @@ class EstimateLabel(QtWidgets.QLabel):
         inputs = self.inputs()
         if inputs is None:
             self._gen.value += 1
-            self.setText("")
+            self._show("")
             return
         model, dataset, mo, to = inputs
         cal = estimate.cached(model, dataset, mo, to)
         if cal is not None:   # only the length changed: no need to time again
             self._gen.value += 1
-            self.setText(cal.estimate(to).text())
+            est = cal.estimate(to)
+            self._show(est.text)
             return
         key = estimate.cache_key(model, dataset, mo, to)
         if key == self._key and self._future is not None and not self._future.done():
@@ -71,7 +74,7 @@ class EstimateLabel(QtWidgets.QLabel):
         self._gen.value += 1
         gen = self._gen.value
         self._key = key
-        self.setText("estimating…")
+        self._show(lambda: tr("estimating…"))
         self._future = _estimator.submit(_calibrate, self._gen, gen, model, dataset, mo, to)
         self._poll.start()
 
@@ -93,9 +96,21 @@ class EstimateLabel(QtWidgets.QLabel):
             self.request()
             return
         if isinstance(result, Exception):
-            self.setText(f"no estimate: {result}" if str(result) != "cancelled" else "")
+            if str(result) == "cancelled":
+                self._show("")
+            else:
+                self._show(lambda: tr("no estimate: {reason}").format(reason=result))
         else:
-            self.setText(result.text())
+            self._show(result.text)
+
+    def _show(self, render: Callable[[], str] | str) -> None:
+        """Show `render()` (a text holding numbers: made again when the language changes)."""
+        self._render = render if callable(render) else None
+        self.setText(render() if callable(render) else render)
+
+    def retranslate(self) -> None:
+        if self._render is not None:
+            self.setText(self._render())
 
     def stop(self, *_) -> None:
         self._delay.stop()

@@ -5,8 +5,14 @@ import time
 
 from PySide6 import QtCore, QtWidgets
 
+from ..i18n import QT_TR_NOOP, tr
+
 LIVE_UPDATE_S = 1.0
-COLUMNS = ("Run", "Model", "Dataset", "Steps", "Last metrics")
+COLUMNS = (QT_TR_NOOP("Run"), QT_TR_NOOP("Model"), QT_TR_NOOP("Dataset"), QT_TR_NOOP("Steps"),
+           QT_TR_NOOP("Last metrics"))
+# a run's status after its name (run_summary's and the session's words); "ready" shows nothing
+STATUS_WORDS = {"no checkpoint": QT_TR_NOOP("no checkpoint"), "failed": QT_TR_NOOP("failed"),
+                "training": QT_TR_NOOP("training")}
 
 
 class RunsPanel(QtWidgets.QWidget):
@@ -18,7 +24,7 @@ class RunsPanel(QtWidgets.QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.table = QtWidgets.QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.NoEditTriggers)
@@ -30,15 +36,15 @@ class RunsPanel(QtWidgets.QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
         buttons = QtWidgets.QHBoxLayout()
-        for text, sig, tip in (("New run…", self.new_requested, "Train a new model"),
-                               ("Open…", self.open_requested, "Open any run directory (CLI runs too)"),
-                               ("Duplicate…", self.duplicate_requested,
-                                "A new run with this run's settings, to change and train")):
+        for text, sig, tip in ((tr("New run…"), self.new_requested, tr("Train a new model")),
+                               (tr("Open…"), self.open_requested, tr("Open any run directory (CLI runs too)")),
+                               (tr("Duplicate…"), self.duplicate_requested,
+                                tr("A new run with this run's settings, to change and train"))):
             b = QtWidgets.QPushButton(text)
             b.setToolTip(tip)
             b.clicked.connect(sig)
             buttons.addWidget(b)
-            if text == "Duplicate…":
+            if sig is self.duplicate_requested:
                 self.duplicate_button = b
         buttons.addStretch(1)
         lay = QtWidgets.QVBoxLayout(self)
@@ -46,6 +52,7 @@ class RunsPanel(QtWidgets.QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.table, 1)
         self._paths: list[str] = []
+        self._names: list[tuple[str, str]] = []   # (name, status) of each row, for retranslate()
         self._quiet = False
         self._pending: dict[str, dict] = {}
         self._last_flush = 0.0
@@ -57,9 +64,10 @@ class RunsPanel(QtWidgets.QWidget):
         self._quiet = True
         self.table.setRowCount(len(summaries))
         self._paths = [s["path"] for s in summaries]
+        self._names = [(s["name"], s["status"]) for s in summaries]
         for row, s in enumerate(summaries):
-            status = "" if s["status"] == "ready" else f" ({s['status']})"
-            values = (s["name"] + status, s["model"], s["dataset"], str(s["step"]), s["headline"])
+            values = (self._run_text(s["name"], s["status"]), s["model"], s["dataset"], str(s["step"]),
+                      s["headline"])
             for col, v in enumerate(values):
                 item = QtWidgets.QTableWidgetItem(v)
                 item.setToolTip(s["path"] if col == 0 else v)
@@ -67,6 +75,21 @@ class RunsPanel(QtWidgets.QWidget):
         self._quiet = False
         if selected is not None:
             self.select(selected)
+
+    @staticmethod
+    def _run_text(name: str, status: str) -> str:
+        if status == "ready":
+            return name
+        return tr("{name} ({status})").format(name=name, status=tr(STATUS_WORDS.get(status, status)))
+
+    def retranslate(self) -> None:
+        """The headers and each run's status in the language now installed."""
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        for row, (name, status) in enumerate(self._names):
+            item = self.table.item(row, 0)
+            text = self._run_text(name, status)
+            if item is not None and item.text() != text:
+                item.setText(text)
 
     def update_row(self, path: str, steps: int | None = None, headline: str | None = None) -> None:
         """Live figures of a training run, shown at most once a second: each change re-sizes the

@@ -11,6 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..i18n import QT_TR_NOOP, tr
 from ..palette import ACCENT, PAPER, with_alpha
 from ..widgets import LiveLabel, ScaledImage, caption
 
@@ -18,10 +19,10 @@ FOLLOW_HZ = 2.0
 PIXMAP_CACHE = 64
 
 HELP = {
-    "generated": "Samples from the same fixed noise at every epoch.",
-    "conditional": "One row per class, one column per fixed noise vector.",
-    "recon": "Fixed test images (odd rows) above their reconstructions (even rows).",
-    "points": "2,500 samples from fixed noise (2-D data).",
+    "generated": QT_TR_NOOP("Samples from the same fixed noise at every epoch."),
+    "conditional": QT_TR_NOOP("One row per class, one column per fixed noise vector."),
+    "recon": QT_TR_NOOP("Fixed test images (odd rows) above their reconstructions (even rows)."),
+    "points": QT_TR_NOOP("2,500 samples from fixed noise (2-D data)."),
 }
 
 
@@ -43,8 +44,8 @@ class TimelinePanel(QtWidgets.QWidget):
         self._follow_timer.setSingleShot(True)
         self._follow_timer.timeout.connect(self._follow_now)
 
-        self.caption = caption("No samples yet.")
-        self.image = ScaledImage("Samples appear here after each epoch.")
+        self.caption = caption(tr("No samples yet."))
+        self.image = ScaledImage(tr("Samples appear here after each epoch."))
         self.scatter_view = pg.PlotWidget(background=PAPER)
         self.scatter_view.setAspectLocked(True)
         self.scatter = pg.ScatterPlotItem(size=3, pen=None, brush=pg.mkBrush(with_alpha(ACCENT, 90)))
@@ -55,11 +56,11 @@ class TimelinePanel(QtWidgets.QWidget):
 
         self.slider = QtWidgets.QSlider(QtCore.Qt.Horizontal)
         self.slider.setEnabled(False)
-        self.slider.setToolTip("Drag through past epochs")
+        self.slider.setToolTip(tr("Drag through past epochs"))
         self.position = LiveLabel("–")   # changes with each new epoch while following
         self.position.setMinimumWidth(150)
-        self.sample_button = QtWidgets.QPushButton("Sample now")
-        self.sample_button.setToolTip("Render the timeline from the current weights (while training)")
+        self.sample_button = QtWidgets.QPushButton(tr("Sample now"))
+        self.sample_button.setToolTip(tr("Render the timeline from the current weights (while training)"))
         self.sample_button.setEnabled(False)
         self.sample_button.clicked.connect(self.sample_now)
 
@@ -78,7 +79,7 @@ class TimelinePanel(QtWidgets.QWidget):
         self.slider.sliderPressed.connect(lambda: setattr(self, "follow_latest", False))
 
     def set_kind(self, kind: str) -> None:
-        self.caption.setText(HELP.get(kind, ""))
+        self.caption.setText(tr(HELP[kind]) if kind in HELP else "")
 
     def set_entries(self, entries: list) -> None:
         """Entries in step order; stays on the newest unless the user moved the slider back.
@@ -171,9 +172,13 @@ class TimelinePanel(QtWidgets.QWidget):
             self.image.set_pixmap(pix)
 
     def _set_position(self, i: int) -> None:
-        e = self.entries[i]
-        where = f"epoch {e.epoch}" if e.path.stem.startswith("epoch") else "on demand"
-        self.position.setText(f"{where} · step {e.step}  ({i + 1}/{len(self.entries)})")
+        e, n = self.entries[i], len(self.entries)
+        if e.path.stem.startswith("epoch"):
+            self.position.set_render(lambda: tr("epoch {epoch} · step {step}  ({index}/{count})").format(
+                epoch=e.epoch, step=e.step, index=i + 1, count=n))
+        else:
+            self.position.set_render(lambda: tr("on demand · step {step}  ({index}/{count})").format(
+                step=e.step, index=i + 1, count=n))
 
     @property
     def current_index(self) -> int:

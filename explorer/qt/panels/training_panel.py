@@ -6,8 +6,12 @@ import math
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from ..i18n import QT_TR_NOOP, source_of, tr
 from ..palette import TEXT_MUTED
 from ..widgets import LiveLabel, format_duration, format_rate
+
+
+CONTINUE_TIP = QT_TR_NOOP("Resume this run from its last checkpoint and train for more epochs")
 
 
 class TrainingPanel(QtWidgets.QWidget):
@@ -20,7 +24,7 @@ class TrainingPanel(QtWidgets.QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.title = QtWidgets.QLabel("No run open")
+        self.title = QtWidgets.QLabel(tr("No run open"))
         f = self.title.font()
         f.setBold(True)
         self.title.setFont(f)
@@ -29,24 +33,25 @@ class TrainingPanel(QtWidgets.QWidget):
         self.more_epochs = QtWidgets.QSpinBox()
         self.more_epochs.setRange(1, 10_000)
         self.more_epochs.setValue(5)
-        self.more_epochs.setSuffix(" more epochs")
-        self.more_epochs.setToolTip("How much longer to train when continuing")
-        self.continue_button = QtWidgets.QPushButton("Continue")
-        self.continue_button.setToolTip("Resume this run from its last checkpoint and train for more epochs")
-        self.pause_button = QtWidgets.QPushButton("Pause")
-        self.resume_button = QtWidgets.QPushButton("Resume")
-        self.stop_button = QtWidgets.QPushButton("Stop")
-        self.stop_button.setToolTip("Stop after the current step; a checkpoint is saved")
-        self.save_button = QtWidgets.QPushButton("Save now")
-        self.save_button.setToolTip("Write a checkpoint now")
+        self.more_epochs.setSuffix(tr(" more epochs"))
+        self.more_epochs.setToolTip(tr("How much longer to train when continuing"))
+        self.continue_button = QtWidgets.QPushButton(tr("Continue"))
+        self.continue_button.setToolTip(tr(CONTINUE_TIP))
+        self.pause_button = QtWidgets.QPushButton(tr("Pause"))
+        self.resume_button = QtWidgets.QPushButton(tr("Resume"))
+        self.stop_button = QtWidgets.QPushButton(tr("Stop"))
+        self.stop_button.setToolTip(tr("Stop after the current step; a checkpoint is saved"))
+        self.save_button = QtWidgets.QPushButton(tr("Save now"))
+        self.save_button.setToolTip(tr("Write a checkpoint now"))
 
         self.lr = QtWidgets.QLineEdit()
-        self.lr.setPlaceholderText("e.g. 1e-4")
+        self.lr.setPlaceholderText(tr("e.g. 1e-4"))
         self.lr.setMaximumWidth(90)
         self.lr.setValidator(QtGui.QDoubleValidator(0.0, 1e9, 12, self.lr))
-        self.lr_button = QtWidgets.QPushButton("Set")
-        self.lr_button.setToolTip("Change the learning rate of the running optimizer(s) now")
+        self.lr_button = QtWidgets.QPushButton(tr("Set"))
+        self.lr_button.setToolTip(tr("Change the learning rate of the running optimizer(s) now"))
         self.lr_current = QtWidgets.QLabel("")
+        self._lr_now: float | None = None   # the rate shown in lr_current
         self.lr_current.setStyleSheet(f"color: {TEXT_MUTED};")
 
         self.progress = QtWidgets.QProgressBar()
@@ -57,7 +62,7 @@ class TrainingPanel(QtWidgets.QWidget):
 
         row0 = QtWidgets.QHBoxLayout()
         row0.addWidget(self.continue_button)
-        row0.addWidget(QtWidgets.QLabel("for"))
+        row0.addWidget(QtWidgets.QLabel(tr("for")))
         row0.addWidget(self.more_epochs)
         row0.addStretch(1)
         row1 = QtWidgets.QHBoxLayout()
@@ -65,7 +70,7 @@ class TrainingPanel(QtWidgets.QWidget):
             row1.addWidget(w)
         row1.addStretch(1)
         row2 = QtWidgets.QHBoxLayout()
-        row2.addWidget(QtWidgets.QLabel("Learning rate"))
+        row2.addWidget(QtWidgets.QLabel(tr("Learning rate")))
         row2.addWidget(self.lr)
         row2.addWidget(self.lr_button)
         row2.addWidget(self.lr_current)
@@ -94,13 +99,25 @@ class TrainingPanel(QtWidgets.QWidget):
         try:
             value = float(self.lr.text())
         except ValueError:
-            self.status.setText("Learning rate: type a positive number such as 1e-4")
+            self.status.setText(tr("Learning rate: type a positive number such as 1e-4"))
             return
         self.lr_requested.emit(value)
 
     def set_run(self, name: str, model: str, dataset: str, step: int, epoch: int) -> None:
         self.title.setText(name)
-        self.subtitle.setText(f"{model} on {dataset} · {step} steps, {epoch} epochs so far")
+        self.subtitle.set_render(lambda: tr("{model} on {dataset} · {step} steps, {epoch} epochs so far").format(
+            model=model, dataset=dataset, step=step, epoch=epoch))
+
+    def set_lr_now(self, lr: float | None) -> None:
+        """The learning rate the run trains with now (None: none shown)."""
+        self._lr_now = lr
+        self.lr_current.setText("" if lr is None else tr("now {lr:.3g}").format(lr=lr))
+
+    def retranslate(self) -> None:
+        """The texts holding numbers in the language now installed (the live labels redraw
+        their own)."""
+        self.set_lr_now(self._lr_now)
+        self.progress.setFormat(tr(source_of(self.progress.format())))
 
     def set_state(self, state: str) -> None:
         """"none" (no run), "idle", "starting", "training", "paused" or "other" (another run trains)."""
@@ -114,21 +131,22 @@ class TrainingPanel(QtWidgets.QWidget):
         self.save_button.setEnabled(live)
         self.lr_button.setEnabled(live)
         self.lr.setEnabled(live)
-        if state == "other":
-            self.continue_button.setToolTip("Another run is training; stop it first")
+        self.continue_button.setToolTip(tr("Another run is training; stop it first") if state == "other"
+                                        else tr(CONTINUE_TIP))
         if state == "paused":
-            self.progress.setFormat("paused · %p%")
+            self.progress.setFormat(tr("paused · %p%"))
         elif state in ("idle", "none", "other"):
             self.progress.setRange(0, 1)
             self.progress.setValue(0)
-            self.progress.setFormat("not training")
+            self.progress.setFormat(tr("not training"))
 
     def show_progress(self, p) -> None:
         self.progress.setRange(0, max(1, p.total_steps))
         self.progress.setValue(min(p.step, p.total_steps))
         self.progress.setFormat("%p%")
-        self.status.setText(f"epoch {p.epoch + 1 if p.step < p.total_steps else p.epoch} · step {p.step}/"
-                            f"{p.total_steps} · {format_rate(p.samples_per_s)} · "
-                            f"{format_duration(p.eta_s)} left")
+        epoch = p.epoch + 1 if p.step < p.total_steps else p.epoch
+        self.status.set_render(lambda: tr("epoch {epoch} · step {step}/{total} · {rate} · {left} left").format(
+            epoch=epoch, step=p.step, total=p.total_steps, rate=format_rate(p.samples_per_s),
+            left=format_duration(p.eta_s)))
         if p.lr and math.isfinite(p.lr):
-            self.lr_current.setText(f"now {p.lr:.3g}")
+            self.set_lr_now(p.lr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ..i18n import tr
 from ..palette import TEXT_DISABLED
 from ..widgets import caption
 
@@ -29,17 +30,18 @@ class TraversalPanel(QtWidgets.QWidget):
         self.directions = None
         self.z = None
         self.kind = QtWidgets.QComboBox()
-        self.kind.addItem("latent axes (by KL)", "axes")
-        self.kind.addItem("principal axes (PCA)", "pca")
-        self.reset = QtWidgets.QPushButton("Reset to probe")
-        self.reset.setToolTip("Set every slider to the coordinates of the last clicked point")
-        from .latent_map_panel import SampleView
+        self.kind.addItem(tr("latent axes (by KL)"), "axes")
+        self.kind.addItem(tr("principal axes (PCA)"), "pca")
+        self.reset = QtWidgets.QPushButton(tr("Reset to probe"))
+        self.reset.setToolTip(tr("Set every slider to the coordinates of the last clicked point"))
+        from .latent_map_panel import Lines, SampleView
 
-        self.preview = SampleView("Click the map or drag a slider.")
+        self.lines = Lines()
+        self.preview = SampleView(tr("Click the map or drag a slider."))
         self.preview.setMaximumHeight(140)
-        self.info = caption("Open a run with an encoder, then click the map.")
+        self.info = caption(tr("Open a run with an encoder, then click the map."))
         top = QtWidgets.QHBoxLayout()
-        top.addWidget(QtWidgets.QLabel("Directions"))
+        top.addWidget(QtWidgets.QLabel(tr("Directions")))
         top.addWidget(self.kind, 1)
         top.addWidget(self.reset)
         self.rows = QtWidgets.QWidget()
@@ -62,6 +64,10 @@ class TraversalPanel(QtWidgets.QWidget):
         session.points_changed.connect(self.rebuild)
         session.probe_changed.connect(self._follow_probe)
 
+    def retranslate(self) -> None:
+        """The line above the sliders in the language installed now."""
+        self.lines.redraw()
+
     def rebuild(self) -> None:
         """Directions for the session's points, then a slider each. Finding the directions of
         a large latent (a VQ-VAE's 1,568 flattened dimensions over 4,500 images: about 0.3 s)
@@ -74,20 +80,24 @@ class TraversalPanel(QtWidgets.QWidget):
         self.preview.set_points_mode(points_mode)
         self.directions = None
         if pts is None or not pts.decodable:
-            self.info.setText("Traversal needs a decodable latent space: open a run with an encoder or a "
-                              "generator.")
+            self.lines.set(self.info, lambda: tr("Traversal needs a decodable latent space: open a run with an "
+                                                 "encoder or a generator."))
             return
         kind = self.kind.currentData()
         if pts.vectors.size <= BACKGROUND_ABOVE:
             self._show_directions(pts, kind, _directions(pts, kind))
             return
-        self.info.setText(f"Finding the {'latent' if kind == 'axes' else 'principal'} axes of "
-                          f"{pts.vectors.shape[1]:,} dimensions…")
+        dims = pts.vectors.shape[1]
+        if kind == "axes":
+            self.lines.set(self.info, lambda: tr("Finding the latent axes of {dims:,} dimensions…").format(dims=dims))
+        else:
+            self.lines.set(self.info, lambda: tr("Finding the principal axes of {dims:,} dimensions…")
+                           .format(dims=dims))
         self.jobs.submit("directions", lambda: _directions(pts, kind),
                          lambda d: self._show_directions(pts, kind, d), self._failed)
 
     def _failed(self, message: str) -> None:
-        self.info.setText(f"Traversal: {message}")
+        self.lines.set(self.info, lambda: tr("Traversal: {message}").format(message=message))
 
     def _clear_rows(self) -> None:
         # the rows are built in a new widget, off screen, and put in the scroll area once
@@ -109,12 +119,20 @@ class TraversalPanel(QtWidgets.QWidget):
             return    # computed for points or a choice since replaced
         total = len(directions)
         self.directions = d = _first(directions, MAX_ROWS)
-        n_active = int(d.active.sum())
-        shown = (f"{total:,} directions, the first {len(d)} shown ({n_active} active)" if total > len(d)
-                 else f"{len(d)} directions, {n_active} active")
-        self.info.setText(f"{shown}. Drag a slider: the decoded sample and the "
-                          f"probe on the map follow." + (" Grey: inactive units (posterior = prior; the decoder "
-                                                         "ignores them)." if n_active < len(d) else ""))
+        n_active, n = int(d.active.sum()), len(d)
+
+        def info() -> str:
+            if total > n:
+                shown = tr("{total:,} directions, the first {n} shown ({active} active)").format(
+                    total=total, n=n, active=n_active)
+            else:
+                shown = tr("{n} directions, {active} active").format(n=n, active=n_active)
+            text = tr("{shown}. Drag a slider: the decoded sample and the probe on the map follow.").format(
+                shown=shown)
+            if n_active < n:
+                text += tr(" Grey: inactive units (posterior = prior; the decoder ignores them).")
+            return text
+        self.lines.set(self.info, info)
         self.scroll.takeWidget()       # fill the rows while they are off screen
         for j in range(len(d)):
             name = QtWidgets.QLabel(d.names[j])
@@ -124,7 +142,7 @@ class TraversalPanel(QtWidgets.QWidget):
             value.setMinimumWidth(48)
             if not d.active[j]:
                 name.setStyleSheet(f"color: {TEXT_DISABLED};")
-                name.setToolTip("inactive: Var(E[z|x]) < 0.01")
+                name.setToolTip(tr("inactive: Var(E[z|x]) < 0.01"))
             slider.valueChanged.connect(lambda v, j=j: self._moved(j, v))
             self.grid.addWidget(name, j, 0)
             self.grid.addWidget(slider, j, 1)

@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...i18n import source_of, tr
 from ...palette import INK, PAPER, TEXT_MUTED
 from ...widgets import ScaledImage, rgb_pixmap
 
@@ -102,20 +103,20 @@ class CodeMapBox(QtWidgets.QGroupBox):
     """Choose a test image, see its codes, change a cell, see it decoded again."""
 
     def __init__(self):
-        super().__init__("Code map of one input")
+        super().__init__(tr("Code map of one input"))
         self.index = QtWidgets.QSpinBox()
-        self.index.setPrefix("test image #")
-        self.random = QtWidgets.QPushButton("Random")
-        self.input_img = ScaledImage("input")
+        self.index.setPrefix(tr("test image #"))
+        self.random = QtWidgets.QPushButton(tr("Random"))
+        self.input_img = ScaledImage(tr("input"))
         self.grid_view = CodeGridView()
-        self.recon_img = ScaledImage("reconstruction")
-        self.edited_img = ScaledImage("after your edits")
+        self.recon_img = ScaledImage(tr("reconstruction"))
+        self.edited_img = ScaledImage(tr("after your edits"))
         self.new_code = QtWidgets.QSpinBox()
-        self.new_code.setPrefix("code ")
-        self.put = QtWidgets.QPushButton("Put in cell")
-        self.put.setToolTip("Replace the chosen cell's code and decode the grid again")
-        self.reset = QtWidgets.QPushButton("Reset")
-        self.cell_info = QtWidgets.QLabel("Click a cell of the grid, a bar of the histogram or a code on the map.")
+        self.new_code.setPrefix(tr("code "))
+        self.put = QtWidgets.QPushButton(tr("Put in cell"))
+        self.put.setToolTip(tr("Replace the chosen cell's code and decode the grid again"))
+        self.reset = QtWidgets.QPushButton(tr("Reset"))
+        self.cell_info = QtWidgets.QLabel(tr("Click a cell of the grid, a bar of the histogram or a code on the map."))
         self.cell_info.setWordWrap(True)
         self.top_title = QtWidgets.QLabel("")
         self.top_title.setWordWrap(True)
@@ -126,8 +127,9 @@ class CodeMapBox(QtWidgets.QGroupBox):
         pick.addWidget(self.random)
         pick.addStretch(1)
         pictures = QtWidgets.QGridLayout()
-        for col, (w, title) in enumerate(((self.input_img, "input"), (self.grid_view, "its codes (click a cell)"),
-                                          (self.recon_img, "reconstruction"), (self.edited_img, "decoded after edits"))):
+        for col, (w, title) in enumerate(((self.input_img, tr("input")), (self.grid_view, tr("its codes (click a cell)")),
+                                          (self.recon_img, tr("reconstruction")),
+                                          (self.edited_img, tr("decoded after edits")))):
             cap = QtWidgets.QLabel(title)
             cap.setWordWrap(True)            # four captions side by side: they wrap rather than widen the tab
             cap.setAlignment(QtCore.Qt.AlignCenter)
@@ -137,7 +139,7 @@ class CodeMapBox(QtWidgets.QGroupBox):
             pictures.setColumnStretch(col, 2 if w is self.grid_view else 1)
         pictures.setRowStretch(1, 1)
         edit = QtWidgets.QHBoxLayout()
-        edit.addWidget(QtWidgets.QLabel("Chosen cell:"))
+        edit.addWidget(QtWidgets.QLabel(tr("Chosen cell:")))
         edit.addWidget(self.new_code)
         edit.addWidget(self.put)
         edit.addWidget(self.reset)
@@ -160,8 +162,13 @@ class CodeMapBox(QtWidgets.QGroupBox):
         self.grid_view.clear_grid()
         for w in (self.input_img, self.recon_img, self.edited_img):
             w.set_pixmap(None)
-        self.cell_info.setText("Click a cell of the grid, a bar of the histogram or a code on the map.")
+        self.cell_info.setText(tr("Click a cell of the grid, a bar of the histogram or a code on the map."))
         self.show_top_images("")
+
+    def retranslate(self) -> None:
+        """The pictures' placeholders (painted, not a label's text) in the language now installed."""
+        for w in (self.input_img, self.recon_img, self.edited_img):
+            retranslate_image(w)
 
     def show_input(self, x, editor) -> None:
         """A freshly chosen input x (C, H, W) and its explorer.core.codebook.usage.CodeEditor:
@@ -185,3 +192,12 @@ class CodeMapBox(QtWidgets.QGroupBox):
 
         self.top_title.setText(title)
         self.top_img.set_pixmap(None if images is None else rgb_pixmap(image_grid(images, nrow=nrow)))
+
+
+def retranslate_image(img: ScaledImage) -> None:
+    """A ScaledImage's placeholder, and the text it shows in place of a picture, in the language
+    now installed (both are tr() outputs of a literal, or empty)."""
+    img.placeholder = tr(source_of(img.placeholder)) if img.placeholder else ""
+    shown = img.text()
+    if shown:
+        img.setText(tr(source_of(shown)))

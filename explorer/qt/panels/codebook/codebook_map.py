@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...i18n import tr
 from ...palette import DEAD_CODE, OUTLINE, PAPER, SELECTION, TEXT_MUTED
 
 
@@ -14,7 +15,7 @@ class CodebookMapBox(QtWidgets.QGroupBox):
 
     def __init__(self):
         # a short title (a group box is at least as wide as its title) and the key beneath it
-        super().__init__("The codebook (PCA of the codes)")
+        super().__init__(tr("The codebook (PCA of the codes)"))
         self.plot = pg.PlotWidget(background=PAPER)
         self.plot.setAspectLocked(True)
         self.plot.hideAxis("left")
@@ -25,7 +26,7 @@ class CodebookMapBox(QtWidgets.QGroupBox):
         self.plot.addItem(self.scatter)
         self.plot.addItem(self.mark)
         self.cb_map = None
-        key = QtWidgets.QLabel("The K code vectors mapped to 2-D: area ∝ use; red ✕: dead.")
+        key = QtWidgets.QLabel(tr("The K code vectors mapped to 2-D: area ∝ use; red ✕: dead."))
         key.setWordWrap(True)
         key.setStyleSheet(f"color: {TEXT_MUTED};")
         self.plot.setMinimumHeight(80)

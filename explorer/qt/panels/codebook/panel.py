@@ -20,11 +20,14 @@ for. Re-decoding one edited grid is about a millisecond and runs at once.
 """
 from __future__ import annotations
 
+from explorer.core.said import text_of
+
 import threading
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
+from ...i18n import QT_TR_NOOP, tr
 from ...palette import code_colours
 from ...widgets import caption, placeholder, placeholder_stack
 from .code_map import CodeMapBox
@@ -53,13 +56,15 @@ class CodebookPanel(QtWidgets.QWidget):
         self.cb_map = None         # explorer.core.codebook.usage.CodebookMap
         self.colours = None
         self.code = None           # the code whose uses are shown
+        self._code_shown = None    # (code, cell) of the lines about the code shown
         self.cell = None           # (row, col) chosen in the grid
         self._usage_step = None    # step of the usage record drawn
         self._drawn_version = None
         self._live = False
         self._stale = False
         self._data = None          # the run's dataset, once the background job has loaded it
-        self._progress = {"text": ""}   # the running job's stage (written by its thread; read here)
+        self._progress = {"text": ("", {})}   # the running job's stage (written by its thread; read here)
+        self._message = None       # (English source, its values) of the line under the tab
         self._progress_timer = QtCore.QTimer(self)
         self._progress_timer.setInterval(100)
         self._progress_timer.timeout.connect(self._show_progress)
@@ -69,7 +74,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.codebook_map, self.prior_box = CodebookMapBox(), PriorBox()
         # the widgets the window and the tests reach by name
         u, cm, pb = self.usage, self.code_map, self.prior_box
-        self.usage_title, self.hist, self.log_scale = u.title, u.hist, u.log_scale
+        self.usage_title, self.hist, self.log_scale = u.heading, u.hist, u.log_scale
         self.auto_restart, self.restart_now, self.perplexity_curve = u.auto_restart, u.restart_now, u.perplexity_curve
         self.index, self.grid_view, self.new_code, self.put, self.reset = (cm.index, cm.grid_view, cm.new_code,
                                                                            cm.put, cm.reset)
@@ -90,8 +95,8 @@ class CodebookPanel(QtWidgets.QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([520, 480])
-        self.placeholder = placeholder("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
-                                       "over them.")
+        self.placeholder = placeholder(tr("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
+                                          "over them."))
         self.stack = placeholder_stack(self.placeholder, split)
         self.message = caption("")
         lay = QtWidgets.QVBoxLayout(self)
@@ -133,6 +138,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.context, self.vq, self.prior = context, None, None
         self.grids = self.editor = self.cb_map = None
         self.code = self.cell = None
+        self._code_shown = None    # (code, cell) of the lines about the code shown
         self._data = None
         self._usage_step = self._drawn_version = None
         self._stale = False
@@ -147,7 +153,7 @@ class CodebookPanel(QtWidgets.QWidget):
             self.vq = None
         self._clear_views()
         self.stack.setCurrentIndex(0 if self.vq is None else 1)
-        self.message.setText("")
+        self._say(None)
         if self.vq is None:
             return
         self.prior = model if model is not self.vq else None
@@ -169,7 +175,7 @@ class CodebookPanel(QtWidgets.QWidget):
         """Nothing of the previous run stays on screen."""
         self.hist.set_usage(np.zeros(0, np.int64))
         self.hist.mark(None)
-        self.usage_title.setText("")
+        self.usage.clear_title()
         self.usage.draw_curves(None, keep_shown=True)
         self.codebook_map.draw(None, None, None)
         self.code_map.clear()
@@ -210,21 +216,22 @@ class CodebookPanel(QtWidgets.QWidget):
                 self.draw_prior_samples()    # a prior's new weights over the same VQ-VAE
             return
         cancel = threading.Event()
-        stage = self._progress = {"text": "Loading the dataset…"}   # a dict of its own per job: a
+        stage = self._progress = {"text": (QT_TR_NOOP("Loading the dataset…"), {})}   # a dict of its own per job: a
                                                                    # cancelled job cannot write the next's
 
         def work():   # a background thread: no Qt object is touched here
             data = ctx.data()
-            stage["text"] = "Counting code usage: encoding the training images into code grids…"
+            stage["text"] = (QT_TR_NOOP("Counting code usage: encoding the training images into code grids…"), {})
 
             def progress(done, total):
-                stage["text"] = f"Counting code usage: encoding the training images… {done:,} of {total:,}"
+                stage["text"] = (QT_TR_NOOP("Counting code usage: encoding the training images… {done:,} of {total:,}"),
+                                 {"done": done, "total": total})
 
             grids = encode_grids(vq, data, "train", step=step, progress=progress, cancel=cancel)
-            stage["text"] = "Mapping the codebook…"
+            stage["text"] = (QT_TR_NOOP("Mapping the codebook…"), {})
             return data, grids, codebook_map(vq, grids.counts, "pca")
 
-        self.message.setText(stage["text"])
+        self._say(*stage["text"])
         self._progress_timer.start()
         self.jobs.submit("grids", work, lambda r: self._grids_ready(ctx, vq, *r),
                          lambda m: self._failed(m) if ctx is self.context else None, cancel=cancel)
@@ -232,8 +239,8 @@ class CodebookPanel(QtWidgets.QWidget):
     def _show_progress(self) -> None:
         if not self.jobs.busy("grids"):
             self._progress_timer.stop()
-        elif self.message.text() != self._progress["text"]:
-            self.message.setText(self._progress["text"])
+        elif self._message != self._progress["text"]:
+            self._say(*self._progress["text"])
 
     def showEvent(self, e):
         super().showEvent(e)
@@ -251,9 +258,9 @@ class CodebookPanel(QtWidgets.QWidget):
             with QtCore.QSignalBlocker(self.index):
                 self.index.setRange(0, max(0, len(data.test_x) - 1))
             if self.prior is not None:
-                self.prior_box.set_labels(list(data.label_names or []))
-        self.message.setText(f"Code grids of {len(grids):,} training images at step {grids.step:,} "
-                             f"({grids.grid_shape[0]}×{grids.grid_shape[1]} codes each).")
+                self.prior_box.set_labels([text_of(n) for n in data.label_names or []])
+        self._say(QT_TR_NOOP("Code grids of {n:,} training images at step {step:,} ({h}×{w} codes each)."),
+                  {"n": len(grids), "step": grids.step, "h": grids.grid_shape[0], "w": grids.grid_shape[1]})
         self.codebook_map.draw(cb_map, self.colours, self.code)
         self._draw_usage(force=True)
         # the same input under the new weights, with the user's edits and chosen cell kept
@@ -273,7 +280,7 @@ class CodebookPanel(QtWidgets.QWidget):
 
     def _failed(self, message: str) -> None:
         self._progress_timer.stop()
-        self.message.setText(f"Codebook: {message}")
+        self._say(QT_TR_NOOP("Codebook: {message}"), {"message": message})
 
     def set_live(self, live: bool) -> None:
         """Whether this window trains the run shown (the restart controls act on that run)."""
@@ -285,8 +292,9 @@ class CodebookPanel(QtWidgets.QWidget):
             self.auto_restart_changed.emit(on)
 
     def on_codes_restarted(self, ev) -> None:
-        self.message.setText(f"Step {ev.step:,}: re-seeded {len(ev.codes)} dead codes from encoder outputs "
-                             f"({ev.restarts} restarts in this run so far).")
+        self._say(QT_TR_NOOP("Step {step:,}: re-seeded {codes} dead codes from encoder outputs "
+                             "({restarts} restarts in this run so far)."),
+                  {"step": ev.step, "codes": len(ev.codes), "restarts": ev.restarts})
 
     # -- usage ------------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
@@ -323,7 +331,8 @@ class CodebookPanel(QtWidgets.QWidget):
     def _draw_usage(self, force: bool = False) -> None:
         counts, record = self.latest_usage()
         if counts is None:
-            self.usage_title.setText("Waiting for code usage (training writes it every few steps)…")
+            self.usage.clear_title()
+            self.usage_title.setText(tr("Waiting for code usage (training writes it every few steps)…"))
             return
         key = (record or {}).get("step", ("grids", self.grids.step if self.grids else None))
         if not force and key == self._usage_step:
@@ -354,7 +363,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.grid_view.select(row, col)
         code = self.editor.code_at(row, col)
         self.new_code.setValue(code)
-        self.show_code(code, prefix=f"Cell ({row}, {col}) holds ")
+        self.show_code(code, cell=(row, col, "holds"))
 
     def set_cell(self, row: int, col: int, code: int) -> None:
         """Put `code` in a cell of the chosen input's grid and decode again, at once."""
@@ -363,17 +372,18 @@ class CodebookPanel(QtWidgets.QWidget):
         try:
             self.editor.set_cell(row, col, code)
         except ValueError as e:
-            self.message.setText(str(e))
+            self._say("{error}", {"error": str(e)})   # explorer.core.codebook.usage's words
             return
         self.cell = (row, col)
         self.grid_view.select(row, col)
         self.new_code.setValue(int(code))
         self.code_map.show_edited(self.editor, self.colours)
-        self.show_code(code, prefix=f"Cell ({row}, {col}) now holds ")
+        self.show_code(code, cell=(row, col, "now holds"))
 
     def _put(self) -> None:
         if self.cell is None:
-            self.cell_info.setText("Click a cell of the grid first, then choose its new code.")
+            self._code_shown = None
+            self.cell_info.setText(tr("Click a cell of the grid first, then choose its new code."))
             return
         self.set_cell(*self.cell, self.new_code.value())
 
@@ -382,27 +392,61 @@ class CodebookPanel(QtWidgets.QWidget):
             self.editor.reset()
             self.code_map.show_edited(self.editor, self.colours)
 
-    def show_code(self, code: int, prefix: str = "") -> None:
-        """How often `code` is used, and the training images that use it most."""
+    def show_code(self, code: int, cell: tuple | None = None) -> None:
+        """How often `code` is used, and the training images that use it most; `cell`:
+        (row, col, "holds" or "now holds"), the cell of the grid it was chosen in."""
         self.code = int(code)
+        self._code_shown = (self.code, cell)
         self.hist.mark(self.code)
         self.codebook_map.mark_code(self.code)
+        self._code_texts(images=True)
+
+    def _code_texts(self, images: bool = False) -> None:
+        """The lines about the code shown (and, with `images`, the images using it most)."""
+        if self._code_shown is None:
+            return
+        code, cell = self._code_shown
+        if cell is None:
+            prefix = ""
+        elif cell[2] == "holds":
+            prefix = tr("Cell ({row}, {col}) holds ").format(row=cell[0], col=cell[1])
+        else:
+            prefix = tr("Cell ({row}, {col}) now holds ").format(row=cell[0], col=cell[1])
         if self.grids is None:
-            self.cell_info.setText(f"{prefix}code {code} (its uses appear once the images are encoded).")
+            self.cell_info.setText(prefix + tr("code {code} (its uses appear once the images are encoded).").format(
+                code=code))
             return
         u = self.grids.uses(code)
         if u.cells == 0:
-            self.cell_info.setText(f"{prefix}code {code}: <b>dead</b>, no training image uses it.")
-            self.code_map.show_top_images("")
+            self.cell_info.setText(prefix + tr("code {code}: <b>dead</b>, no training image uses it.").format(code=code))
+            if images:
+                self.code_map.show_top_images("")
             return
-        self.cell_info.setText(f"{prefix}code {code}: {u.share:.2%} of all grid cells, "
-                               f"in {u.images:,} of {len(self.grids):,} training images.")
+        self.cell_info.setText(prefix + tr("code {code}: {share:.2%} of all grid cells, "
+                                           "in {images:,} of {total:,} training images.").format(
+            code=code, share=u.share, images=u.images, total=len(self.grids)))
         rows, cells = self.grids.top_images(code, TOP_IMAGES)
         h, w = self.grids.grid_shape
         many = f"{cells[0]}" if cells[0] == cells[-1] else f"{cells[-1]}–{cells[0]}"
-        self.code_map.show_top_images(f"The {len(rows)} training images using code {code} most "
-                                      f"(in {many} of their {h * w} cells):",
-                                      self._data.train_x[rows], nrow=TOP_IMAGES)
+        title = tr("The {n} training images using code {code} most (in {many} of their {cells} cells):").format(
+            n=len(rows), code=code, many=many, cells=h * w)
+        if images:
+            self.code_map.show_top_images(title, self._data.train_x[rows], nrow=TOP_IMAGES)
+        else:
+            self.code_map.top_title.setText(title)
+
+    def _say(self, source: str | None, values: dict | None = None) -> None:
+        """The line under the tab: `source` (a QT_TR_NOOP-marked text, None for none) in the
+        window's language, formatted with `values`; kept to be said again in another language."""
+        self._message = None if source is None else (source, values or {})
+        self.message.setText("" if source is None else tr(source).format(**(values or {})))
+
+    def retranslate(self) -> None:
+        """The formatted lines again, in the language now installed (the static ones are put
+        back by explorer.qt.i18n.retranslate)."""
+        if self._message is not None:
+            self._say(*self._message)
+        self._code_texts()     # the usage box, code map and prior box redraw their own
 
     # -- codebook map -----------------------------------------------------------------------
     def _code_point_clicked(self, code: int) -> None:

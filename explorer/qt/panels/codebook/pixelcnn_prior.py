@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from ...i18n import tr
 from ...widgets import ScaledImage, rgb_pixmap
+from .code_map import retranslate_image
 
 PRIOR_SAMPLES = 36
 
@@ -25,23 +27,24 @@ class PriorBox(QtWidgets.QGroupBox):
     train_requested = QtCore.Signal(dict)    # {"epochs": n, "conditional": bool}
 
     def __init__(self):
-        super().__init__("PixelCNN prior over the codes")
+        super().__init__(tr("PixelCNN prior over the codes"))
+        self._info = None          # (config, bits per code) of the prior's run; None: a VQ-VAE's
+        self._names = []           # the class names of a conditional prior
         self.info = QtWidgets.QLabel("")
         self.info.setWordWrap(True)
         self.epochs = QtWidgets.QSpinBox()
         self.epochs.setRange(1, 500)
         self.epochs.setValue(10)
-        self.epochs.setSuffix(" epochs")
-        self.conditional = QtWidgets.QCheckBox("conditioned on the class")
+        self.epochs.setSuffix(tr(" epochs"))
+        self.conditional = QtWidgets.QCheckBox(tr("conditioned on the class"))
         self.conditional.setChecked(True)
-        self.train = QtWidgets.QPushButton("Train a PixelCNN prior")
-        self.train.setToolTip("A new run: a gated PixelCNN learns which codes follow which, so new\n"
-                              "code grids can be sampled and decoded into new images")
+        self.train = QtWidgets.QPushButton(tr("Train a PixelCNN prior"))
+        self.train.setToolTip(self._train_tip())
         self.condition = QtWidgets.QComboBox()
         self.seed = QtWidgets.QSpinBox()
         self.seed.setRange(0, 100_000)
-        self.seed.setPrefix("seed ")
-        self.sample = QtWidgets.QPushButton(f"Sample {PRIOR_SAMPLES}")
+        self.seed.setPrefix(tr("seed "))
+        self.sample = QtWidgets.QPushButton(tr("Sample {n}").format(n=PRIOR_SAMPLES))
         self.img = ScaledImage("")
         pl = QtWidgets.QGridLayout(self)
         # two controls a row: three held the tab wider than a small screen's share
@@ -57,11 +60,17 @@ class PriorBox(QtWidgets.QGroupBox):
         self.train.clicked.connect(lambda: self.train_requested.emit(
             {"epochs": self.epochs.value(), "conditional": self.conditional.isChecked()}))
 
+    @staticmethod
+    def _train_tip() -> str:
+        return tr("A new run: a gated PixelCNN learns which codes follow which, so new\n"
+                  "code grids can be sampled and decoded into new images")
+
     def set_ready(self, ready: bool) -> None:
         """Whether the run has a checkpoint to train or sample from."""
-        for b in (self.train, self.sample):
+        # each button's own tip back once ready (it kept the waiting one before)
+        for b, tip in ((self.train, self._train_tip()), (self.sample, "")):
             b.setEnabled(ready)
-            b.setToolTip(b.toolTip() if ready else "Waits for the run's first checkpoint")
+            b.setToolTip(tip if ready else tr("Waits for the run's first checkpoint"))
 
     def set_run(self, context, model, is_prior: bool) -> None:
         """A VQ-VAE run (`is_prior` False) offers training a prior; a prior's run, sampling it."""
@@ -73,9 +82,8 @@ class PriorBox(QtWidgets.QGroupBox):
             w.setVisible(is_prior)
         self.img.set_pixmap(None)
         if not is_prior:
-            self.info.setText("Train a PixelCNN over this VQ-VAE's code grids to sample new images: it "
-                              "predicts each code from the ones above and to the left. The prior is a new "
-                              "run, listed under Runs; open it to sample here.")
+            self._info = self._n_classes = None
+            self._draw_info()
             return
         cfg = model.cfg
         self.condition.clear()
@@ -84,28 +92,51 @@ class PriorBox(QtWidgets.QGroupBox):
         self.condition.setVisible(conditional)
         if conditional:
             self.set_labels([])
-        bits = context.last_metrics.get("test_bits_per_code")
-        self.info.setText(f"A {cfg.pixelcnn_layers}-layer gated PixelCNN over the codes of "
-                          f"{cfg.vq_run.rstrip('/').split('/')[-1]}"
-                          + (f", {bits:.2f} bits per code on test grids" if bits is not None else "")
-                          + ". Sampling draws codes one position at a time, then decodes them.")
+        self._info = (cfg, context.last_metrics.get("test_bits_per_code"))
+        self._draw_info()
+
+    def _draw_info(self) -> None:
+        if self._info is None:
+            self.info.setText(tr("Train a PixelCNN over this VQ-VAE's code grids to sample new images: it "
+                                 "predicts each code from the ones above and to the left. The prior is a new "
+                                 "run, listed under Runs; open it to sample here."))
+            return
+        cfg, bits = self._info
+        vq = cfg.vq_run.rstrip('/').split('/')[-1]
+        if bits is not None:
+            text = tr("A {layers}-layer gated PixelCNN over the codes of {vq_run}, {bits:.2f} bits per code "
+                      "on test grids.").format(layers=cfg.pixelcnn_layers, vq_run=vq, bits=bits)
+        else:
+            text = tr("A {layers}-layer gated PixelCNN over the codes of {vq_run}.").format(
+                layers=cfg.pixelcnn_layers, vq_run=vq)
+        self.info.setText(text + " " + tr("Sampling draws codes one position at a time, then decodes them."))
+
+    def retranslate(self) -> None:
+        """The formatted texts in the language now installed."""
+        self.sample.setText(tr("Sample {n}").format(n=PRIOR_SAMPLES))
+        if self._info is not None:
+            self._draw_info()
+        if getattr(self, "_n_classes", None) is not None:
+            self.set_labels(self._names)
+        retranslate_image(self.img)
 
     def set_labels(self, names: list) -> None:
         """The class choices of a conditional prior, named once the dataset is loaded."""
         n = getattr(self, "_n_classes", None)
         if n is None:
             return     # not conditioned on a class
+        self._names = list(names)
         keep = self.condition.currentIndex()
         with QtCore.QSignalBlocker(self.condition):
             self.condition.clear()
-            self.condition.addItem("every class", None)
+            self.condition.addItem(tr("every class"), None)
             for k in range(n):
-                self.condition.addItem(f"class {names[k] if k < len(names) else k}", k)
+                self.condition.addItem(tr("class {name}").format(name=names[k] if k < len(names) else k), k)
             self.condition.setCurrentIndex(max(0, keep))
 
     def sampling(self) -> None:
         self.img.set_pixmap(None)
-        self.img.setText("Sampling codes position by position…")
+        self.img.setText(tr("Sampling codes position by position…"))
 
     def show_samples(self, arr) -> None:
         self.img.set_pixmap(rgb_pixmap(arr))

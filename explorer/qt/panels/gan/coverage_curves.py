@@ -9,15 +9,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from ...i18n import QT_TR_NOOP, tr
 from ...palette import ACCENT, COMPARED_RUN, CONTINUOUS_CMAP, ERROR, PAPER, TEXT_MUTED
+from ...widgets import alert_line
 
 COVERAGE_KEYS = {
-    "points": (("modes_captured", "modes captured"),
-               ("hq_fraction", "fraction within 3σ of a mode"),
-               ("reverse_kl", "reverse KL over modes (0: even)")),
-    "image": (("classes_covered", "classes covered"), ("label_entropy", "label entropy (nats)"),
-              ("diversity_ratio", "diversity (generated / real)"), ("near_duplicates", "near-duplicate pairs")),
-}
+    "points": (("modes_captured", QT_TR_NOOP("modes captured")),
+               ("hq_fraction", QT_TR_NOOP("fraction within 3σ of a mode")),
+               ("reverse_kl", QT_TR_NOOP("reverse KL over modes (0: even)"))),
+    "image": (("classes_covered", QT_TR_NOOP("classes covered")), ("label_entropy", QT_TR_NOOP("label entropy (nats)")),
+              ("diversity_ratio", QT_TR_NOOP("diversity (generated / real)")),
+              ("near_duplicates", QT_TR_NOOP("near-duplicate pairs"))),
+}   # each title in English: tr() it where it is shown
 ALERT_SIGNALS = ("modes_captured", "classes_covered", "diversity_ratio")   # the curves alerts watch
 PLOT_MIN_HEIGHT = 100   # px a plot needs for its title, ticks and labels to stay readable (the panel's
                         # column scrolls when the plots do not fit; squashed, their tick labels overlapped)
@@ -70,6 +73,8 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
         self.kind = None
         self.curves: dict = {}       # key -> (plot, this run's curve, the compared run's, alert marks)
         self.thresholds: dict = {}   # key -> the alert threshold's line
+        self.notes: dict = {}        # key -> what its title adds: "", "undefined" or "not logged"
+        self._alerts: list = []      # (step, message) pairs marked
         # both kinds' plots are made once, with the panel (building four cost ~0.1-0.2 s on the
         # GUI thread at every switch between a toy GAN and an image GAN); build() swaps them
         self._sets = {kind: self._make(kind) for kind in COVERAGE_KEYS}
@@ -80,8 +85,8 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
         keys = COVERAGE_KEYS[kind]
         for i, (key, title) in enumerate(keys):
             plot = layout.addPlot(row=i, col=0)
-            set_title(plot, title)
-            plot.setLabel("bottom", "step") if i == len(keys) - 1 else None
+            set_title(plot, tr(title))
+            plot.setLabel("bottom", tr("step")) if i == len(keys) - 1 else None
             plot.getAxis("left").setWidth(44)
             plot.setMenuEnabled(False)
             plot.pinned = False    # its range set by single_point_ranges, not by auto-range
@@ -90,7 +95,7 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
             curves[key] = (plot, ours, theirs, [])
             if key in ALERT_SIGNALS:
                 line = pg.InfiniteLine(angle=0, pen=pg.mkPen(ERROR, width=1, style=QtCore.Qt.DashLine),
-                                       label="alert threshold", labelOpts={"position": 0.98, "color": ERROR,
+                                       label=tr("alert threshold"), labelOpts={"position": 0.98, "color": ERROR,
                                                                            "anchors": [(1, 0), (1, 0)]})
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
@@ -106,14 +111,24 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
             self.setMinimumHeight(len(COVERAGE_KEYS[kind]) * PLOT_MIN_HEIGHT)
         self._empty()
 
+    def _title(self, key: str) -> str:
+        """A plot's title in the window's language, with what `self.notes` adds to it."""
+        title = tr(dict(COVERAGE_KEYS[self.kind])[key])
+        note = self.notes.get(key, "")
+        if note == "undefined":      # e.g. reverse KL while no sample lands near a mode
+            return tr("{title} (undefined so far)").format(title=title)
+        if note == "not logged":     # an older run may log some of the signals only
+            return tr("{title} (not logged)").format(title=title)
+        return title
+
     def _empty(self) -> None:
-        titles = dict(COVERAGE_KEYS[self.kind])
+        self.notes, self._alerts = {}, []
         for key, (plot, ours, theirs, marks) in self.curves.items():
             ours.setData([], [])
             theirs.setData([], [])
             while marks:
                 plot.removeItem(marks.pop())
-            set_title(plot, titles[key])
+            set_title(plot, self._title(key))
             self._unpin(plot)
         for line in self.thresholds.values():
             line.setVisible(False)
@@ -148,11 +163,12 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
             s = history.epoch_series.get(key)
             ours.setData(s.x, s.y) if s is not None and len(s) else ours.setData([], [])
             if key in history.epoch_series or not any(k in history.epoch_series for k in titles):
-                title = titles[key]
-            elif key in undefined:   # e.g. reverse KL while no sample lands near a mode
-                title = titles[key] + " (undefined so far)"
-            else:                    # an older run may log some of the signals only
-                title = titles[key] + " (not logged)"
+                self.notes[key] = ""
+            elif key in undefined:
+                self.notes[key] = "undefined"
+            else:
+                self.notes[key] = "not logged"
+            title = self._title(key)
             if plot.titleLabel.text != title:
                 set_title(plot, title)
             other = compared.epoch_series.get(key) if compared else None
@@ -175,14 +191,30 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
 
     def mark_alerts(self, alerts) -> None:
         """A dotted line at each alert's step on every plot; `alerts`: (step, message) pairs."""
+        self._alerts = list(alerts)
         for plot, _, _, marks in self.curves.values():
             while marks:
                 plot.removeItem(marks.pop())
             for step, message in alerts:
                 line = pg.InfiniteLine(pos=step, angle=90, pen=pg.mkPen(ERROR, width=1.5, style=QtCore.Qt.DotLine))
-                line.setToolTip(f"step {step:,}: {message}")
+                line.setToolTip(alert_line(step, message))
                 plot.addItem(line, ignoreBounds=True)
                 marks.append(line)
+
+
+    def retranslate(self) -> None:
+        """Titles, threshold labels and alert tips (not a widget's texts) in the language now installed."""
+        for _, curves, thresholds in self._sets.values():   # the hidden kind's too: it is off the scene
+            for line in thresholds.values():
+                line.label.setFormat(tr("alert threshold"))
+                line.label.setText(tr("alert threshold"))   # setFormat redraws a shown label only
+            list(curves.values())[-1][0].setLabel("bottom", tr("step"))
+        if self.kind is None:
+            return
+        for key, (plot, _, _, marks) in self.curves.items():
+            set_title(plot, self._title(key))
+            for line, (step, message) in zip(marks, self._alerts):
+                line.setToolTip(alert_line(step, message))
 
 
 class LabelsHeatmap(QtWidgets.QWidget):
@@ -191,21 +223,24 @@ class LabelsHeatmap(QtWidgets.QWidget):
     def __init__(self):
         super().__init__()
         self.plot = pg.PlotWidget(background=PAPER)
-        set_title(self.plot.getPlotItem(), "classifier's labels of generated samples")
+        set_title(self.plot.getPlotItem(), tr("classifier's labels of generated samples"))
         self.img = pg.ImageItem(axisOrder="row-major")
         self.img.setLookupTable(pg.colormap.get(CONTINUOUS_CMAP).getLookupTable(nPts=256))
         self.plot.addItem(self.img)
-        self.plot.setLabel("left", "class")
-        self.plot.setLabel("bottom", "evaluation")
+        self.plot.setLabel("left", tr("class"))
+        self.plot.setLabel("bottom", tr("evaluation"))
         lb = QtWidgets.QVBoxLayout(self)
         lb.setContentsMargins(0, 0, 0, 0)
         lb.addWidget(self.plot, 1)
-        caption = QtWidgets.QLabel("One column per evaluation; the brighter a cell, the larger the share of "
-                                   "generated samples the classifier labels as that class. A collapsing "
-                                   "G piles onto a few rows.")
+        caption = QtWidgets.QLabel(tr("One column per evaluation; the brighter a cell, the larger the share of "
+                                      "generated samples the classifier labels as that class. A collapsing "
+                                      "G piles onto a few rows."))
         caption.setWordWrap(True)
         caption.setStyleSheet(f"color: {TEXT_MUTED};")
         lb.addWidget(caption)
+
+    def retranslate(self) -> None:
+        set_title(self.plot.getPlotItem(), tr("classifier's labels of generated samples"))   # and its tip
 
     def draw(self, records) -> None:
         """From the run's metrics records (those of evaluations that logged a label histogram)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from PySide6 import QtCore, QtWidgets
 
 from ...concept_card import ConceptCard
+from ...i18n import tr
 from ...palette import TEXT_FAINT, TEXT_MUTED
 from ...widgets import placeholder, placeholder_stack
 from .alert_list import AlertList
@@ -58,13 +59,16 @@ class GanPanel(QtWidgets.QWidget):
         self._alert_key = None
         self._undefined: set = set()   # coverage keys the run logs as null (see _note_undefined)
         self._scanned = 0              # records of the context's follower looked at for them
+        self._toy_said = None          # what the toy view's status line says: ("step", step, note),
+                                       # ("failed", message) or None (a static text, or none)
+        self._summary_said = None      # the summary's: ("metrics",), ("number", setting) or None
 
         # left: the toy view, or the label heat map for image GANs
         self.toy_plot = ToyViewPlot()
-        self.toy_caption = _hint(
+        self.toy_caption = _hint(tr(
             "Background: the discriminator's output D(x) at each point (red: D believes real data lies "
             "there, blue: fake). Black: real data. Green: the generator's samples G(z). Thin lines: a "
-            "regular grid of noise z after G, showing how G stretches the noise onto the data.", TEXT_MUTED)
+            "regular grid of noise z after G, showing how G stretches the noise onto the data."), TEXT_MUTED)
         self.toy_status = QtWidgets.QLabel("")
         self.toy_status.setWordWrap(True)
         self.labels = LabelsHeatmap()
@@ -84,17 +88,17 @@ class GanPanel(QtWidgets.QWidget):
         self.left.addWidget(self.labels)
 
         # step mode
-        self.step_d = QtWidgets.QPushButton("Step D")
-        self.step_g = QtWidgets.QPushButton("Step G")
-        self.step_both = QtWidgets.QPushButton("Step both")
-        for b, which, tip in ((self.step_d, "d", "One discriminator step, then pause"),
-                              (self.step_g, "g", "One generator step, then pause"),
-                              (self.step_both, "all", "One step of each, then pause")):
+        self.step_d = QtWidgets.QPushButton(tr("Step D"))
+        self.step_g = QtWidgets.QPushButton(tr("Step G"))
+        self.step_both = QtWidgets.QPushButton(tr("Step both"))
+        for b, which, tip in ((self.step_d, "d", tr("One discriminator step, then pause")),
+                              (self.step_g, "g", tr("One generator step, then pause")),
+                              (self.step_both, "all", tr("One step of each, then pause"))):
             b.setToolTip(tip)
             b.clicked.connect(lambda _=False, w=which: self.step_requested.emit(w))
         # the title and the hint above and under the buttons: beside them they widened the tab
         steps = QtWidgets.QGridLayout()
-        steps.addWidget(QtWidgets.QLabel("Step mode:"), 0, 0, 1, 4)
+        steps.addWidget(QtWidgets.QLabel(tr("Step mode:")), 0, 0, 1, 4)
         for i, b in enumerate((self.step_d, self.step_g, self.step_both)):
             steps.addWidget(b, 1, i)
         steps.setColumnStretch(3, 1)
@@ -110,19 +114,19 @@ class GanPanel(QtWidgets.QWidget):
         self.summary = QtWidgets.QLabel("")
         self.summary.setWordWrap(True)
         self.compare = QtWidgets.QComboBox()
-        self.compare.setToolTip("Another run's coverage, dashed, beside this one's")
+        self.compare.setToolTip(tr("Another run's coverage, dashed, beside this one's"))
         self.compare.currentIndexChanged.connect(self._compare_chosen)
         right = QtWidgets.QVBoxLayout()
         cmp_row = QtWidgets.QHBoxLayout()
-        cmp_row.addWidget(QtWidgets.QLabel("Compare with"))
+        cmp_row.addWidget(QtWidgets.QLabel(tr("Compare with")))
         cmp_row.addWidget(self.compare, 1)
         self.coverage_card = ConceptCard(self._coverage_card_text)
         self.coverage_card.place(right, self.summary)
         right.addWidget(self.coverage, 1)
-        right.addWidget(_hint("G's and D's losses, mean D(x) and D(G(z)) and both gradient norms are "
-                              "on the Losses tab. Red dotted lines, there and here, mark alerts."))
+        right.addWidget(_hint(tr("G's and D's losses, mean D(x) and D(G(z)) and both gradient norms are "
+                                 "on the Losses tab. Red dotted lines, there and here, mark alerts.")))
         right.addLayout(cmp_row)
-        right.addWidget(_hint("<b>Alerts</b> (click to see the samples at that step)", TEXT_MUTED))
+        right.addWidget(_hint(tr("<b>Alerts</b> (click to see the samples at that step)"), TEXT_MUTED))
         right.addWidget(self.alerts)
         right.addWidget(self._fix_box())
         right_inner = QtWidgets.QWidget()
@@ -146,7 +150,7 @@ class GanPanel(QtWidgets.QWidget):
         split.setSizes([500, 400])
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
-        self.placeholder = placeholder("The GAN monitor is for adversarial runs (gan, dcgan, cgan).")
+        self.placeholder = placeholder(tr("The GAN monitor is for adversarial runs (gan, dcgan, cgan)."))
         self.stack = placeholder_stack(self.placeholder, split)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -159,23 +163,22 @@ class GanPanel(QtWidgets.QWidget):
         return self.coverage.curves
 
     def _fix_box(self) -> QtWidgets.QGroupBox:
-        fix = QtWidgets.QGroupBox("Try a fix: a new run from this one with")
+        fix = QtWidgets.QGroupBox(tr("Try a fix: a new run from this one with"))
         self.pack = QtWidgets.QSpinBox()
         self.pack.setRange(1, 4)
-        self.pack.setPrefix("packing m = ")
-        self.mbstd = QtWidgets.QCheckBox("minibatch-std")
+        self.pack.setPrefix(tr("packing m = "))
+        self.mbstd = QtWidgets.QCheckBox(tr("minibatch-std"))
         self.smooth = QtWidgets.QDoubleSpinBox()
         self.smooth.setRange(0, 0.5)
         self.smooth.setSingleStep(0.05)
-        self.smooth.setPrefix("label smoothing ")
         self.lr_d = QtWidgets.QLineEdit()
-        self.lr_d.setPlaceholderText("D lr (same)")
+        self.lr_d.setPlaceholderText(tr("D lr (same)"))
         self.lr_g = QtWidgets.QLineEdit()
-        self.lr_g.setPlaceholderText("G lr (same)")
-        go = QtWidgets.QPushButton("Train it")
+        self.lr_g.setPlaceholderText(tr("G lr (same)"))
+        go = QtWidgets.QPushButton(tr("Train it"))
         go.clicked.connect(self._new_run)
-        self.smooth.setPrefix("smoothing ")
-        self.smooth.setToolTip("One-sided label smoothing: D's target for real data is 1 minus this")
+        self.smooth.setPrefix(tr("smoothing "))
+        self.smooth.setToolTip(tr("One-sided label smoothing: D's target for real data is 1 minus this"))
         fl = QtWidgets.QGridLayout(fix)
         fl.addWidget(self.pack, 0, 0)
         fl.addWidget(self.mbstd, 0, 1)
@@ -201,6 +204,7 @@ class GanPanel(QtWidgets.QWidget):
         self._alert_key = None
         self._undefined, self._scanned = set(), 0
         self.alerts.clear()
+        self._summary_said = self._toy_said = None
         self.summary.setText("")
         self.toy_status.setText("")
         self.toy_plot.clear_view()
@@ -219,17 +223,17 @@ class GanPanel(QtWidgets.QWidget):
             return
         self.kind = self.model_cfg.data_kind
         if self.kind == "points":
-            self.toy_status.setText("Loading the dataset…")
+            self.toy_status.setText(tr("Loading the dataset…"))
             self.jobs.submit("view", lambda ctx=context: core_toy_view(ctx),
                              lambda view, ctx=context: self._view_ready(ctx, view),
-                             lambda message: self.toy_status.setText(f"Toy view: {message}"))
+                             lambda message: self._say_toy("failed", message))
         self.left.setCurrentIndex(0 if self.kind == "points" else 1)
         mc = self.model_cfg
         self.pack.setValue(max(2, mc.pack) if mc.pack == 1 else mc.pack)
         self.mbstd.setChecked(mc.minibatch_std)
         with QtCore.QSignalBlocker(self.compare):
             self.compare.clear()
-            self.compare.addItem("(none)", None)
+            self.compare.addItem(tr("(none)"), None)
             for path, label in runs:
                 if path != str(context.path):
                     self.compare.addItem(label, path)
@@ -249,8 +253,8 @@ class GanPanel(QtWidgets.QWidget):
     def set_stepping_enabled(self, on: bool) -> None:
         for b in (self.step_d, self.step_g, self.step_both):
             b.setEnabled(on)
-        self.step_hint.setText("one step, then the run pauses" if on
-                               else "(available while this run trains here)")
+        self.step_hint.setText(tr("one step, then the run pauses") if on
+                               else tr("(available while this run trains here)"))
 
     def model_from_state(self, state: dict):
         """A new model (never an in-place load: a background job may be drawing the old one)
@@ -283,7 +287,8 @@ class GanPanel(QtWidgets.QWidget):
             return
         model = self._current_model()
         if model is None:
-            self.toy_status.setText("Waiting for the trainer's first weights…")
+            self._toy_said = None
+            self.toy_status.setText(tr("Waiting for the trainer's first weights…"))
             return
         if model is self._requested and before is None:
             return   # these weights are drawn (or being drawn) already
@@ -295,12 +300,35 @@ class GanPanel(QtWidgets.QWidget):
                 return
             self.toy_plot.draw(view, arrays)
             self.drawn_step = step
-            what = {"d": "one D step", "g": "one G step", "all": "one step of D and of G"}.get(note)
-            self.toy_status.setText(f"<b>G and D at step {step:,}</b>" + (
-                f": after {what} (grey dots: G(z) before it)" if what else ""))
+            self._say_toy("step", step, note)
 
         self.jobs.submit("toy", lambda: toy_arrays(view, model, before), done,
-                         lambda message: self.toy_status.setText(f"Toy view: {message}"))
+                         lambda message: self._say_toy("failed", message))
+
+    def _say_toy(self, *said) -> None:
+        """The toy view's status line: ("step", step, note) for the weights drawn (`note`: the
+        step just taken, "d", "g", "all" or None), ("failed", message)."""
+        self._toy_said = said
+        if said[0] == "failed":
+            self.toy_status.setText(tr("Toy view: {message}").format(message=said[1]))
+            return
+        _, step, note = said
+        what = {"d": tr("one D step"), "g": tr("one G step"), "all": tr("one step of D and of G")}.get(note)
+        if what:
+            self.toy_status.setText(tr("<b>G and D at step {step:,}</b>: after {what} (grey dots: G(z) before it)")
+                                    .format(step=step, what=what))
+        else:
+            self.toy_status.setText(tr("<b>G and D at step {step:,}</b>").format(step=step))
+
+    def retranslate(self) -> None:
+        """The formatted lines again, in the language now installed (the curves, alerts and
+        static texts are put back by their own widgets and explorer.qt.i18n.retranslate)."""
+        if self._toy_said is not None:
+            self._say_toy(*self._toy_said)
+        if self._summary_said is not None and self._summary_said[0] == "number":
+            self._number_needed(self._summary_said[1])
+        elif self._summary_said is not None and self.context is not None and self.is_gan:
+            self._summary_text(self.context)
 
     @property
     def busy(self) -> bool:
@@ -367,23 +395,32 @@ class GanPanel(QtWidgets.QWidget):
     def _summary(self, ctx) -> None:
         self.game_card.refresh()
         self.coverage_card.refresh()
+        self._summary_text(ctx)
+
+    def _summary_text(self, ctx) -> None:
+        self._summary_said = ("metrics",)
         last = ctx.last_metrics
         n = self.train_cfg.n_eval_samples if self.train_cfg is not None else 2500
         if self.kind == "points" and "modes_captured" in last:
             self.summary.setText(
-                f"<b>Step {last.get('step', 0):,.0f}: {last['modes_captured']:.0f} of {last.get('n_modes', '?')} "
-                f"modes captured</b>, {100 * last.get('hq_fraction', 0):.0f}% of samples high-quality "
-                f"(within 3σ of a mode). A mode is captured when at least one of {n:,} generated samples "
-                f"lands within 3σ of it.")
+                tr("<b>Step {step:,.0f}: {captured:.0f} of {n_modes} modes captured</b>, {hq:.0f}% of samples "
+                   "high-quality (within 3σ of a mode).").format(
+                    step=last.get('step', 0), captured=last['modes_captured'], n_modes=last.get('n_modes', '?'),
+                    hq=100 * last.get('hq_fraction', 0))
+                + " " + tr("A mode is captured when at least one of {n:,} generated samples lands within 3σ "
+                           "of it.").format(n=n))
         elif "classes_covered" in last:
-            self.summary.setText(f"<b>Step {last.get('step', 0):,.0f}: {last['classes_covered']:.0f} classes "
-                                 f"covered</b>, label entropy {last.get('label_entropy', float('nan')):.2f} nats "
-                                 f"(the classifier's labels of generated samples).")
+            self.summary.setText(tr("<b>Step {step:,.0f}: {classes:.0f} classes covered</b>, label entropy "
+                                    "{entropy:.2f} nats (the classifier's labels of generated samples).").format(
+                step=last.get('step', 0), classes=last['classes_covered'],
+                entropy=last.get('label_entropy', float('nan'))))
         else:
             tc = self.train_cfg
-            when = (f"every {tc.eval_every:,} steps" if tc is not None and tc.eval_every
-                    else "at the end of each epoch")
-            self.summary.setText(f"No coverage measured yet: the run measures it {when}.")
+            if tc is not None and tc.eval_every:
+                text = tr("No coverage measured yet: the run measures it every {n:,} steps.").format(n=tc.eval_every)
+            else:
+                text = tr("No coverage measured yet: the run measures it at the end of each epoch.")
+            self.summary.setText(text)
 
     def _compare_chosen(self) -> None:
         from explorer.core.training.follow import RunFollower
@@ -406,6 +443,11 @@ class GanPanel(QtWidgets.QWidget):
                 try:
                     train[key] = float(edit.text())
                 except ValueError:
-                    self.summary.setText(f"{key}: type a number such as 1e-4")
+                    self._number_needed(key)
                     return
         self.new_run_requested.emit({"model": over, "train": train})
+
+    def _number_needed(self, setting: str) -> None:
+        """`setting` ("lr_d" or "lr_g") was not a number."""
+        self._summary_said = ("number", setting)
+        self.summary.setText(tr("{setting}: type a number such as 1e-4").format(setting=setting))

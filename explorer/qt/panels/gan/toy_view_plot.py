@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore
 
+from ...i18n import tr
 from ...palette import (BEFORE_STEP_POINTS, COLOUR_BAR_OUTLINE, DISCRIMINATOR_CMAP, GENERATED_POINTS,
                         LEGEND_BACKGROUND, NOISE_GRID_LINES, PAPER, REAL_POINTS)
 
@@ -72,12 +73,12 @@ class ToyViewPlot(pg.PlotWidget):
             self.addItem(item)
         self.colour_bar = pg.ColorBarItem(values=(0, 1), colorMap=cmap, width=12, interactive=False,
                                           colorMapMenu=False, pen=COLOUR_BAR_OUTLINE,
-                                          label="D(x): 0 = sure it is fake, 1 = sure it is real")
+                                          label=tr("D(x): 0 = sure it is fake, 1 = sure it is real"))
         self.colour_bar.setImageItem(self.heat, insert_in=self.getPlotItem())
         self.legend = pg.LegendItem(offset=(10, 10), labelTextSize="8pt", brush=pg.mkBrush(LEGEND_BACKGROUND))
         self.legend.setParentItem(self.getPlotItem().vb)
-        self.legend.addItem(self.real, "real data")
-        self.legend.addItem(self.samples, "G(z): generated samples")
+        self.legend.addItem(self.real, tr("real data"))
+        self.legend.addItem(self.samples, tr("G(z): generated samples"))
         self._real_of = None
 
     def draw(self, view, arrays: dict) -> None:
@@ -96,12 +97,12 @@ class ToyViewPlot(pg.PlotWidget):
             self._real_of = view
         b = arrays.get("before")
         self.before.setData([], []) if b is None else self.before.setData(b[:, 0], b[:, 1])
-        self._legend_entry(self.before, "G(z) before the last step", b is not None)
+        self._legend_entry(self.before, tr("G(z) before the last step"), b is not None)
         s = arrays["samples"]
         self.samples.setData(s[:, 0], s[:, 1])
         g = arrays["grid"]
         self.grid_lines.setData([], []) if g is None else self.grid_lines.setData(g[:, 0], g[:, 1])
-        self._legend_entry(self.grid_lines, "G of a grid of noise z", g is not None)
+        self._legend_entry(self.grid_lines, tr("G of a grid of noise z"), g is not None)
         self.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     def clear_view(self) -> None:
