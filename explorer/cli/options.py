@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--data-dir", default=None)
     e.add_argument("--sample", type=_nonneg_int, default=None, metavar="I",
                    help="VAEs: the ELBO terms of test image I alone, as the window's concept card shows them")
+    e.add_argument("--quality-samples", type=_nonneg_int, default=None, metavar="N",
+                   help="generators: FID, KID, precision, recall, density and coverage on N samples against "
+                        "as many test images (default 5000 or the test split's size; 0: skip)")
 
     s = sub.add_parser("sample", help="write samples of a run: a PNG grid, or .npy for 2-D points")
     s.add_argument("--run", required=True)

@@ -28,6 +28,7 @@ def cmd_eval(args) -> int:
     timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
     fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
     metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed).epoch(run.model, full=True)
+    metrics.update(_sample_quality(run.model, data, args.quality_samples))
     try:
         records, _ = read_metrics(run.path / METRICS)
     except _user_errors() as e:
@@ -39,6 +40,19 @@ def cmd_eval(args) -> int:
         out["nonfinite"] = bad
     print(json.dumps(clean_for_json(out), default=float, allow_nan=False))
     return 0
+
+
+def _sample_quality(model, data, n: int | None) -> dict:
+    """FID, KID, precision/recall, density/coverage of a generator's samples
+    (explorer/core/training/sample_quality.py). Not for a VQ-VAE alone: it draws its codes
+    uniformly until a PixelCNN prior is trained, and the prior's run is measured instead."""
+    from models import AUTOREGRESSIVE, DISCRETE, GENERATE
+
+    from explorer.core.training.sample_quality import sample_quality
+    caps = model.capabilities
+    if n == 0 or GENERATE not in caps or (DISCRETE in caps and AUTOREGRESSIVE not in caps):
+        return {}
+    return sample_quality(model, data, n)
 
 
 def _eval_sample(run, data, i: int) -> int:

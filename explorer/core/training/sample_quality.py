@@ -1,0 +1,179 @@
+"""A generator's samples measured the way the field compares generators (issue 15), against
+the test split, in a feature space named honestly:
+
+- FID, the Fréchet distance between Gaussians fitted to the two feature sets (Heusel et al.
+  2017); KID, the unbiased squared MMD with the cubic polynomial kernel, averaged over random
+  subsets (Bińkowski et al. 2018; torch-fidelity's defaults: k(x, y) = (x·y/d + 1)³, 100
+  subsets of at most 1,000);
+- precision and recall of distributions (Kynkäänniemi et al. 2019) and density and coverage
+  (Naeem et al. 2020) with k = 5 nearest neighbours, through the prdc package's distances.
+  A collapsing generator keeps its precision and loses recall and coverage.
+
+Offline there are no Inception weights: images are measured in the penultimate layer of the
+data set's own classifier (explorer/core/data/classifier.py), 2-D toy data in its own
+coordinates, and the output says which ("FID in the mnist5k classifier's features").
+Qt-free.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+N_QUALITY = 5000      # samples per side (or the test split's size when smaller)
+NEAREST_K = 5
+KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
+
+
+def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
+    """‖μ_r − μ_g‖² + Tr(Σ_r + Σ_g − 2 (Σ_r Σ_g)^½), in float64."""
+    from scipy import linalg
+
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+    mu1, mu2 = real.mean(0), fake.mean(0)
+    s1, s2 = np.atleast_2d(np.cov(real, rowvar=False)), np.atleast_2d(np.cov(fake, rowvar=False))
+    with warnings.catch_warnings():
+        # features after a ReLU have dead units: a singular product, whose root is still fine
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(s1 @ s2)
+        if not np.isfinite(covmean).all():   # offset both, as the reference implementation does
+            eps = np.eye(len(s1)) * 1e-6
+            covmean = linalg.sqrtm((s1 + eps) @ (s2 + eps))
+    covmean = covmean.real
+    return float(max(0.0, ((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean)))
+
+
+def kernel_distance(real: np.ndarray, fake: np.ndarray, subsets: int = KID_SUBSETS,
+                    subset_size: int = KID_SUBSET_SIZE, seed: int = 0) -> tuple[float, float]:
+    """KID's mean and standard deviation over `subsets` random subsets of both sets (at most
+    `subset_size`, at most half of either set)."""
+    real, fake = np.asarray(real, np.float64), np.asarray(fake, np.float64)
+    # subsets smaller than the sets, so that they differ (500 test images: subsets of 250)
+    m = min(subset_size, len(real) // 2, len(fake) // 2)
+    d = real.shape[1]
+    rng = np.random.default_rng(seed)
+    mmds = []
+    for _ in range(subsets):
+        x = real[rng.choice(len(real), m, replace=False)]
+        y = fake[rng.choice(len(fake), m, replace=False)]
+        kxx, kyy, kxy = ((x @ x.T) / d + 1) ** 3, ((y @ y.T) / d + 1) ** 3, ((x @ y.T) / d + 1) ** 3
+        mmd = ((kxx.sum() - np.trace(kxx)) + (kyy.sum() - np.trace(kyy))) / (m * (m - 1)) - 2 * kxy.mean()
+        mmds.append(mmd)
+    return float(np.mean(mmds)), float(np.std(mmds))
+
+
+@dataclass
+class Balls:
+    """Who lies in whose k-NN ball: the masks behind precision and coverage, so the samples
+    behind a figure can be shown."""
+    fake_in_real_ball: np.ndarray    # (n_fake,) bool: precision's successes
+    real_covered: np.ndarray         # (n_real,) bool: coverage's successes
+    real_in_fake_ball: np.ndarray    # (n_real,) bool: recall's successes
+    density: float
+
+    @property
+    def precision(self) -> float:
+        return float(self.fake_in_real_ball.mean())
+
+    @property
+    def recall(self) -> float:
+        return float(self.real_in_fake_ball.mean())
+
+    @property
+    def coverage(self) -> float:
+        return float(self.real_covered.mean())
+
+
+def balls(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K) -> Balls:
+    """Precision, recall, density and coverage with their masks, from prdc's own distance
+    functions (tests check the figures equal prdc.compute_prdc's)."""
+    from prdc.prdc import compute_nearest_neighbour_distances, compute_pairwise_distance
+
+    real, fake = np.asarray(real, np.float32), np.asarray(fake, np.float32)
+    r_radius = compute_nearest_neighbour_distances(real, k)
+    f_radius = compute_nearest_neighbour_distances(fake, k)
+    d = compute_pairwise_distance(real, fake)                # (n_real, n_fake)
+    inside = d < r_radius[:, None]
+    return Balls(fake_in_real_ball=inside.any(0), real_covered=d.min(1) < r_radius,
+                 real_in_fake_ball=(d < f_radius[None, :]).any(1), density=float(inside.sum(0).mean() / k))
+
+
+def quality(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K, seed: int = 0) -> dict:
+    """Every figure for two feature sets, with the sample counts."""
+    b = balls(real, fake, k)
+    kid, kid_std = kernel_distance(real, fake, seed=seed)
+    return {"fid": frechet_distance(real, fake), "kid": kid, "kid_std": kid_std,
+            "precision": b.precision, "recall": b.recall, "density": b.density, "coverage": b.coverage,
+            "quality_k": k, "quality_n_real": int(len(real)), "quality_n_fake": int(len(fake))}
+
+
+def feature_space(data, device="cpu"):
+    """(features(x) -> numpy, its name) for `data`: the classifier's penultimate layer for
+    images, the points themselves for 2-D toy data; None when an image set has no classifier."""
+    import torch
+
+    if data.kind != "image":
+        return (lambda x: torch.as_tensor(x).reshape(len(x), -1).cpu().numpy()), f"{data.name} coordinates"
+    from explorer.core.data.classifier import get_classifier
+    from explorer.core.training.evaluation import classifier_features
+
+    clf = get_classifier(data, device)
+    if clf is None:
+        return None
+    dim = clf.head.in_features
+
+    def features(x):
+        with torch.no_grad():
+            return classifier_features(clf, torch.as_tensor(x).to(device)).cpu().numpy()
+    return features, f"the {data.name} classifier's features ({dim}-d penultimate layer)"
+
+
+def real_features(data, features, n: int, split: str = "test", seed: int = 0) -> np.ndarray:
+    """A seeded random subset of one split (a split can be sorted by class), in features."""
+    import torch
+
+    x = data.test_x if split == "test" else data.train_x
+    idx = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:n]
+    return features(x[idx])
+
+
+def sample_quality(model, data, n: int | None = None, seed: int = 0) -> dict:
+    """FID, KID, precision, recall, density and coverage of `model`'s samples against the
+    test split; {} when the data has no feature space (an image set without classifier)."""
+    from explorer.core.training.evaluation import generated
+    from models.nets import eval_mode
+
+    space = feature_space(data, model.device)
+    if space is None:
+        return {}
+    features, name = space
+    n = min(n or N_QUALITY, len(data.test_x))
+    real = real_features(data, features, n, seed=seed)
+    with eval_mode(model):
+        fake = features(generated(model, n, seed=seed))
+    return {**quality(real, fake, seed=seed), "quality_features": name}
+
+
+def floor(data, n: int | None = None, seed: int = 0) -> dict:
+    """The figures of the real training split against the test split: what a perfect
+    generator would score here (FID near 0; precision, recall, density, coverage near 1)."""
+    space = feature_space(data)
+    if space is None:
+        return {}
+    features, name = space
+    n = min(n or N_QUALITY, len(data.test_x), len(data.train_x))
+    return {**quality(real_features(data, features, n, seed=seed),
+                      real_features(data, features, n, "train", seed=seed), seed=seed),
+            "quality_features": name}
+
+
+def compute_prdc_quietly(real, fake, k: int = NEAREST_K) -> dict:
+    """prdc.compute_prdc without its print (it writes the counts to stdout, where `eval`
+    writes its JSON)."""
+    from prdc import compute_prdc
+    with contextlib.redirect_stdout(io.StringIO()):
+        return {key: float(v) for key, v in compute_prdc(np.asarray(real, np.float32),
+                                                         np.asarray(fake, np.float32), k).items()}
