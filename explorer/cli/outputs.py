@@ -27,7 +27,8 @@ def cmd_eval(args) -> int:
     k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
     timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
     fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
-    metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed).epoch(run.model, full=True)
+    # the FID and k-NN figures on eval's own sample count (_sample_quality), not the epochs' 1,000
+    metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed, quality_samples=0).epoch(run.model, full=True)
     metrics.update(_sample_quality(run.model, data, args.quality_samples))
     try:
         records, _ = read_metrics(run.path / METRICS)

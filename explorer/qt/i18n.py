@@ -221,7 +221,7 @@ def retranslate(widgets=None) -> None:
 KEEP = {
     # models, methods and their papers
     "ae", "dae", "vae", "vqvae", "vq", "gan", "dcgan", "cvae", "iwae", "elbo", "kl", "pixelcnn",
-    "cgan", "pacgan", "veegan", "t", "tsne", "pc", "gif", "shift", "wgan", "gp", "hinge", "bce", "mse", "adam", "relu", "pca", "umap", "sne",
+    "cgan", "pacgan", "veegan", "t", "tsne", "k", "nn", "pc", "gif", "shift", "wgan", "gp", "hinge", "bce", "mse", "adam", "relu", "pca", "umap", "sne",
     "ema", "data", "fid", "prdc", "mlp", "conv", "lr", "eps", "beta", "ddp", "cnn",
     # data sets
     "mnist", "mnist5k", "digits", "fashion", "ring8", "grid25", "spiral", "moons", "cifar", "celeba",

@@ -28,6 +28,8 @@ from explorer.core.said import QT_TR_NOOP, Said
 from explorer.core.training.events import AlertRaised
 
 COVERAGE_THRESHOLD = 0.75
+KNN_THRESHOLD = 0.5       # recall and coverage (real data against itself: about 0.95)
+PRECISION_HOLDS = 0.6     # ...counted only while precision stays at least this
 DIVERSITY_THRESHOLD = 0.5
 
 
@@ -65,7 +67,22 @@ def signals(metrics: dict) -> dict[str, tuple[float, Said]]:
     r = metrics.get("diversity_ratio")
     if isinstance(r, (int, float)) and not isinstance(r, bool):
         out["diversity"] = (float(r), Said(QT_TR_NOOP("diversity {ratio:.2f} of real data's"), ratio=r))
+    # the k-NN figures (sample_quality.py): a collapse keeps its precision and loses recall and
+    # coverage; with the precision gone too the samples are bad, not collapsed, and these stay quiet
+    p = metrics.get("precision")
+    if _number(p) and p >= PRECISION_HOLDS:
+        for key in ("recall", "coverage"):
+            v = metrics.get(key)
+            if _number(v):
+                said = (Said(QT_TR_NOOP("recall {value:.2f} while precision is {precision:.2f}"), value=v, precision=p)
+                        if key == "recall" else
+                        Said(QT_TR_NOOP("coverage {value:.2f} while precision is {precision:.2f}"), value=v, precision=p))
+                out[key] = (float(v), said)
     return out
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 @dataclass
@@ -85,6 +102,8 @@ class CollapseMonitor:
         self._tracks: dict[str, _Track] = {}
 
     def threshold(self, signal: str) -> float:
+        if signal in ("recall", "coverage"):
+            return KNN_THRESHOLD
         return self.rules.diversity if signal == "diversity" else self.rules.coverage
 
     def update(self, step: int, metrics: dict) -> list[AlertRaised]:

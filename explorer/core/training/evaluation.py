@@ -38,6 +38,7 @@ N_FIXED = 64              # fixed-noise samples searched for near-duplicates (th
 DUPLICATE_QUANTILE = 0.01
 CONFIDENT = 0.8           # classifier confidence at which a generated image counts as recognisable
 N_CONFIDENCE = 1000       # samples an autoregressive prior draws for that share (full evaluations)
+N_QUALITY_EPOCH = 1000    # samples (and test images) behind each evaluation's FID and k-NN figures
 
 
 # -- pure functions -------------------------------------------------------------
@@ -191,8 +192,9 @@ class Evaluator:
     """
 
     def __init__(self, data: Dataset, n_samples: int = 2500, iwae_k: int = 50, classifier=None,
-                 fixed_noise: tuple | None = None):
+                 fixed_noise: tuple | None = None, quality_samples: int = N_QUALITY_EPOCH):
         self.data, self.n_samples, self.iwae_k = data, n_samples, iwae_k
+        self.quality_samples = quality_samples   # 0: no FID and k-NN figures (eval measures its own)
         self._classifier = classifier
         self.fixed_noise = fixed_noise
         self._real: dict | None = None
@@ -272,7 +274,36 @@ class Evaluator:
                 out.update(self._sample_confidence(model))
         if GENERATE in model.capabilities and ADVERSARIAL in model.capabilities:
             out.update(self._gan(model))
+        if self.quality_samples and GENERATE in model.capabilities and (
+                DISCRETE not in model.capabilities or AUTOREGRESSIVE in model.capabilities):
+            # the global RNG untouched: a classifier trained on first use would otherwise make a
+            # run's next steps differ from a resumed one's
+            cuda = [model.device] if model.device.type == "cuda" else []
+            with torch.random.fork_rng(devices=cuda):
+                out.update(self._quality(model))
         return out
+
+    def _quality(self, model) -> dict:   # not under no_grad: the first call may train the classifier
+        """FID, precision, recall, density and coverage of N_QUALITY_EPOCH samples against as
+        many test images (explorer/core/training/sample_quality.py), at every evaluation: the
+        curves of the GAN monitor and the alert on a fall of recall or coverage. Not for a
+        VQ-VAE alone (its codes are drawn uniformly until a prior is trained)."""
+        from explorer.core.training import sample_quality as Q
+
+        if getattr(self, "_quality_real", None) is None:
+            space = Q.feature_space(self.data, model.device)
+            if space is None:
+                self._quality_real = ()
+                return {}
+            n = min(self.quality_samples, len(self.data.test_x))
+            self._quality_real = (space[0], Q.real_features(self.data, space[0], n))
+        if not self._quality_real:
+            return {}
+        features, real = self._quality_real
+        fake = features(generated(model, len(real), seed=1))
+        b = Q.balls(real, fake)
+        return {"fid": Q.frechet_distance(real, fake), "precision": b.precision, "recall": b.recall,
+                "density": b.density, "coverage": b.coverage}
 
     @torch.no_grad()
     def _code_usage(self, model, x, y, split: str) -> dict:

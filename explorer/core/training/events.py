@@ -109,7 +109,7 @@ class Finished:
 class AlertRaised:
     step: int                      # the evaluation at which the alert fired
     message: str
-    signal: str                    # "mode_coverage" | "class_coverage" | "diversity"
+    signal: str                    # "mode_coverage" | "class_coverage" | "diversity" | "recall" | "coverage"
     value: float
     threshold: float
     since_step: int                # first evaluation of the stretch below the threshold

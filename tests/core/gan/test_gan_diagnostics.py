@@ -427,3 +427,20 @@ def test_an_alert_is_said_again_in_the_windows_language_new_records_and_old():
         assert alert_message({"message": "a line of another kind"}) == "a line of another kind"
     finally:
         text.set_translator(None)
+
+
+def test_a_fall_of_recall_or_coverage_while_precision_holds_is_a_collapse_alert():
+    from explorer.core.gan.alerts import AlertRules, CollapseMonitor
+
+    rules = AlertRules(evals=2, min_steps=0, warmup=0)
+    held, lost = CollapseMonitor(rules), CollapseMonitor(rules)
+    fine = {"precision": 0.9, "recall": 0.9, "coverage": 0.9}
+    assert held.update(10, fine) == [] and lost.update(10, fine) == []
+    fired = []
+    for step in (20, 30):
+        fired += held.update(step, {"precision": 0.85, "recall": 0.2, "coverage": 0.25})
+        # precision gone as well: bad samples, not a collapse; these signals stay quiet
+        assert lost.update(step, {"precision": 0.3, "recall": 0.2, "coverage": 0.25}) == []
+    assert sorted(a.signal for a in fired) == ["coverage", "recall"]
+    assert all(a.step == 30 and a.since_step == 20 for a in fired)
+    assert "recall 0.20 while precision is 0.85 fell below 0.5 since step 20" in str(fired[0].message) + str(fired[1].message)

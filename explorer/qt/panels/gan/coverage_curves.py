@@ -9,6 +9,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from explorer.core.gan.alerts import KNN_THRESHOLD
+
 from ...i18n import QT_TR_NOOP, tr
 from ...palette import ACCENT, COMPARED_RUN, CONTINUOUS_CMAP, ERROR, PAPER, TEXT_MUTED
 from ...widgets import alert_line
@@ -21,7 +23,12 @@ COVERAGE_KEYS = {
               ("diversity_ratio", QT_TR_NOOP("diversity (generated / real)")),
               ("near_duplicates", QT_TR_NOOP("near-duplicate pairs"))),
 }   # each title in English: tr() it where it is shown
-ALERT_SIGNALS = ("modes_captured", "classes_covered", "diversity_ratio")   # the curves alerts watch
+# every generator's k-NN figures (sample_quality.py), after the kind's own
+QUALITY_KEYS = (("precision", QT_TR_NOOP("precision (k-NN, Kynkäänniemi et al.)")),
+                ("recall", QT_TR_NOOP("recall (k-NN): falls in a collapse")),
+                ("coverage", QT_TR_NOOP("coverage (k-NN, Naeem et al.)")))
+COVERAGE_KEYS = {kind: keys + QUALITY_KEYS for kind, keys in COVERAGE_KEYS.items()}
+ALERT_SIGNALS = ("modes_captured", "classes_covered", "diversity_ratio", "recall", "coverage")   # the curves alerts watch
 PLOT_MIN_HEIGHT = 100   # px a plot needs for its title, ticks and labels to stay readable (the panel's
                         # column scrolls when the plots do not fit; squashed, their tick labels overlapped)
 
@@ -180,7 +187,7 @@ class CoverageCurves(pg.GraphicsLayoutWidget):
         tc = train_cfg
         at = {"modes_captured": tc.alert_coverage * last["n_modes"] if "n_modes" in last else None,
               "classes_covered": tc.alert_coverage * model_cfg.n_classes if model_cfg.n_classes else None,
-              "diversity_ratio": tc.alert_diversity}
+              "diversity_ratio": tc.alert_diversity, "recall": KNN_THRESHOLD, "coverage": KNN_THRESHOLD}
         counts = {"modes_captured": last.get("n_modes"), "classes_covered": model_cfg.n_classes}
         for key, line in self.thresholds.items():
             if at.get(key) is not None:
