@@ -286,7 +286,8 @@ class Evaluator:
     def _quality(self, model) -> dict:   # not under no_grad: the first call may train the classifier
         """FID, precision, recall, density and coverage of N_QUALITY_EPOCH samples against as
         many test images (explorer/core/training/sample_quality.py), at every evaluation: the
-        curves of the GAN monitor and the alert on a fall of recall or coverage. Not for a
+        curves of the GAN monitor and the alert on a fall of recall or coverage
+        (explorer/core/gan/alerts.py). Not for a
         VQ-VAE alone (its codes are drawn uniformly until a prior is trained)."""
         from explorer.core.training import sample_quality as Q
 

@@ -443,4 +443,4 @@ def test_a_fall_of_recall_or_coverage_while_precision_holds_is_a_collapse_alert(
         assert lost.update(step, {"precision": 0.3, "recall": 0.2, "coverage": 0.25}) == []
     assert sorted(a.signal for a in fired) == ["coverage", "recall"]
     assert all(a.step == 30 and a.since_step == 20 for a in fired)
-    assert "recall 0.20 while precision is 0.85 fell below 0.5 since step 20" in str(fired[0].message) + str(fired[1].message)
+    assert "recall 0.20 while precision is 0.85 fell below 0.3 since step 20" in str(fired[0].message) + str(fired[1].message)
