@@ -17,11 +17,11 @@
     </message>
     <message>
         <source>For {what} (one sample z = μ + σ·ε, ε drawn with seed {seed}):</source>
-        <translation>{what}의 값(샘플 하나 z = μ + σ·ε, ε은 시드 {seed}에서 추출):</translation>
+        <translation>{what}의 값 (샘플 z = μ + σ·ε 하나, ε은 시드 {seed}로 뽑음):</translation>
     </message>
     <message>
         <source>−ELBO = &lt;b&gt;{neg_elbo}&lt;/b&gt; (what &lt;tt&gt;eval&lt;/tt&gt; reports as test_neg_elbo, averaged over the test set)</source>
-        <translation>−ELBO = &lt;b&gt;{neg_elbo}&lt;/b&gt; (테스트 세트 전체에서 평균한 것이 &lt;tt&gt;eval&lt;/tt&gt;이 보고하는 값(test_neg_elbo)입니다)</translation>
+        <translation>−ELBO = &lt;b&gt;{neg_elbo}&lt;/b&gt; (테스트 세트 전체에서 평균하면 &lt;tt&gt;eval&lt;/tt&gt;이 보고하는 값(test_neg_elbo)이 됩니다)</translation>
     </message>
     <message>
         <source>&lt;b&gt;KL of a diagonal Gaussian&lt;/b&gt; from N(0, I), in closed form, dimension by dimension:&lt;br&gt;KL = Σ&lt;sub&gt;i&lt;/sub&gt; ½ (μ&lt;sub&gt;i&lt;/sub&gt;² + σ&lt;sub&gt;i&lt;/sub&gt;² − 1 − log σ&lt;sub&gt;i&lt;/sub&gt;²)&lt;br&gt;A dimension with KL ≈ 0 carries no information about x (μ ≈ 0, σ ≈ 1): an inactive unit.</source>
@@ -77,7 +77,7 @@
     </message>
     <message>
         <source>&lt;b&gt;Coverage of an image GAN&lt;/b&gt;: a classifier trained on the real images labels {n} generated samples. Classes covered: how many labels occur; label entropy: −Σ p log p of the labels (log 10 ≈ 2.30 nats when all ten are equally frequent); a collapsed G makes few classes, or near-duplicate samples.</source>
-        <translation>&lt;b&gt;이미지 GAN의 커버리지(coverage)&lt;/b&gt;: 실제 이미지로 학습한 분류기가 생성된 샘플 {n}개에 레이블을 붙입니다. 포함된 클래스 수는 나타난 레이블의 가짓수이고, 레이블 엔트로피는 레이블 분포의 −Σ p log p입니다(열 개가 모두 같은 빈도면 log 10 ≈ 2.30 nats). 붕괴한 G는 적은 수의 클래스만 만들거나 거의 똑같은 샘플을 만듭니다.</translation>
+        <translation>&lt;b&gt;이미지 GAN의 커버리지(coverage)&lt;/b&gt;: 실제 이미지로 학습한 분류기가 생성된 샘플 {n}개에 레이블을 붙입니다. 포함된 클래스 수는 나타난 레이블의 가짓수이고, 레이블 엔트로피는 레이블 분포의 −Σ p log p입니다(열 개가 모두 같은 빈도면 log 10 ≈ 2.30 nats). 모드 붕괴가 일어난 G는 적은 수의 클래스만 만들거나 거의 똑같은 샘플을 만듭니다.</translation>
     </message>
     <message>
         <source>At step {step:,}: &lt;b&gt;{classes:.0f}&lt;/b&gt; classes, label entropy &lt;b&gt;{entropy:.2f}&lt;/b&gt; nats.</source>
@@ -85,11 +85,11 @@
     </message>
     <message>
         <source>&lt;b&gt;Mode coverage&lt;/b&gt; on a mixture of Gaussians (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): draw {n} samples of G. A sample is &lt;i&gt;high quality&lt;/i&gt; when it lies within 3σ of some mode; a mode is &lt;i&gt;captured&lt;/i&gt; when at least one sample lies within 3σ of it. Reverse KL over modes: KL(p&lt;sub&gt;g&lt;/sub&gt;(mode) ‖ uniform), 0 when every mode gets an equal share. Mode collapse: few modes captured, however good the samples look.</source>
-        <translation>가우시안 혼합(Gaussian mixture)에서의 &lt;b&gt;모드 커버리지&lt;/b&gt;(mode coverage; VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): G의 샘플 {n}개를 뽑습니다. 샘플이 어느 한 모드의 3σ 안에 있으면 &lt;i&gt;고품질&lt;/i&gt;이고, 적어도 한 샘플이 3σ 안에 들어온 모드는 &lt;i&gt;포착된&lt;/i&gt; 모드입니다. 모드에 대한 역 KL은 KL(p&lt;sub&gt;g&lt;/sub&gt;(모드) ‖ 균등 분포)이며, 모든 모드가 같은 몫을 받으면 0입니다. 모드 붕괴(mode collapse)란 샘플이 아무리 좋아 보여도 포착된 모드가 적은 상태입니다.</translation>
+        <translation>가우시안 혼합(Gaussian mixture)에서의 &lt;b&gt;모드 커버리지&lt;/b&gt;(mode coverage; VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018): G의 샘플 {n}개를 뽑습니다. 샘플이 어느 한 모드의 3σ 안에 있으면 &lt;i&gt;고품질&lt;/i&gt;이고, 적어도 한 샘플이 3σ 안에 들어온 모드는 &lt;i&gt;포착된&lt;/i&gt; 모드입니다. 모드에 대한 역방향 KL(reverse KL)은 KL(p&lt;sub&gt;g&lt;/sub&gt;(모드) ‖ 균등 분포)이며, 모든 모드가 같은 몫을 받으면 0입니다. 모드 붕괴(mode collapse)란 샘플이 아무리 좋아 보여도 포착된 모드가 적은 상태입니다.</translation>
     </message>
     <message>
         <source>At step {step:,}: &lt;b&gt;{captured:.0f}&lt;/b&gt; of {n_modes} modes captured, &lt;b&gt;{hq:.1f}%&lt;/b&gt; high-quality, reverse KL &lt;b&gt;{rk:.3f}&lt;/b&gt;.</source>
-        <translation>스텝 {step:,}: 모드 {n_modes}개 중 &lt;b&gt;{captured:.0f}&lt;/b&gt;개 포착, 고품질 비율 &lt;b&gt;{hq:.1f}%&lt;/b&gt;, 역 KL &lt;b&gt;{rk:.3f}&lt;/b&gt;.</translation>
+        <translation>스텝 {step:,}: 모드 {n_modes}개 중 &lt;b&gt;{captured:.0f}&lt;/b&gt;개 포착, 고품질 비율 &lt;b&gt;{hq:.1f}%&lt;/b&gt;, 역방향 KL &lt;b&gt;{rk:.3f}&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>At step {step:,}: &lt;b&gt;{captured:.0f}&lt;/b&gt; of {n_modes} modes captured, &lt;b&gt;{hq:.1f}%&lt;/b&gt; high-quality.</source>
@@ -117,19 +117,19 @@
     </message>
     <message>
         <source>&lt;b&gt;Rejection sampling&lt;/b&gt; by a classifier&apos;s confidence: generate x, keep it when the classifier&apos;s top class probability is at least the threshold. Kept samples look more like some real class; the price is the rejected ones.</source>
-        <translation>분류기 확신도에 따른 &lt;b&gt;기각 샘플링(rejection sampling)&lt;/b&gt;: x를 생성하고, 분류기의 가장 높은 클래스 확률이 임계값 이상이면 남깁니다. 남은 샘플은 실제 어느 한 클래스와 더 닮아 보이며, 그 대가는 버려지는 샘플입니다.</translation>
+        <translation>분류기 신뢰도(confidence)에 따른 &lt;b&gt;기각 샘플링(rejection sampling)&lt;/b&gt;: x를 생성하고, 분류기의 가장 높은 클래스 확률이 임계값 이상이면 남깁니다. 남은 샘플은 실제 어느 한 클래스와 더 닮아 보이며, 그 대가로 기각된 샘플은 버려집니다.</translation>
     </message>
     <message>
         <source>acceptance rate = kept / generated</source>
-        <translation>수락률(acceptance rate) = 남긴 수 / 생성한 수</translation>
+        <translation>채택률(acceptance rate) = 남긴 수 / 생성한 수</translation>
     </message>
     <message>
         <source>Now: {kept:,} of {total:,} kept, acceptance rate = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</source>
-        <translation>현재: {total:,}개 중 {kept:,}개 남김, 수락률 = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</translation>
+        <translation>현재: {total:,}개 중 {kept:,}개 남김, 채택률 = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>Now at threshold {threshold:.2f}: {kept:,} of {total:,} kept, acceptance rate = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</source>
-        <translation>현재 임계값 {threshold:.2f}에서: {total:,}개 중 {kept:,}개 남김, 수락률 = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</translation>
+        <translation>현재 임계값 {threshold:.2f}에서: {total:,}개 중 {kept:,}개 남김, 채택률 = &lt;b&gt;{rate:.1%}&lt;/b&gt;.</translation>
     </message>
     <message>
         <source>&lt;b&gt;The VQ-VAE loss&lt;/b&gt; (van den Oord et al., 2017), for an input x with encoder output z&lt;sub&gt;e&lt;/sub&gt;(x) and its nearest code e:&lt;br&gt;L = −log p(x | z&lt;sub&gt;q&lt;/sub&gt;(x)) + ‖sg[z&lt;sub&gt;e&lt;/sub&gt;(x)] − e‖² + β ‖z&lt;sub&gt;e&lt;/sub&gt;(x) − sg[e]‖²&lt;br&gt;reconstruction + codebook term (moves the codes to the encoder outputs) + commitment term (keeps the encoder near its codes); sg[·] stops the gradient. The decoder&apos;s gradient is copied past the quantisation (straight-through).</source>
@@ -157,11 +157,11 @@
     </message>
     <message>
         <source>&lt;b&gt;A tighter bound: IWAE&lt;/b&gt; (Burda et al., 2016), with k samples z&lt;sub&gt;i&lt;/sub&gt; ~ q(z|x):&lt;br&gt;log p(x) ≥ E[log (1/k) Σ&lt;sub&gt;i&lt;/sub&gt; p(x, z&lt;sub&gt;i&lt;/sub&gt;) / q(z&lt;sub&gt;i&lt;/sub&gt;|x)] ≥ ELBO&lt;br&gt;k = 1 is the ELBO; the bound tightens as k grows, so −IWAE is an estimate of the NLL.</source>
-        <translation>&lt;b&gt;더 촘촘한 하한: IWAE&lt;/b&gt;(Burda et al., 2016). 샘플 k개 z&lt;sub&gt;i&lt;/sub&gt; ~ q(z|x)를 씁니다:&lt;br&gt;log p(x) ≥ E[log (1/k) Σ&lt;sub&gt;i&lt;/sub&gt; p(x, z&lt;sub&gt;i&lt;/sub&gt;) / q(z&lt;sub&gt;i&lt;/sub&gt;|x)] ≥ ELBO&lt;br&gt;k = 1이면 ELBO와 같고, k가 커질수록 하한이 촘촘해지므로 −IWAE는 음의 로그 가능도(NLL)의 추정값입니다.</translation>
+        <translation>&lt;b&gt;더 타이트한 하한: IWAE&lt;/b&gt;(Burda et al., 2016). 샘플 k개 z&lt;sub&gt;i&lt;/sub&gt; ~ q(z|x)를 씁니다:&lt;br&gt;log p(x) ≥ E[log (1/k) Σ&lt;sub&gt;i&lt;/sub&gt; p(x, z&lt;sub&gt;i&lt;/sub&gt;) / q(z&lt;sub&gt;i&lt;/sub&gt;|x)] ≥ ELBO&lt;br&gt;k = 1이면 ELBO와 같고, k가 커질수록 하한이 log p(x)에 가까워지므로 −IWAE는 음의 로그 가능도(NLL)의 추정값입니다.</translation>
     </message>
     <message>
         <source>The run&apos;s last test values: −ELBO = &lt;b&gt;{neg_elbo:.2f}&lt;/b&gt;, NLL ≤ &lt;b&gt;{nll:.2f}&lt;/b&gt; nats with k = {k} (the bound is {gap:.2f} nats tighter).</source>
-        <translation>이 실행의 마지막 테스트 값: −ELBO = &lt;b&gt;{neg_elbo:.2f}&lt;/b&gt;, k = {k}일 때 −log p(x) ≤ &lt;b&gt;{nll:.2f}&lt;/b&gt; nats (하한이 {gap:.2f} nats 더 촘촘합니다).</translation>
+        <translation>이 실행의 마지막 테스트 값: −ELBO = &lt;b&gt;{neg_elbo:.2f}&lt;/b&gt;, k = {k}일 때 음의 로그 가능도(NLL) ≤ &lt;b&gt;{nll:.2f}&lt;/b&gt; nats (IWAE 하한이 ELBO보다 {gap:.2f} nats 더 타이트합니다).</translation>
     </message>
     <message>
         <source>mode {i}</source>
@@ -225,11 +225,11 @@
     </message>
     <message>
         <source>folder:{path}: no readable images (looked for {exts}); {skipped}</source>
-        <translation>folder:{path}: 읽을 수 있는 이미지가 없습니다(찾은 확장자: {exts}); {skipped}</translation>
+        <translation>folder:{path}: 읽을 수 있는 이미지가 없습니다(찾아본 확장자: {exts}); {skipped}</translation>
     </message>
     <message>
         <source>folder:{path}: no readable images (looked for {exts})</source>
-        <translation>folder:{path}: 읽을 수 있는 이미지가 없습니다(찾은 확장자: {exts})</translation>
+        <translation>folder:{path}: 읽을 수 있는 이미지가 없습니다(찾아본 확장자: {exts})</translation>
     </message>
     <message>
         <source>folder:{path}: only one readable image; need at least two ({skipped})</source>
@@ -260,6 +260,14 @@
         <translation>다양성(실제 데이터 대비 {ratio:.2f})</translation>
     </message>
     <message>
+        <source>recall {value:.2f} while precision is {precision:.2f}</source>
+        <translation>재현율 {value:.2f}(정밀도는 {precision:.2f})</translation>
+    </message>
+    <message>
+        <source>coverage {value:.2f} while precision is {precision:.2f}</source>
+        <translation>커버리지 {value:.2f}(정밀도는 {precision:.2f})</translation>
+    </message>
+    <message>
         <source>mode collapse suspected: {signal} fell below {limit:g} since step {since}</source>
         <translation>모드 붕괴 의심: 스텝 {since}부터 {signal} 값이 {limit:g} 아래로 떨어졌습니다</translation>
     </message>
@@ -269,7 +277,7 @@
     </message>
     <message>
         <source>rejection sampling kept only {accepted} of {n} samples in {proposed} proposals (acceptance {rate:.2%}); lower the percentile</source>
-        <translation>기각 샘플링이 제안 {proposed}개에서 샘플 {n}개 중 {accepted}개만 남겼습니다(수락률 {rate:.2%}). 백분위수를 낮추세요</translation>
+        <translation>기각 샘플링이 후보 {proposed}개를 제안하는 동안 샘플 {n}개 중 {accepted}개만 남겼습니다(채택률 {rate:.2%}). 백분위수를 낮추세요</translation>
     </message>
     <message>
         <source>neighbours</source>
@@ -505,7 +513,7 @@
     </message>
     <message>
         <source>only {accepted} of {n} samples reached confidence {threshold:g} in {drawn} draws (acceptance {rate:.1%}); lower the threshold</source>
-        <translation>{drawn}번 뽑는 동안 샘플 {n}개 중 {accepted}개만 확신도 {threshold:g}에 도달했습니다(수락률 {rate:.1%}). 임계값을 낮추세요</translation>
+        <translation>{drawn}번 뽑는 동안 샘플 {n}개 중 {accepted}개만 신뢰도 {threshold:g}에 도달했습니다(채택률 {rate:.1%}). 임계값을 낮추세요</translation>
     </message>
     <message>
         <source>A run is already training; stop it before starting another.</source>
@@ -529,7 +537,7 @@
     </message>
     <message>
         <source>{run}: training stopped with an error at {message}</source>
-        <translation>{run}: 오류로 학습이 중지되었습니다. {message}</translation>
+        <translation>{run}: 오류로 학습이 중지되었습니다: {message}</translation>
     </message>
     <message>
         <source>{run}: training stopped at step {step} (checkpoint saved).</source>
@@ -633,27 +641,27 @@
     </message>
     <message>
         <source>under 5 s</source>
-        <translation>5 s 미만</translation>
+        <translation>5초 미만</translation>
     </message>
     <message>
         <source>{s} s</source>
-        <translation>{s} s</translation>
+        <translation>{s}초</translation>
     </message>
     <message>
         <source>{min:g} min</source>
-        <translation>{min:g} min</translation>
+        <translation>{min:g}분</translation>
     </message>
     <message>
         <source>{min} min</source>
-        <translation>{min} min</translation>
+        <translation>{min}분</translation>
     </message>
     <message>
         <source>{h} h</source>
-        <translation>{h} h</translation>
+        <translation>{h}시간</translation>
     </message>
     <message>
         <source>{h} h {min} min</source>
-        <translation>{h} h {min} min</translation>
+        <translation>{h}시간 {min}분</translation>
     </message>
     <message>
         <source>{days} days</source>
@@ -661,7 +669,7 @@
     </message>
     <message>
         <source>a {model} prior is estimated from its VQ-VAE run, not a dataset</source>
-        <translation>{model} 사전 분포는 데이터셋이 아니라 그 VQ-VAE 실행으로 예상합니다</translation>
+        <translation>{model} 사전 분포의 학습 시간은 데이터셋이 아니라 해당 VQ-VAE 실행을 바탕으로 예상합니다</translation>
     </message>
     <message>
         <source>−ELBO {value:.1f}</source>
@@ -669,7 +677,7 @@
     </message>
     <message>
         <source>NLL {value:.1f}</source>
-        <translation>음의 로그 가능도(NLL) {value:.1f}</translation>
+        <translation>−log p(x) {value:.1f}</translation>
     </message>
     <message>
         <source>{value:.0f} modes</source>
@@ -717,7 +725,7 @@
     </message>
     <message>
         <source>What is this? The idea and its formula, with the numbers on screen</source>
-        <translation>이것은 무엇입니까? 화면의 숫자로 보는 개념과 공식</translation>
+        <translation>개념 설명: 개념과 공식을 화면의 수치와 함께 보여 줍니다</translation>
     </message>
     <message>
         <source>Latent map</source>
@@ -989,15 +997,15 @@
     </message>
     <message>
         <source>Click a cell of the grid, a bar of the histogram or a code on the map.</source>
-        <translation>격자의 셀, 히스토그램의 막대 또는 지도의 코드를 클릭하십시오.</translation>
+        <translation>격자의 셀, 히스토그램의 막대 또는 지도의 코드를 클릭하세요.</translation>
     </message>
     <message>
         <source>its codes (click a cell)</source>
-        <translation>입력의 코드 (셀을 클릭)</translation>
+        <translation>코드 (셀 클릭)</translation>
     </message>
     <message>
         <source>decoded after edits</source>
-        <translation>편집 후 디코딩</translation>
+        <translation>편집 결과</translation>
     </message>
     <message>
         <source>Chosen cell:</source>
@@ -1013,7 +1021,7 @@
     </message>
     <message>
         <source>The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors over them.</source>
-        <translation>코드북 패널은 VQ-VAE 실행(vqvae)과 그 위에서 학습한 PixelCNN 사전 분포용입니다.</translation>
+        <translation>코드북 화면은 VQ-VAE 실행(vqvae)과 그 위에서 학습한 PixelCNN 사전 분포 실행에서 쓸 수 있습니다.</translation>
     </message>
     <message>
         <source>Loading the dataset…</source>
@@ -1049,7 +1057,7 @@
     </message>
     <message>
         <source>Click a cell of the grid first, then choose its new code.</source>
-        <translation>먼저 격자의 셀을 클릭한 다음 새 코드를 고르십시오.</translation>
+        <translation>먼저 격자의 셀을 클릭한 다음 새 코드를 고르세요.</translation>
     </message>
     <message>
         <source>Cell ({row}, {col}) holds </source>
@@ -1097,7 +1105,7 @@
     </message>
     <message>
         <source>Sample {n}</source>
-        <translation>샘플 {n}개</translation>
+        <translation>{n}개 샘플링</translation>
     </message>
     <message>
         <source>A new run: a gated PixelCNN learns which codes follow which, so new
@@ -1151,11 +1159,11 @@ code grids can be sampled and decoded into new images</source>
     </message>
     <message>
         <source>{n} unused so far</source>
-        <translation>{n}개 아직 미사용</translation>
+        <translation>아직 안 쓰인 코드 {n}개</translation>
     </message>
     <message>
         <source>{n} dead</source>
-        <translation>{n}개 죽은 코드</translation>
+        <translation>죽은 코드 {n}개</translation>
     </message>
     <message>
         <source>Codebook usage</source>
@@ -1175,7 +1183,7 @@ Changes the training run for the rest of this session; set it for a
 new run in the New run dialog or with train --no-restarts.</source>
         <translation>한동안 쓰이지 않은 코드를 현재 인코더 출력으로 다시 초기화합니다.
 이 세션이 끝날 때까지 학습 중인 실행에 적용됩니다. 새 실행에서는
-새 실행 대화 상자나 명령줄 옵션(train --no-restarts)으로 설정하십시오.</translation>
+새 실행 대화 상자나 명령줄 옵션(train --no-restarts)으로 설정하세요.</translation>
     </message>
     <message>
         <source>Restart dead codes now</source>
@@ -1211,11 +1219,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>{n:,} unused so far</source>
-        <translation>{n:,}개 아직 미사용</translation>
+        <translation>아직 안 쓰인 코드 {n:,}개</translation>
     </message>
     <message>
         <source>{n:,} dead</source>
-        <translation>{n:,}개 죽은 코드</translation>
+        <translation>죽은 코드 {n:,}개</translation>
     </message>
     <message>
         <source>&lt;b&gt;{used:,} of {K:,} codes used&lt;/b&gt; ({percent:.0f}%), {dead}, perplexity {ppl:.1f} {where}.</source>
@@ -1263,7 +1271,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>noisy</source>
-        <translation>노이즈 추가</translation>
+        <translation>노이즈 섞인 입력</translation>
     </message>
     <message>
         <source>clean</source>
@@ -1291,11 +1299,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>brush </source>
-        <translation>붓 </translation>
+        <translation>브러시 </translation>
     </message>
     <message>
         <source>Radius of the pen, in pixels of the run&apos;s images</source>
-        <translation>붓의 반지름 (실행 이미지의 픽셀 단위)</translation>
+        <translation>브러시 반지름 (실행 이미지의 픽셀 단위)</translation>
     </message>
     <message>
         <source>Clear</source>
@@ -1303,7 +1311,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>Copy</source>
-        <translation>복사</translation>
+        <translation>캔버스로 복사</translation>
     </message>
     <message>
         <source>Put a test image on the canvas, to start from or to check where it lands</source>
@@ -1323,11 +1331,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>your drawing (left: draw, right: erase)</source>
-        <translation>내 그림 (왼쪽 버튼: 그리기, 오른쪽 버튼: 지우기)</translation>
+        <translation>내 그림 (왼쪽: 그리기, 오른쪽: 지우기)</translation>
     </message>
     <message>
         <source>its reconstruction</source>
-        <translation>그 재구성</translation>
+        <translation>그림의 재구성</translation>
     </message>
     <message>
         <source>Open a run with an encoder (AE, VAE, VQ-VAE) to draw an input for it.</source>
@@ -1355,11 +1363,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>On the map at ({x:.2f}, {y:.2f}), near the data ({off:.1f}× the local spacing).</source>
-        <translation>지도의 ({x:.2f}, {y:.2f}) 위치, 데이터 가까이 (주변 간격의 {off:.1f}배).</translation>
+        <translation>지도의 ({x:.2f}, {y:.2f}) 위치, 데이터 가까이 (주변 데이터 간격의 {off:.1f}배).</translation>
     </message>
     <message>
         <source>On the map at ({x:.2f}, {y:.2f}), far from the data ({off:.1f}× the local spacing).</source>
-        <translation>지도의 ({x:.2f}, {y:.2f}) 위치, 데이터에서 멀리 떨어짐 (주변 간격의 {off:.1f}배).</translation>
+        <translation>지도의 ({x:.2f}, {y:.2f}) 위치, 데이터에서 멀리 떨어짐 (주변 데이터 간격의 {off:.1f}배).</translation>
     </message>
     <message>
         <source>KL(q(z|x) ‖ p(z)) = {kl:.2f} nats; σ from {lo:.3f} to {hi:.3f}</source>
@@ -1371,7 +1379,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>&lt;b&gt;Where a drawing lands&lt;/b&gt;: the encoder maps the input x to a code z = enc(x); the diamond is that code placed on the map. An autoencoder&apos;s codes are points, with gaps between them that decode to nothing in particular; a VAE&apos;s posterior q(z|x) covers a region instead.</source>
-        <translation>&lt;b&gt;그림이 놓이는 곳&lt;/b&gt;: 인코더는 입력 x를 코드 z = 인코더(x)로 보냅니다. 마름모는 그 코드를 지도에 놓은 것입니다. 오토인코더(autoencoder)의 코드는 점이며, 점 사이의 빈틈은 특별한 무엇으로도 디코딩되지 않습니다. 반면 VAE의 사후 분포 q(z|x)는 한 영역을 덮습니다.</translation>
+        <translation>&lt;b&gt;그림이 놓이는 곳&lt;/b&gt;: 인코더는 입력 x를 코드 z = 인코더(x)로 보냅니다. 마름모는 그 코드를 지도에 놓은 것입니다. 오토인코더(autoencoder)의 코드는 점이고, 점 사이의 빈 곳은 딱히 의미 있는 것으로 디코딩되지 않습니다. 반면 VAE의 사후 분포 q(z|x)는 한 영역을 덮습니다.</translation>
     </message>
     <message>
         <source>your drawing</source>
@@ -1415,7 +1423,19 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>near-duplicate pairs</source>
-        <translation>거의 같은 쌍</translation>
+        <translation>거의 중복된 쌍</translation>
+    </message>
+    <message>
+        <source>precision (k-NN, Kynkäänniemi et al.)</source>
+        <translation>정밀도(precision, k-NN)</translation>
+    </message>
+    <message>
+        <source>recall (k-NN): falls in a collapse</source>
+        <translation>재현율(recall, k-NN): 붕괴 시 하락</translation>
+    </message>
+    <message>
+        <source>coverage (k-NN, Naeem et al.)</source>
+        <translation>커버리지(coverage, k-NN)</translation>
     </message>
     <message>
         <source>alert threshold</source>
@@ -1439,11 +1459,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>evaluation</source>
-        <translation>평가</translation>
+        <translation>평가 회차</translation>
     </message>
     <message>
         <source>One column per evaluation; the brighter a cell, the larger the share of generated samples the classifier labels as that class. A collapsing G piles onto a few rows.</source>
-        <translation>평가마다 한 열입니다. 셀이 밝을수록 분류기가 그 클래스로 분류한 생성 샘플의 비율이 큽니다. 붕괴하는 G는 몇 개의 행에 몰립니다.</translation>
+        <translation>평가마다 한 열입니다. 셀이 밝을수록 분류기가 그 클래스로 분류한 생성 샘플의 비율이 큽니다. 모드 붕괴가 일어나는 G는 몇몇 행에 몰립니다.</translation>
     </message>
     <message>
         <source>Background: the discriminator&apos;s output D(x) at each point (red: D believes real data lies there, blue: fake). Black: real data. Green: the generator&apos;s samples G(z). Thin lines: a regular grid of noise z after G, showing how G stretches the noise onto the data.</source>
@@ -1459,7 +1479,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>Step both</source>
-        <translation>둘 다 스텝</translation>
+        <translation>D·G 스텝</translation>
     </message>
     <message>
         <source>One discriminator step, then pause</source>
@@ -1479,7 +1499,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>Another run&apos;s coverage, dashed, beside this one&apos;s</source>
-        <translation>다른 실행의 커버리지를 이 실행의 것 옆에 점선으로 표시</translation>
+        <translation>다른 실행의 커버리지를 이 실행의 커버리지와 함께 점선으로 표시합니다</translation>
     </message>
     <message>
         <source>G&apos;s and D&apos;s losses, mean D(x) and D(G(z)) and both gradient norms are on the Losses tab. Red dotted lines, there and here, mark alerts.</source>
@@ -1491,7 +1511,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>The GAN monitor is for adversarial runs (gan, dcgan, cgan).</source>
-        <translation>GAN 모니터는 적대적 실행(gan, dcgan, cgan)용입니다.</translation>
+        <translation>GAN 모니터는 적대적 학습 실행(gan, dcgan, cgan)에서 쓸 수 있습니다.</translation>
     </message>
     <message>
         <source>Try a fix: a new run from this one with</source>
@@ -1583,7 +1603,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>{setting}: type a number such as 1e-4</source>
-        <translation>{setting}: 1e-4 같은 숫자를 입력하십시오</translation>
+        <translation>{setting}: 1e-4 같은 숫자를 입력하세요</translation>
     </message>
     <message>
         <source>D(x): 0 = sure it is fake, 1 = sure it is real</source>
@@ -1599,11 +1619,11 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>G(z) before the last step</source>
-        <translation>직전 스텝 전의 G(z)</translation>
+        <translation>마지막 스텝 이전의 G(z)</translation>
     </message>
     <message>
         <source>G of a grid of noise z</source>
-        <translation>노이즈 z 격자의 G</translation>
+        <translation>노이즈 z 격자의 G 출력</translation>
     </message>
     <message>
         <source>Add probe</source>
@@ -1659,7 +1679,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>Save GIF…</source>
-        <translation>애니메이션(GIF) 저장…</translation>
+        <translation>GIF 저장…</translation>
     </message>
     <message>
         <source>Click the map first: the probe is where you clicked.</source>
@@ -1699,7 +1719,7 @@ new run in the New run dialog or with train --no-restarts.</source>
     </message>
     <message>
         <source>Save the strip as {kind}</source>
-        <translation>스트립을 {kind}로 저장</translation>
+        <translation>보간 결과를 {kind}(으)로 저장</translation>
     </message>
     <message>
         <source>Saved {path}</source>
@@ -1775,7 +1795,7 @@ a point.</source>
     </message>
     <message>
         <source>(distance to nearest point: {off:.1f}× the usual spacing of the data there)</source>
-        <translation>(가장 가까운 점까지의 거리: 그곳 데이터의 보통 간격의 {off:.1f}배)</translation>
+        <translation>(가장 가까운 점까지의 거리: 주변 데이터 간격의 {off:.1f}배)</translation>
     </message>
     <message>
         <source>label {label}</source>
@@ -1855,7 +1875,7 @@ a point.</source>
     </message>
     <message>
         <source>No losses yet: start a run, or open one.</source>
-        <translation>아직 손실이 없습니다. 실행을 시작하거나 여십시오.</translation>
+        <translation>아직 손실이 없습니다. 실행을 시작하거나 여세요.</translation>
     </message>
     <message>
         <source> (linear: values ≤ 0)</source>
@@ -1911,7 +1931,7 @@ a point.</source>
     </message>
     <message>
         <source>{path} already holds a run; choose a new or empty folder.</source>
-        <translation>{path}에 이미 실행이 있습니다. 새 폴더나 빈 폴더를 선택하십시오.</translation>
+        <translation>{path}에 이미 실행이 있습니다. 새 폴더나 빈 폴더를 선택하세요.</translation>
     </message>
     <message>
         <source>output folder</source>
@@ -1939,7 +1959,7 @@ a point.</source>
     </message>
     <message>
         <source>Same seed, same run (on the CPU)</source>
-        <translation>같은 시드면 같은 실행 (CPU에서)</translation>
+        <translation>시드가 같으면 실행 결과도 같습니다 (CPU에서)</translation>
     </message>
     <message>
         <source>auto (GPU if there is one)</source>
@@ -1991,7 +2011,7 @@ a point.</source>
     </message>
     <message>
         <source>Noise std, or drop/flip probability</source>
-        <translation>노이즈 표준편차, 또는 지우기/뒤집기 확률</translation>
+        <translation>노이즈 표준편차, 또는 마스킹/뒤집기 확률</translation>
     </message>
     <message>
         <source>K, the number of codes</source>
@@ -2023,7 +2043,7 @@ a point.</source>
     </message>
     <message>
         <source>PacGAN: samples per discriminator input (2-4 fight collapse)</source>
-        <translation>PacGAN: 판별자 입력 하나에 묶는 샘플 수 (2-4이면 모드 붕괴(mode collapse)를 막습니다)</translation>
+        <translation>PacGAN: 판별자 입력 하나에 묶는 샘플 수 (2-4이면 모드 붕괴(mode collapse)를 줄입니다)</translation>
     </message>
     <message>
         <source>Minibatch-std feature in D</source>
@@ -2031,7 +2051,7 @@ a point.</source>
     </message>
     <message>
         <source>One-sided: real targets become 1 - this</source>
-        <translation>한쪽만: 진짜 샘플의 목표값이 1 - 이 값이 됩니다</translation>
+        <translation>단측: 실제 데이터의 목표값이 1 - 이 값이 됩니다</translation>
     </message>
     <message>
         <source>0 = same as the learning rate</source>
@@ -2071,7 +2091,7 @@ a point.</source>
     </message>
     <message>
         <source>Packing m</source>
-        <translation>묶음 수 m</translation>
+        <translation>패킹 m</translation>
     </message>
     <message>
         <source>Label smoothing</source>
@@ -2127,11 +2147,11 @@ a point.</source>
     </message>
     <message>
         <source>Choose an output folder for the run.</source>
-        <translation>실행의 출력 폴더를 선택하십시오.</translation>
+        <translation>실행의 출력 폴더를 선택하세요.</translation>
     </message>
     <message>
         <source>Choose a folder of images.</source>
-        <translation>이미지 폴더를 선택하십시오.</translation>
+        <translation>이미지 폴더를 선택하세요.</translation>
     </message>
     <message>
         <source>A number field is empty or not a number.</source>
@@ -2143,7 +2163,7 @@ a point.</source>
     </message>
     <message>
         <source>Fit mixture</source>
-        <translation>혼합 분포 적합</translation>
+        <translation>혼합 분포 맞추기</translation>
     </message>
     <message>
         <source>Samples appear here.</source>
@@ -2155,39 +2175,39 @@ a point.</source>
     </message>
     <message>
         <source>Gaussian mixture fitted on training latents</source>
-        <translation>학습 잠재 벡터에 적합한 가우시안 혼합</translation>
+        <translation>학습 잠재 벡터에 맞춘 가우시안 혼합</translation>
     </message>
     <message>
         <source>Open a run with a decoder to sample.</source>
-        <translation>샘플링하려면 디코더가 있는 실행을 여십시오.</translation>
+        <translation>샘플링하려면 디코더가 있는 실행을 여세요.</translation>
     </message>
     <message>
         <source>z ~ N(0, I): what the model was trained to decode.</source>
-        <translation>z ~ N(0, I): 모델이 디코딩하도록 학습한 사전 분포입니다.</translation>
+        <translation>z ~ N(0, I): 모델이 디코딩하도록 학습된 분포입니다.</translation>
     </message>
     <message>
         <source>Fit a mixture on the training latents; then sample from it. For a plain autoencoder this is the only way to sample: it has no prior.</source>
-        <translation>학습 잠재 벡터로 혼합 분포를 적합한 뒤 그 분포에서 샘플링하십시오. 일반 오토인코더는 사전 분포가 없으므로 이것이 샘플링하는 유일한 방법입니다.</translation>
+        <translation>학습 잠재 벡터에 혼합 분포를 맞춘 뒤 그 분포에서 샘플링하세요. 일반 오토인코더는 사전 분포가 없으므로 이것이 유일한 샘플링 방법입니다.</translation>
     </message>
     <message>
         <source>Fitting a {k}-component mixture on {n} training latents…</source>
-        <translation>학습 잠재 벡터 {n}개로 성분 {k}개짜리 혼합 분포를 적합하는 중…</translation>
+        <translation>학습 잠재 벡터 {n}개에 성분 {k}개짜리 혼합 분포를 맞추는 중…</translation>
     </message>
     <message>
         <source>Mixture of {k} components fitted; stars mark their means on the map.</source>
-        <translation>성분 {k}개의 혼합 분포를 적합했습니다. 별은 지도에서 각 성분의 평균을 표시합니다.</translation>
+        <translation>성분 {k}개의 혼합 분포를 맞췄습니다. 지도의 별은 각 성분의 평균입니다.</translation>
     </message>
     <message>
         <source>Could not fit the mixture: {message}</source>
-        <translation>혼합 분포를 적합할 수 없습니다: {message}</translation>
+        <translation>혼합 분포를 맞추지 못했습니다: {message}</translation>
     </message>
     <message>
         <source>Fit the mixture first.</source>
-        <translation>먼저 혼합 분포를 적합하십시오.</translation>
+        <translation>먼저 혼합 분포를 맞추세요.</translation>
     </message>
     <message>
         <source>2-D data: the samples are marked on the map as the probe moves.</source>
-        <translation>2차원 데이터: 탐침이 움직이면 샘플이 지도에 표시됩니다.</translation>
+        <translation>2차원 데이터: 프로브가 움직이면 샘플이 지도에 표시됩니다.</translation>
     </message>
     <message>
         <source>What decides which samples are kept</source>
@@ -2195,7 +2215,7 @@ a point.</source>
     </message>
     <message>
         <source>Draw {n} samples</source>
-        <translation>샘플 {n}개 그리기</translation>
+        <translation>샘플 {n}개 뽑기</translation>
     </message>
     <message>
         <source>γ percentile </source>
@@ -2203,7 +2223,7 @@ a point.</source>
     </message>
     <message>
         <source>DRS shifts each batch&apos;s scores by their percentile γ: higher keeps fewer, more realistic samples</source>
-        <translation>판별자 기각 샘플링(DRS)은 각 배치의 점수를 백분위수 γ만큼 이동합니다: 높을수록 더 적고 더 사실적인 샘플을 남깁니다</translation>
+        <translation>판별자 기각 샘플링(DRS)은 각 배치의 점수를 그 배치의 γ 백분위수만큼 이동합니다. γ가 높을수록 더 적고 더 사실적인 샘플을 남깁니다</translation>
     </message>
     <message>
         <source>label must be the class asked for</source>
@@ -2239,7 +2259,7 @@ a point.</source>
     </message>
     <message>
         <source>Open a run to rejection-sample from it.</source>
-        <translation>기각 샘플링을 하려면 실행을 여십시오.</translation>
+        <translation>기각 샘플링을 하려면 실행을 여세요.</translation>
     </message>
     <message>
         <source>No checkpoint yet: rejection sampling works once the run has saved one.</source>
@@ -2247,7 +2267,7 @@ a point.</source>
     </message>
     <message>
         <source>{model} cannot generate new samples (it has no prior), so there is nothing to reject: open a VAE, GAN, VQ-VAE or PixelCNN run.</source>
-        <translation>{model}은(는) 새 샘플을 생성할 수 없으므로(사전 분포가 없음) 기각할 것이 없습니다: VAE, GAN, VQ-VAE 또는 PixelCNN 실행을 여십시오.</translation>
+        <translation>{model}은(는) 새 샘플을 생성할 수 없으므로(사전 분포가 없음) 기각할 것이 없습니다. VAE, GAN, VQ-VAE 또는 PixelCNN 실행을 여세요.</translation>
     </message>
     <message>
         <source>No classifier for {dataset}: it holds 2-D points, not images.</source>
@@ -2255,7 +2275,7 @@ a point.</source>
     </message>
     <message>
         <source>Use the discriminator (DRS) instead.</source>
-        <translation>대신 판별자(DRS)를 사용하십시오.</translation>
+        <translation>대신 판별자(DRS)를 사용하세요.</translation>
     </message>
     <message>
         <source>Classifier rejection sampling needs an image dataset (mnist5k, digits, shapes).</source>
@@ -2271,7 +2291,7 @@ a point.</source>
     </message>
     <message>
         <source>Draw N samples; the {dataset} classifier labels each one. Samples it labels with confidence at or above the threshold are kept: blurry or ambiguous ones fall below it.</source>
-        <translation>샘플 N개를 그리면 {dataset} 분류기가 각 샘플에 레이블을 붙입니다. 신뢰도가 임계값 이상인 샘플은 남고, 흐릿하거나 모호한 샘플은 임계값 아래로 떨어집니다.</translation>
+        <translation>샘플 N개를 뽑으면 {dataset} 분류기가 각 샘플에 레이블을 붙입니다. 신뢰도가 임계값 이상인 샘플은 남고, 흐릿하거나 모호한 샘플은 임계값 아래로 떨어집니다.</translation>
     </message>
     <message>
         <source>Discriminator rejection sampling (Azadi et al. 2019): D scores each candidate, and it is kept with a probability that grows with how real D finds it. Candidates are drawn in batches until N are kept; a higher γ percentile keeps fewer, more realistic ones.</source>
@@ -2283,27 +2303,27 @@ a point.</source>
     </message>
     <message>
         <source>drawing… (DRS scores a burn-in of {burn_in:,} candidates first, then keeps {n})</source>
-        <translation>그리는 중… (판별자 기각 샘플링(DRS)이 먼저 번인 후보 {burn_in:,}개의 점수를 매긴 뒤 {n}개를 남깁니다)</translation>
+        <translation>뽑는 중… (판별자 기각 샘플링(DRS)이 먼저 번인 후보 {burn_in:,}개의 점수를 매긴 뒤 {n}개를 남깁니다)</translation>
     </message>
     <message>
         <source>drawing… {done} of {total}</source>
-        <translation>그리는 중… {total}개 중 {done}개</translation>
+        <translation>뽑는 중… {total}개 중 {done}개</translation>
     </message>
     <message>
         <source>Could not draw samples: {message}</source>
-        <translation>샘플을 그릴 수 없습니다: {message}</translation>
+        <translation>샘플을 뽑지 못했습니다: {message}</translation>
     </message>
     <message>
         <source> (drawn at step {drawn}; the run is at step {now}: draw again)</source>
-        <translation> (스텝 {drawn}에서 그림, 실행은 현재 스텝 {now}: 다시 그리십시오)</translation>
+        <translation> (스텝 {drawn}에서 뽑음, 실행은 현재 스텝 {now}: 다시 뽑으세요)</translation>
     </message>
     <message>
         <source>Samples appear here after drawing.</source>
-        <translation>그리면 여기에 샘플이 나타납니다.</translation>
+        <translation>뽑으면 여기에 샘플이 나타납니다.</translation>
     </message>
     <message>
         <source>acceptance rate {rate:.0%} ({kept} of {n} kept)</source>
-        <translation>수락률 {rate:.0%} ({n}개 중 {kept}개 남김)</translation>
+        <translation>채택률 {rate:.0%} ({n}개 중 {kept}개 남김)</translation>
     </message>
     <message>
         <source>kept (confidence ≥ {threshold:.2f} and the class asked for): {n}</source>
@@ -2319,7 +2339,7 @@ a point.</source>
     </message>
     <message>
         <source>none kept: lower the threshold</source>
-        <translation>남은 샘플 없음: 임계값을 낮추십시오</translation>
+        <translation>남은 샘플 없음: 임계값을 낮추세요</translation>
     </message>
     <message>
         <source>none rejected</source>
@@ -2327,7 +2347,7 @@ a point.</source>
     </message>
     <message>
         <source>acceptance rate {rate:.0%} ({accepted} of {proposed} candidates accepted; γ at the {percentile:.0f}th percentile)</source>
-        <translation>수락률 {rate:.0%} (후보 {proposed}개 중 {accepted}개 수락, γ는 {percentile:.0f} 백분위수)</translation>
+        <translation>채택률 {rate:.0%} (후보 {proposed}개 중 {accepted}개 채택, γ는 {percentile:.0f}번째 백분위수)</translation>
     </message>
     <message>
         <source>kept: {kept_hq:.0%} high quality, {kept_modes} of {n_modes} modes · all candidates: {all_hq:.0%} high quality, {all_modes} of {all_n_modes} modes</source>
@@ -2335,7 +2355,7 @@ a point.</source>
     </message>
     <message>
         <source>kept by the discriminator: the first {n} accepted</source>
-        <translation>판별자가 남김: 처음 수락된 {n}개</translation>
+        <translation>판별자가 남김: 처음 채택된 {n}개</translation>
     </message>
     <message>
         <source>rejected: {n:,}</source>
@@ -2371,7 +2391,7 @@ a point.</source>
     </message>
     <message>
         <source>Select a sample on the map (or draw one) to see its samples decoded.</source>
-        <translation>지도에서 샘플을 선택하면(또는 그리면) 그 샘플들을 디코딩해 보여 줍니다.</translation>
+        <translation>지도에서 샘플을 선택하거나 직접 그리면, 그 입력에서 뽑은 z를 디코딩해 보여 줍니다.</translation>
     </message>
     <message>
         <source>Input:</source>
@@ -2435,7 +2455,7 @@ a point.</source>
     </message>
     <message>
         <source>estimating…</source>
-        <translation>예상하는 중…</translation>
+        <translation>계산하는 중…</translation>
     </message>
     <message>
         <source>no estimate: {reason}</source>
@@ -2527,7 +2547,7 @@ a point.</source>
     </message>
     <message>
         <source>Render the timeline from the current weights (while training)</source>
-        <translation>현재 가중치로 타임라인 그림을 만듭니다 (학습 중에)</translation>
+        <translation>현재 가중치로 타임라인 샘플을 새로 만듭니다 (학습 중에 사용 가능)</translation>
     </message>
     <message>
         <source>epoch {epoch} · step {step}  ({index}/{count})</source>
@@ -2579,7 +2599,7 @@ a point.</source>
     </message>
     <message>
         <source>Write a checkpoint now</source>
-        <translation>지금 체크포인트를 씁니다</translation>
+        <translation>지금 체크포인트를 저장합니다</translation>
     </message>
     <message>
         <source>e.g. 1e-4</source>
@@ -2587,7 +2607,7 @@ a point.</source>
     </message>
     <message>
         <source>Set</source>
-        <translation>바꾸기</translation>
+        <translation>적용</translation>
     </message>
     <message>
         <source>Change the learning rate of the running optimizer(s) now</source>
@@ -2595,11 +2615,11 @@ a point.</source>
     </message>
     <message>
         <source>for</source>
-        <translation>기간:</translation>
+        <translation>학습량:</translation>
     </message>
     <message>
         <source>Learning rate: type a positive number such as 1e-4</source>
-        <translation>학습률: 1e-4 같은 양수를 입력하십시오</translation>
+        <translation>학습률: 1e-4 같은 양수를 입력하세요</translation>
     </message>
     <message>
         <source>{model} on {dataset} · {step} steps, {epoch} epochs so far</source>
@@ -2611,7 +2631,7 @@ a point.</source>
     </message>
     <message>
         <source>Another run is training; stop it first</source>
-        <translation>다른 실행이 학습 중입니다. 먼저 그 실행을 중지하십시오</translation>
+        <translation>다른 실행이 학습 중입니다. 먼저 그 실행을 중지하세요</translation>
     </message>
     <message>
         <source>paused · %p%</source>
@@ -2683,7 +2703,7 @@ a point.</source>
     </message>
     <message>
         <source> Grey: inactive units (posterior = prior; the decoder ignores them).</source>
-        <translation> 회색: 비활성 단위 (사후 분포 = 사전 분포, 디코더가 무시합니다).</translation>
+        <translation> 회색: 비활성 유닛 (사후 분포 = 사전 분포, 디코더가 무시합니다).</translation>
     </message>
     <message>
         <source>inactive: Var(E[z|x]) &lt; 0.01</source>
@@ -2715,7 +2735,7 @@ a point.</source>
     </message>
     <message>
         <source>{thousands:.1f}k samples/s</source>
-        <translation>초당 샘플 {thousands:.1f}k개</translation>
+        <translation>초당 샘플 {thousands:.1f}천 개</translation>
     </message>
     <message>
         <source>{rate:.0f} samples/s</source>
