@@ -34,6 +34,24 @@ def _explorer_app(request):
     yield
 
 
+def open_window(qtbot, tmp_path, root, run):
+    """The real window on run directory `run`, with `root`'s runs listed and settings of its
+    own (no saved layout, no map service), shown at 1400x900 and ready."""
+    from PySide6 import QtCore
+
+    from explorer.qt.app import make_app
+    from explorer.qt.main_window import MainWindow
+
+    make_app()
+    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.IniFormat)
+    win = MainWindow(settings=settings, runs_root=root, restore=False, map_service=False, open_run=str(run))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    return win
+
+
 def subset(data, n_train: int, n_test: int | None = None, seed: int = 0):
     """A small random slice of a dataset (same fields), for fast real training."""
     import torch

@@ -121,16 +121,12 @@ def _widget_slots(w: QtWidgets.QWidget) -> Iterator[Slot]:
         yield w.windowTitle, w.setWindowTitle
     yield w.toolTip, w.setToolTip
     yield w.statusTip, w.setStatusTip
-    if isinstance(w, QtWidgets.QLabel):
+    if isinstance(w, (QtWidgets.QLabel, QtWidgets.QAbstractButton)):
         yield w.text, w.setText
-    elif isinstance(w, QtWidgets.QAbstractButton):
-        yield w.text, w.setText
-    elif isinstance(w, QtWidgets.QGroupBox):
+    elif isinstance(w, (QtWidgets.QGroupBox, QtWidgets.QMenu)):
         yield w.title, w.setTitle
     elif isinstance(w, QtWidgets.QLineEdit):
         yield w.placeholderText, w.setPlaceholderText
-    elif isinstance(w, QtWidgets.QMenu):
-        yield w.title, w.setTitle
     elif isinstance(w, QtWidgets.QComboBox):
         for i in range(w.count()):
             yield (lambda i=i: w.itemText(i)), (lambda s, i=i: w.setItemText(i, s))

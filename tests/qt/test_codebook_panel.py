@@ -10,11 +10,11 @@ import torch
 pytest.importorskip("pytestqt")
 from PySide6 import QtCore, QtWidgets  # noqa: E402
 
+import conftest  # noqa: E402
 from conftest import ROOT, train_cli as train  # noqa: E402
 from explorer.core import runs as R  # noqa: E402
 from explorer.core.training.worker import WorkerSpec
 from explorer.qt.app import make_app  # noqa: E402
-from explorer.qt.main_window import MainWindow  # noqa: E402
 
 K = 64
 
@@ -32,13 +32,7 @@ def runs(tmp_path_factory):
 
 
 def open_window(qtbot, tmp_path, root, run):
-    make_app()
-    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.IniFormat)
-    win = MainWindow(settings=settings, runs_root=root, restore=False, map_service=False, open_run=str(run))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    win = conftest.open_window(qtbot, tmp_path, root, run)
     win.views.setCurrentWidget(win.codebook_panel)
     return win
 

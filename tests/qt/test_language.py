@@ -10,10 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from conftest import train_cli as train
+from conftest import open_window, train_cli as train
 from explorer.qt import i18n
-from explorer.qt.app import make_app
-from explorer.qt.main_window import MainWindow
 
 FIELD = re.compile(r"\{[^{}]*\}")
 TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
@@ -89,14 +87,7 @@ def runs(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, tmp_path, runs):
-    make_app()
-    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.IniFormat)
-    win = MainWindow(settings=settings, runs_root=runs["root"], restore=False, map_service=False,
-                     open_run=str(runs["vae"]))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    win = open_window(qtbot, tmp_path, runs["root"], runs["vae"])
     yield win
     win.close()
 

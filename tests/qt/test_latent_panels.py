@@ -9,9 +9,7 @@ from PIL import Image
 pytest.importorskip("pytestqt")
 from PySide6 import QtCore  # noqa: E402
 
-from conftest import train_cli as train  # noqa: E402
-from explorer.qt.app import make_app  # noqa: E402
-from explorer.qt.main_window import MainWindow  # noqa: E402
+from conftest import open_window, train_cli as train  # noqa: E402
 
 
 
@@ -34,14 +32,7 @@ def runs(tmp_path_factory):
 
 @pytest.fixture
 def window(qtbot, tmp_path, runs):
-    make_app()
-    settings = QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.IniFormat)
-    win = MainWindow(settings=settings, runs_root=runs["root"], restore=False, map_service=False,
-                     open_run=str(runs["vae"]))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitUntil(lambda: win.is_ready, timeout=60_000)
+    win = open_window(qtbot, tmp_path, runs["root"], runs["vae"])
     win.views.setCurrentIndex(1)
     yield win
     win.close()

@@ -15,6 +15,7 @@ from explorer.core.training.worker import WorkerSpec
 from ..i18n import QT_TR_NOOP, tr
 from ..palette import ERROR
 from .run_estimate import EstimateLabel
+from .run_fields import LIKELIHOODS, NOISES, UNITS, float_edit, int_spin, out_dir_problem, select_data, value_combo
 
 MODEL_HELP = {
     "ae": QT_TR_NOOP("autoencoder: reconstruct the input through a small latent code"),
@@ -26,59 +27,8 @@ MODEL_HELP = {
     "dcgan": QT_TR_NOOP("DCGAN: convolutional generator and discriminator (images only)"),
     "cgan": QT_TR_NOOP("conditional GAN: generate a chosen class"),
 }
-# the items of the value combos: (value, shown text); the value is the item's data
-UNITS = (("epochs", QT_TR_NOOP("epochs")), ("steps", QT_TR_NOOP("steps")))
-LIKELIHOODS = (("bernoulli", QT_TR_NOOP("bernoulli")), ("gaussian", QT_TR_NOOP("gaussian")))
-NOISES = (("gaussian", QT_TR_NOOP("gaussian")), ("masking", QT_TR_NOOP("masking")),
-          ("saltpepper", QT_TR_NOOP("saltpepper")))
 TOY = ("ring8", "grid25", "moons", "spiral")
 SETTINGS_KEY = "new_run/last"
-def out_dir_problem(path: Path) -> str | None:
-    """Why a new run may not be made in `path` (one line), or None. The rules are the
-    command line's (runs.prepare_run_dir, never with overwrite, so nothing is touched):
-    a new or empty folder; an existing run is refused too, since the dialog never replaces one."""
-    from explorer.core.runs import CheckpointError, is_run_dir, prepare_run_dir
-    from explorer.core.training.engine import RunExists
-
-    if is_run_dir(path):
-        return tr("{path} already holds a run; choose a new or empty folder.").format(path=path)
-    try:
-        prepare_run_dir(path, overwrite=False)
-    except (CheckpointError, RunExists) as e:
-        return str(e).replace("--out", tr("output folder"))
-    except OSError as e:
-        return f"{path}: {e.strerror or e}"
-    return None
-
-
-def _float_edit(value: float, tip: str = "") -> QtWidgets.QLineEdit:
-    e = QtWidgets.QLineEdit(f"{value:g}")
-    e.setValidator(QtGui.QDoubleValidator(0.0, 1e9, 12, e))
-    e.setMaximumWidth(110)
-    e.setToolTip(tip)
-    return e
-
-
-def _value_combo(items) -> QtWidgets.QComboBox:
-    """A combo of (value, text) items: the text is shown (translated), the value is the data."""
-    c = QtWidgets.QComboBox()
-    for value, text in items:
-        c.addItem(tr(text), value)
-    return c
-
-
-def _select_data(combo: QtWidgets.QComboBox, value) -> None:
-    i = combo.findData(value)
-    if i >= 0:
-        combo.setCurrentIndex(i)
-
-
-def _int_spin(value: int, lo: int, hi: int, tip: str = "") -> QtWidgets.QSpinBox:
-    s = QtWidgets.QSpinBox()
-    s.setRange(lo, hi)
-    s.setValue(value)
-    s.setToolTip(tip)
-    return s
 
 
 class NewRunDialog(QtWidgets.QDialog):
@@ -117,16 +67,16 @@ class NewRunDialog(QtWidgets.QDialog):
         out_row.addWidget(self.out_dir, 1)
         out_row.addWidget(self.browse)
 
-        self.length = _int_spin(10, 1, 10_000_000, tr("How long to train"))
-        self.unit = _value_combo(UNITS)
+        self.length = int_spin(10, 1, 10_000_000, tr("How long to train"))
+        self.unit = value_combo(UNITS)
         length_row = QtWidgets.QHBoxLayout()
         length_row.addWidget(self.length)
         length_row.addWidget(self.unit)
         length_row.addStretch(1)
-        self.batch_size = _int_spin(128, 1, 65536)
-        self.lr = _float_edit(1e-3, tr("Adam learning rate"))
-        self.latent_dim = _int_spin(20, 1, 4096, tr("Size of the latent vector z"))
-        self.seed = _int_spin(0, 0, 2**31 - 1, tr("Same seed, same run (on the CPU)"))
+        self.batch_size = int_spin(128, 1, 65536)
+        self.lr = float_edit(1e-3, tr("Adam learning rate"))
+        self.latent_dim = int_spin(20, 1, 4096, tr("Size of the latent vector z"))
+        self.seed = int_spin(0, 0, 2**31 - 1, tr("Same seed, same run (on the CPU)"))
         self.device = QtWidgets.QComboBox()
         self.device.addItem(tr("auto (GPU if there is one)"), "auto")
         for d in devices:
@@ -144,25 +94,25 @@ class NewRunDialog(QtWidgets.QDialog):
         form.addRow(tr("Device"), self.device)
 
         # family settings, shown for the families they apply to
-        self.beta = _float_edit(1.0, tr("Weight of the KL term (beta-VAE)"))
-        self.kl_warmup = _int_spin(0, 0, 10_000_000, tr("Steps over which the KL weight ramps up from 0"))
-        self.likelihood = _value_combo(LIKELIHOODS)
-        self.noise = _value_combo(NOISES)
-        self.noise_level = _float_edit(0.3, tr("Noise std, or drop/flip probability"))
-        self.codebook_size = _int_spin(512, 2, 65536, tr("K, the number of codes"))
-        self.code_dim = _int_spin(32, 1, 1024, tr("Length of each code vector"))
-        self.commitment = _float_edit(0.25, tr("Commitment loss weight (0.25 in the paper)"))
+        self.beta = float_edit(1.0, tr("Weight of the KL term (beta-VAE)"))
+        self.kl_warmup = int_spin(0, 0, 10_000_000, tr("Steps over which the KL weight ramps up from 0"))
+        self.likelihood = value_combo(LIKELIHOODS)
+        self.noise = value_combo(NOISES)
+        self.noise_level = float_edit(0.3, tr("Noise std, or drop/flip probability"))
+        self.codebook_size = int_spin(512, 2, 65536, tr("K, the number of codes"))
+        self.code_dim = int_spin(32, 1, 1024, tr("Length of each code vector"))
+        self.commitment = float_edit(0.25, tr("Commitment loss weight (0.25 in the paper)"))
         self.ema = QtWidgets.QCheckBox(tr("EMA codebook updates"))
         self.restarts = QtWidgets.QCheckBox(tr("Restart dead codes"))
         self.restarts.setChecked(True)
         self.gan_loss = QtWidgets.QComboBox()
         self.gan_loss.addItem(tr("non-saturating"), "ns")
         self.gan_loss.addItem(tr("minimax (original)"), "minimax")
-        self.pack = _int_spin(1, 1, 16, tr("PacGAN: samples per discriminator input (2-4 fight collapse)"))
+        self.pack = int_spin(1, 1, 16, tr("PacGAN: samples per discriminator input (2-4 fight collapse)"))
         self.minibatch_std = QtWidgets.QCheckBox(tr("Minibatch-std feature in D"))
-        self.label_smoothing = _float_edit(0.0, tr("One-sided: real targets become 1 - this"))
-        self.lr_d = _float_edit(0.0, tr("0 = same as the learning rate"))
-        self.lr_g = _float_edit(0.0, tr("0 = same as the learning rate"))
+        self.label_smoothing = float_edit(0.0, tr("One-sided: real targets become 1 - this"))
+        self.lr_d = float_edit(0.0, tr("0 = same as the learning rate"))
+        self.lr_g = float_edit(0.0, tr("0 = same as the learning rate"))
         self.groups = {}
         for fam, rows in {
             "vae": [(tr("KL weight β"), self.beta), (tr("KL warm-up steps"), self.kl_warmup),
@@ -290,10 +240,10 @@ class NewRunDialog(QtWidgets.QDialog):
 
     def _fill(self, mc, tc):
         if tc.steps is not None:
-            _select_data(self.unit, "steps")
+            select_data(self.unit, "steps")
             self.length.setValue(int(tc.steps))
         else:
-            _select_data(self.unit, "epochs")
+            select_data(self.unit, "epochs")
             self.length.setValue(int(tc.epochs or 10))
         self.batch_size.setValue(tc.batch_size)
         self.lr.setText(f"{tc.lr:g}")
@@ -301,8 +251,8 @@ class NewRunDialog(QtWidgets.QDialog):
         self.latent_dim.setValue(mc.latent_dim)
         self.beta.setText(f"{mc.beta:g}")
         self.kl_warmup.setValue(mc.kl_warmup)
-        _select_data(self.likelihood, mc.likelihood)
-        _select_data(self.noise, mc.noise)
+        select_data(self.likelihood, mc.likelihood)
+        select_data(self.noise, mc.noise)
         self.noise_level.setText(f"{mc.noise_level:g}")
         self.codebook_size.setValue(mc.codebook_size)
         self.code_dim.setValue(mc.code_dim)
