@@ -9,10 +9,11 @@ from .config import ALL_MODEL_NAMES, FAMILIES, MODEL_NAMES, PRIOR_NAMES, ModelCo
 from .gan import DCGAN, GAN, ConditionalGAN
 from .pixelcnn import PixelCNN
 from .vqvae import VQVAE
+from .vqvae2 import VQVAE2
 
 MODEL_CLASSES = {
     "ae": Autoencoder, "dae": DenoisingAutoencoder, "vae": VAE, "cvae": ConditionalVAE,
-    "vqvae": VQVAE, "gan": GAN, "dcgan": DCGAN, "cgan": ConditionalGAN, "pixelcnn": PixelCNN,
+    "vqvae": VQVAE, "vqvae2": VQVAE2, "gan": GAN, "dcgan": DCGAN, "cgan": ConditionalGAN, "pixelcnn": PixelCNN,
 }
 assert set(MODEL_CLASSES) == set(ALL_MODEL_NAMES)
 

@@ -32,6 +32,7 @@ class LatentSpec:
     grid: tuple | None = None        # VQ-VAE: (h, w) code grid
     codebook_size: int | None = None
     code_dim: int | None = None
+    levels: tuple = ()               # VQ-VAE-2: ((name, (h, w), K), ...) top first; () for one level
 
 
 @dataclass
@@ -39,7 +40,8 @@ class Encoding:
     z: Tensor                        # (n, latent.dim); VAEs: the posterior mean
     mu: Tensor | None = None
     logvar: Tensor | None = None
-    indices: Tensor | None = None    # VQ-VAE: (n, h, w) code indices
+    indices: Tensor | None = None    # VQ-VAE: (n, h, w) code indices (VQ-VAE-2: the bottom level's)
+    top_indices: Tensor | None = None  # VQ-VAE-2: (n, ht, wt) top-level code indices
 
 
 class GenerativeModel(nn.Module):
@@ -93,6 +95,10 @@ class GenerativeModel(nn.Module):
     def code_usage(self) -> Tensor | None:
         """Uses of each code in training since reset_code_usage(); None without a codebook."""
         return None
+
+    def code_usage_levels(self) -> dict:
+        """Models with two codebooks (VQ-VAE-2): {"top": uses, "bottom": uses}; others {}."""
+        return {}
 
     def reset_code_usage(self) -> None:
         """Start counting code uses afresh (the engine does at each epoch's end)."""

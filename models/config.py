@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-MODEL_NAMES = ("ae", "dae", "vae", "cvae", "vqvae", "gan", "dcgan", "cgan")   # trained on a dataset
+MODEL_NAMES = ("ae", "dae", "vae", "cvae", "vqvae", "vqvae2", "gan", "dcgan", "cgan")   # trained on a dataset
 PRIOR_NAMES = ("pixelcnn",)                                                  # trained on another run's codes
 ALL_MODEL_NAMES = MODEL_NAMES + PRIOR_NAMES
 FAMILIES = {
     "ae": "autoencoder", "dae": "autoencoder", "vae": "vae", "cvae": "vae",
-    "vqvae": "vqvae", "gan": "gan", "dcgan": "gan", "cgan": "gan", "pixelcnn": "prior",
+    "vqvae": "vqvae", "vqvae2": "vqvae", "gan": "gan", "dcgan": "gan", "cgan": "gan", "pixelcnn": "prior",
 }
 
 
@@ -43,6 +43,9 @@ class ModelConfig:
     restarts: bool = True              # re-seed codes unused for restart_after steps
     restart_after: int = 100           # steps without use before a code counts as dead
     kmeans_init: bool = False          # initialise the codebook by k-means on a first batch
+    # VQ-VAE-2 (two levels): codebook_size and code_dim above are the bottom level's
+    top_codebook_size: int = 512       # K of the top level's codebook
+    bottom_downsample: int = 2         # stride-2 layers to the bottom grid (32x32 -> 8x8); top is half again
     # PixelCNN prior over a VQ-VAE's code grids; the VQ-VAE settings above rebuild its frozen
     # VQ-VAE, whose weights are copied into the prior's run
     pixelcnn_layers: int = 8           # gated layers; each widens the view by a row and a column
@@ -51,6 +54,13 @@ class ModelConfig:
     pixelcnn_dropout: float = 0.0      # dropout in each layer's residual branch (small datasets overfit)
     vq_run: str = ""                   # the VQ-VAE run whose codes it models (where it came from)
     vq_step: int = 0                   # that run's step when its weights were copied
+    vq_model: str = "vqvae"            # that run's model: "vqvae" or "vqvae2"
+    prior_level: str = ""              # over a VQ-VAE-2: "top" or "bottom" (conditioned on the top codes)
+    pixelcnn_attention: int = 0        # masked self-attention blocks among the gated layers (PixelSNAIL-style)
+    top_prior_run: str = ""            # bottom level: the top-level prior run it samples top codes from
+    top_prior_layers: int = 0          # that prior's gated layers, channels and attention blocks (its weights
+    top_prior_channels: int = 0        #   are copied into this run, frozen)
+    top_prior_attention: int = 0
     # GANs
     gan_loss: str = "ns"               # "ns" (non-saturating) or "minimax" (original)
     pack: int = 1                      # PacGAN: samples per discriminator input
@@ -134,12 +144,21 @@ MODEL_RULES = {
     "restarts": ("bool", None, None, None),
     "restart_after": ("int", 1, 10 ** 12, None),
     "kmeans_init": ("bool", None, None, None),
+    "top_codebook_size": ("int", 1, BIG, None),
+    "bottom_downsample": ("int", 1, 4, None),
     "pixelcnn_layers": ("int", 1, 1000, None),
     "pixelcnn_channels": ("int", 1, 65_536, None),
     "pixelcnn_conditional": ("bool", None, None, None),
     "pixelcnn_dropout": ("float", 0.0, 0.999, None),
     "vq_run": ("str", None, None, None),
     "vq_step": ("int", 0, 10 ** 15, None),
+    "vq_model": ("str", None, None, ("vqvae", "vqvae2")),
+    "prior_level": ("str", None, None, ("", "top", "bottom")),
+    "pixelcnn_attention": ("int", 0, 64, None),
+    "top_prior_run": ("str", None, None, None),
+    "top_prior_layers": ("int", 0, 1000, None),
+    "top_prior_channels": ("int", 0, 65_536, None),
+    "top_prior_attention": ("int", 0, 64, None),
     "gan_loss": ("str", None, None, ("ns", "minimax")),
     "pack": ("int", 1, 1024, None),
     "minibatch_std": ("bool", None, None, None),

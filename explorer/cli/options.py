@@ -67,6 +67,9 @@ MODEL_FLAGS = {
     "--code-dim": ("code_dim", dict(type=_positive_int, help="VQ-VAE: size of a code vector")),
     "--commitment": ("commitment", dict(type=float, help="VQ-VAE: commitment weight (0.25)")),
     "--ema-decay": ("ema_decay", dict(type=float, help="VQ-VAE: EMA decay (0.99)")),
+    "--top-codebook-size": ("top_codebook_size", dict(type=_positive_int, help="VQ-VAE-2: K codes of the top level")),
+    "--bottom-downsample": ("bottom_downsample", dict(type=_positive_int,
+                            help="VQ-VAE-2: stride-2 layers to the bottom grid (2: 32x32 -> 8x8; top is half)")),
     "--restart-after": ("restart_after", dict(type=_positive_int, help="VQ-VAE: steps unused before a restart")),
     "--loss": ("gan_loss", dict(choices=["ns", "minimax"], help="GAN: non-saturating or original minimax")),
     "--pack": ("pack", dict(type=_positive_int, help="GAN: PacGAN packing degree m")),
@@ -75,6 +78,12 @@ MODEL_FLAGS = {
     "--pixelcnn-layers": ("pixelcnn_layers", dict(type=_positive_int, help="PixelCNN: gated layers (8)")),
     "--pixelcnn-channels": ("pixelcnn_channels", dict(type=_positive_int, help="PixelCNN: channels per stack (64)")),
     "--pixelcnn-dropout": ("pixelcnn_dropout", dict(type=_fraction, help="PixelCNN: dropout in each layer")),
+    "--attention": ("pixelcnn_attention", dict(type=int, help="PixelCNN: masked self-attention blocks "
+                    "(PixelSNAIL-style; --level top: 2)")),
+    "--level": ("prior_level", dict(choices=["top", "bottom"], help="PixelCNN over a VQ-VAE-2 run: which "
+                "level's codes (bottom: conditioned on the top codes, needs --top-prior)")),
+    "--top-prior": ("top_prior_run", dict(metavar="RUN", help="PixelCNN --level bottom: the top-level prior "
+                    "run it draws top codes from")),
 }
 
 

@@ -78,7 +78,8 @@ def _resume(args, parser, model_over: dict, train_over: dict) -> int:
     return _drive(engine, quiet=args.quiet)
 
 
-PRIOR_FLAGS = ("--pixelcnn-layers", "--pixelcnn-channels", "--pixelcnn-dropout", "--conditional")
+PRIOR_FLAGS = ("--pixelcnn-layers", "--pixelcnn-channels", "--pixelcnn-dropout", "--conditional", "--attention",
+               "--level", "--top-prior")
 
 
 def _as_flags(message: str) -> str:

@@ -340,10 +340,18 @@ class Session:
         from explorer.core.runs import free_run_name
         from explorer.core.training.worker import WorkerSpec
 
-        name = free_run_name(runs_root, f"{self.run.path.name}-pixelcnn")
-        return WorkerSpec(run_dir=str(Path(runs_root) / name), model="pixelcnn", vq_run=self.run_path,
-                          model_overrides={"pixelcnn_conditional": bool(opts.get("conditional"))},
-                          train_overrides={"epochs": int(opts.get("epochs", 10))})
+        over = {"pixelcnn_conditional": bool(opts.get("conditional"))}
+        vq_run, suffix = self.run_path, "pixelcnn"
+        mc = self.run.model_cfg
+        if mc is not None and mc.model == "vqvae2":      # a VQ-VAE-2's priors: the top level first
+            over["prior_level"], suffix = "top", "top-prior"
+        elif mc is not None and mc.model == "pixelcnn" and mc.prior_level == "top":
+            # from a top-level prior's run: the bottom level's, drawing its top codes from this one
+            over.update(prior_level="bottom", top_prior_run=self.run_path, pixelcnn_conditional=mc.pixelcnn_conditional)
+            vq_run, suffix = mc.vq_run, "bottom-prior"
+        name = free_run_name(runs_root, f"{Path(vq_run).name}-{suffix}")
+        return WorkerSpec(run_dir=str(Path(runs_root) / name), model="pixelcnn", vq_run=vq_run,
+                          model_overrides=over, train_overrides={"epochs": int(opts.get("epochs", 10))})
 
     def variant_spec(self, runs_root: Path, over: dict):
         """The shown run's settings with `over` ({"model": {...}, "train": {...}}) applied: a

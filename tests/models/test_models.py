@@ -14,7 +14,7 @@ TINY = dict(hidden=(32,), channels=(8, 16), latent_dim=4, codebook_size=16, code
 
 
 def supported(model, dataset):
-    return not (model == "dcgan" and dataset in ("ring8", "grid25", "moons", "spiral"))
+    return not (model in ("dcgan", "vqvae2") and dataset in ("ring8", "grid25", "moons", "spiral"))
 
 
 @pytest.fixture(scope="module")

@@ -1020,6 +1020,18 @@
         <translation>K개의 코드 벡터를 2차원에 나타냈습니다: 면적 ∝ 사용량, 빨간 ✕: 죽은 코드.</translation>
     </message>
     <message>
+        <source>Top codes (global structure)</source>
+        <translation>상위 코드 (전체 구조)</translation>
+    </message>
+    <message>
+        <source>Bottom codes (local detail)</source>
+        <translation>하위 코드 (세부 디테일)</translation>
+    </message>
+    <message>
+        <source>VQ-VAE-2 level:</source>
+        <translation>VQ-VAE-2 레벨:</translation>
+    </message>
+    <message>
         <source>The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors over them.</source>
         <translation>코드북 화면은 VQ-VAE 실행(vqvae)과 그 위에서 학습한 PixelCNN 사전 분포 실행에서 쓸 수 있습니다.</translation>
     </message>
@@ -1116,6 +1128,30 @@ code grids can be sampled and decoded into new images</source>
     <message>
         <source>Waits for the run&apos;s first checkpoint</source>
         <translation>실행의 첫 체크포인트를 기다립니다</translation>
+    </message>
+    <message>
+        <source>Train the top-level prior</source>
+        <translation>상위 레벨 사전 분포 학습</translation>
+    </message>
+    <message>
+        <source>Train the bottom-level prior</source>
+        <translation>하위 레벨 사전 분포 학습</translation>
+    </message>
+    <message>
+        <source>A VQ-VAE-2 has a prior per level. First the top level: a PixelCNN with self-attention (PixelSNAIL-style) over the top codes. Open its run, listed under Runs, to train the bottom level&apos;s, which predicts each bottom code from the ones before it and from the top codes.</source>
+        <translation>VQ-VAE-2는 레벨마다 사전 분포가 하나씩 있습니다. 먼저 상위 레벨: 상위 코드 위에서 셀프 어텐션(PixelSNAIL 방식)을 쓰는 PixelCNN입니다. 실행 목록에 나타나는 그 실행을 열어 하위 레벨의 사전 분포를 학습하세요. 하위 사전 분포는 각 하위 코드를 앞선 코드들과 상위 코드로부터 예측합니다.</translation>
+    </message>
+    <message>
+        <source>The top level&apos;s prior over {vq_run}</source>
+        <translation>{vq_run}의 상위 레벨 사전 분포</translation>
+    </message>
+    <message>
+        <source>, {bits:.2f} bits per code on test grids</source>
+        <translation>, 테스트 그리드에서 코드당 {bits:.2f}비트</translation>
+    </message>
+    <message>
+        <source>It draws top codes only: train the bottom level&apos;s prior from here to draw images (top codes from this prior, then bottom codes).</source>
+        <translation>이 사전 분포는 상위 코드만 뽑습니다. 이미지를 만들려면 여기서 하위 레벨 사전 분포를 학습하세요 (이 사전 분포에서 상위 코드를 뽑은 뒤 하위 코드를 뽑습니다).</translation>
     </message>
     <message>
         <source>Train a PixelCNN over this VQ-VAE&apos;s code grids to sample new images: it predicts each code from the ones above and to the left. The prior is a new run, listed under Runs; open it to sample here.</source>
@@ -1906,6 +1942,10 @@ a point.</source>
         <translation>VQ-VAE: 연속 잠재 벡터 대신 이산 코드의 코드북</translation>
     </message>
     <message>
+        <source>VQ-VAE-2: top codes for the global shape, bottom codes for the detail (images only)</source>
+        <translation>VQ-VAE-2: 상위 코드는 전체 모양, 하위 코드는 세부 디테일 (이미지 전용)</translation>
+    </message>
+    <message>
         <source>GAN with MLP generator and discriminator</source>
         <translation>MLP 생성자와 판별자로 된 GAN</translation>
     </message>
@@ -2022,6 +2062,10 @@ a point.</source>
         <translation>각 코드 벡터의 길이</translation>
     </message>
     <message>
+        <source>VQ-VAE-2: K of the top level (the one above is the bottom level&apos;s)</source>
+        <translation>VQ-VAE-2: 상위 레벨의 K (위 칸은 하위 레벨의 K)</translation>
+    </message>
+    <message>
         <source>Commitment loss weight (0.25 in the paper)</source>
         <translation>커밋먼트 손실 가중치 (논문에서는 0.25)</translation>
     </message>
@@ -2076,6 +2120,10 @@ a point.</source>
     <message>
         <source>Codebook size K</source>
         <translation>코드북 크기 K</translation>
+    </message>
+    <message>
+        <source>Top codebook size K</source>
+        <translation>상위 코드북 크기 K</translation>
     </message>
     <message>
         <source>Code dimension</source>
@@ -2792,6 +2840,38 @@ a point.</source>
     <message>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <source>image A</source>
+        <translation>이미지 A</translation>
+    </message>
+    <message>
+        <source>image B</source>
+        <translation>이미지 B</translation>
+    </message>
+    <message>
+        <source>A&apos;s top codes + B&apos;s bottom codes</source>
+        <translation>A의 상위 코드 + B의 하위 코드</translation>
+    </message>
+    <message>
+        <source>B&apos;s top codes + A&apos;s bottom codes</source>
+        <translation>B의 상위 코드 + A의 하위 코드</translation>
+    </message>
+    <message>
+        <source>Swap the levels of two images</source>
+        <translation>두 이미지의 레벨 바꾸기</translation>
+    </message>
+    <message>
+        <source>image A: test #</source>
+        <translation>이미지 A: 테스트 #</translation>
+    </message>
+    <message>
+        <source>image B: test #</source>
+        <translation>이미지 B: 테스트 #</translation>
+    </message>
+    <message>
+        <source>The top codes hold the global shape, the bottom codes the local detail: each swapped picture keeps one image&apos;s shape and the other&apos;s strokes.</source>
+        <translation>상위 코드는 전체 모양을, 하위 코드는 세부 디테일을 담습니다. 바꾼 그림은 한 이미지의 모양과 다른 이미지의 획을 함께 가집니다.</translation>
     </message>
 </context>
 </TS>

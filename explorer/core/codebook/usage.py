@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from models import DISCRETE, GenerativeModel
+from models import DECODE, DISCRETE, ENCODE, Encoding, GenerativeModel, LatentSpec
 
 from explorer.core.maps.projection import LatentMap, project
 from explorer.core.maps.encoding import Cancelled
@@ -59,19 +59,91 @@ def usage_record(counts, restarts: int = 0) -> dict:
 
 # -- which model holds the codebook ----------------------------------------------------
 
-def vq_model(model: GenerativeModel) -> GenerativeModel:
-    """The VQ-VAE itself, or the one inside a prior over its codes."""
-    if DISCRETE in model.capabilities:
-        return model
-    inner = getattr(model, "vq", None)
-    if isinstance(inner, GenerativeModel) and DISCRETE in inner.capabilities:
-        return inner
-    raise ValueError(f"{model.cfg.model} has no codebook: code maps need a VQ-VAE run")
+def vq_model(model: GenerativeModel, level: str | None = None) -> GenerativeModel:
+    """The VQ-VAE itself, or the one inside a prior over its codes. A VQ-VAE-2 is seen one
+    level at a time (LevelView), the bottom one unless `level` says "top"."""
+    if isinstance(model, LevelView):
+        model = model.model
+    if DISCRETE not in model.capabilities:
+        inner = getattr(model, "vq", None)
+        if not (isinstance(inner, GenerativeModel) and DISCRETE in inner.capabilities):
+            raise ValueError(f"{model.cfg.model} has no codebook: code maps need a VQ-VAE run")
+        model = inner
+    if model.latent.levels:
+        return LevelView(model, level or "bottom")
+    return model
+
+
+def levels_of(model: GenerativeModel) -> tuple:
+    """("top", "bottom") for a VQ-VAE-2 (or a prior over one); () for one level."""
+    vq = vq_model(model)
+    return tuple(lv for lv, _, _ in vq.model.latent.levels) if isinstance(vq, LevelView) else ()
+
+
+class LevelView(GenerativeModel):
+    """One level of a VQ-VAE-2 as if it were a one-level VQ-VAE: its codebook, its code grids,
+    its grids decoded. Decoding needs the other level's codes too: a view `holding(x)` keeps
+    those of the input x, so editing one level's cells re-decodes with the other level's as x
+    has them."""
+
+    def __init__(self, model: GenerativeModel, level: str, held: torch.Tensor | None = None):
+        super().__init__(model.cfg)
+        levels = {lv: (grid, K) for lv, grid, K in model.latent.levels}
+        if level not in levels:
+            raise ValueError(f"unknown level {level!r}; valid: {', '.join(levels)}")
+        self.model, self.level, self.held = model, level, held
+        self.other = next(lv for lv in levels if lv != level)
+        self.grid, self.K = levels[level]
+        self.capabilities = frozenset({DISCRETE, ENCODE, DECODE})
+
+    @property
+    def latent(self) -> LatentSpec:
+        h, w = self.grid
+        D = self.model.latent.code_dim
+        return LatentSpec(dim=D * h * w, prior="codebook", discrete=True, grid=(h, w), codebook_size=self.K, code_dim=D)
+
+    @property
+    def quantizer(self):
+        return self.model.quantizers[self.level]
+
+    @staticmethod
+    def _pick(enc: Encoding, level: str) -> torch.Tensor:
+        return enc.top_indices if level == "top" else enc.indices
+
+    def encode(self, x, y=None) -> Encoding:
+        enc = self.model.encode(x)
+        return Encoding(z=enc.z, indices=self._pick(enc, self.level))
+
+    def holding(self, x: torch.Tensor) -> "LevelView":
+        """This level's view with the other level's codes of the one input x (1, C, H, W)."""
+        with torch.no_grad():
+            held = self._pick(self.model.encode(x), self.other)
+        return LevelView(self.model, self.level, held)
+
+    def decode_indices(self, indices: torch.Tensor) -> torch.Tensor:
+        if self.held is None:
+            raise ValueError("a VQ-VAE-2 decodes both levels' codes: hold an input's other level first")
+        other = self.held.expand(len(indices), -1, -1)
+        pair = {self.level: indices, self.other: other}
+        return self.model.decode_levels(pair["top"], pair["bottom"])
+
+
+def swap_levels(model: GenerativeModel, a: torch.Tensor, b: torch.Tensor) -> dict:
+    """Two inputs (C, H, W) of a VQ-VAE-2 and their levels exchanged: {"a", "b" (their
+    reconstructions), "top_a_bottom_b", "top_b_bottom_a"}, each (C, H, W). What moves with the
+    top codes is the global structure, what stays with the bottom codes the local detail."""
+    vq = vq_model(model).model
+    with eval_mode(vq), torch.inference_mode():
+        enc = vq.encode(torch.stack([a, b]).to(vq.device))
+        t, bt = enc.top_indices, enc.indices
+        out = vq.decode_levels(torch.stack([t[0], t[1], t[0], t[1]]), torch.stack([bt[0], bt[1], bt[1], bt[0]])).cpu()
+    return dict(zip(("a", "b", "top_a_bottom_b", "top_b_bottom_a"), out))
 
 
 def codebook_vectors(model: GenerativeModel) -> np.ndarray:
     """(K, D) float32: the code vectors."""
-    return vq_model(model).quantizer.codebook.detach().float().cpu().numpy()
+    vq = model if isinstance(model, LevelView) else vq_model(model)
+    return vq.quantizer.codebook.detach().float().cpu().numpy()
 
 
 # -- code grids of a dataset -------------------------------------------------------------
@@ -150,7 +222,7 @@ def encode_grids(model: GenerativeModel, data, split: str = "train", batch: int 
                  progress: Callable[[int, int], None] | None = None,
                  cancel: threading.Event | None = None) -> CodeGrids:
     """The code grid of every image in a split (eval mode). Seconds at most: off the GUI thread."""
-    vq = vq_model(model)
+    vq = model if isinstance(model, LevelView) else vq_model(model)
     if split not in ("train", "test"):
         raise ValueError(f"unknown split {split!r}; valid: train, test")
     x, y = (data.train_x, data.train_y) if split == "train" else (data.test_x, data.test_y)
@@ -175,7 +247,7 @@ class CodeEditor:
     Give it the GUI's own copy of the model (eval mode), not the trainer's."""
 
     def __init__(self, model: GenerativeModel, codes: torch.Tensor, original_input: torch.Tensor | None = None):
-        self.model = vq_model(model)
+        self.model = model if isinstance(model, LevelView) else vq_model(model)
         self.K = self.model.latent.codebook_size
         codes = torch.as_tensor(codes).long().cpu()
         if tuple(codes.shape) != tuple(self.model.latent.grid):
@@ -191,11 +263,14 @@ class CodeEditor:
     def for_input(cls, model: GenerativeModel, x: torch.Tensor) -> "CodeEditor":
         """From one input (C, H, W), or a batch of one: its code grid, and that grid decoded
         (its reconstruction)."""
-        vq = vq_model(model)
+        vq = vq_model(model) if not isinstance(model, LevelView) else model
         if x.dim() == len(vq.cfg.data_shape) + 1 and len(x) == 1:
             x = x[0]
         with eval_mode(vq):
-            codes = vq.encode(x.unsqueeze(0).to(vq.device)).indices[0]
+            batch = x.unsqueeze(0).to(vq.device)
+            codes = vq.encode(batch).indices[0]
+            if isinstance(vq, LevelView):   # the other level's codes as this input has them
+                vq = vq.holding(batch)
         return cls(vq, codes, x)
 
     def _decode(self, grid: torch.Tensor) -> torch.Tensor:

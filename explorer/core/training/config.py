@@ -116,6 +116,10 @@ def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
             t.update(lr=2e-4, beta1=0.5, batch_size=64, epochs=20)
     elif DISCRETE in caps:
         t.update(lr=1e-3, epochs=10)
+        if model == "vqvae2":
+            # without them both levels collapse onto a code or two in the first steps (random
+            # encoders give nearly equal outputs): k-means seeds each codebook from a first batch
+            m.update(ema=True, kmeans_init=True)
         if toy:
             m.update(codebook_size=64, code_dim=2)
     else:

@@ -303,6 +303,9 @@ class TrainingEngine:
         usage = self.model.code_usage()
         if usage is not None:
             metrics.update(codebook_stats(usage.cpu().numpy()))
+            if "top" in self.model.code_usage_levels():   # VQ-VAE-2: the top level's, prefixed
+                top = self.model.code_usage_levels()["top"].cpu().numpy()
+                metrics.update({f"top_{k}": v for k, v in codebook_stats(top).items()})
             metrics["restarts"] = self.model.code_restarts
             self.model.reset_code_usage()
         path = self.timeline.save(self.model, self.run_dir / runs.SAMPLES, self.epoch)
@@ -324,6 +327,10 @@ class TrainingEngine:
             return
         counts = usage.cpu().numpy()
         record = usage_record(counts, self.model.code_restarts)
+        levels = self.model.code_usage_levels()
+        if "top" in levels:   # VQ-VAE-2: the top level's line first; the bottom's is the unmarked one
+            self.log.write({"kind": "usage", "step": self.step, "epoch": self.epoch, "level": "top",
+                            **usage_record(levels["top"].cpu().numpy(), self.model.code_restarts)})
         self.log.write({"kind": "usage", "step": self.step, "epoch": self.epoch, **record})
         event = CodebookUsage(self.step, self.epoch, counts.astype(int).tolist(), record["codes_used"],
                               record["dead_codes"], record["perplexity"], record["restarts"])

@@ -270,7 +270,7 @@ class Evaluator:
                     out.update(self._code_usage(model, self.data.train_x, self.data.train_y, "train"))
         elif AUTOREGRESSIVE in model.capabilities:
             out.update(test_loss_parts(model, x, y))
-            if full:  # h*w network passes per batch of samples: too slow for every epoch
+            if full and GENERATE in model.capabilities:  # h*w network passes per batch: too slow for every epoch
                 out.update(self._sample_confidence(model))
         if GENERATE in model.capabilities and ADVERSARIAL in model.capabilities:
             out.update(self._gan(model))
@@ -310,12 +310,20 @@ class Evaluator:
     def _code_usage(self, model, x, y, split: str) -> dict:
         """Perplexity and codes used over one split's code grids, named by the split."""
         K = model.latent.codebook_size
-        counts = torch.zeros(K, dtype=torch.long)
+        levels = {lv: K for lv, _, K in model.latent.levels} or {"bottom": K}
+        counts = {lv: torch.zeros(k, dtype=torch.long) for lv, k in levels.items()}
         for xb, yb in _batches(x, y, model.device):
-            counts += torch.bincount(model.encode(xb, yb).indices.flatten().cpu(), minlength=K)
-        s = codebook_stats(counts.numpy())
-        return {f"{split}_perplexity": s["perplexity"], f"{split}_codes_used": s["codes_used"],
-                f"{split}_codes_used_fraction": s["codes_used_fraction"]}
+            enc = model.encode(xb, yb)
+            for lv in counts:
+                idx = enc.top_indices if lv == "top" else enc.indices
+                counts[lv] += torch.bincount(idx.flatten().cpu(), minlength=levels[lv])
+        out = {}
+        for lv, c in counts.items():   # VQ-VAE-2's top level prefixed "top_", the bottom's as a VQ-VAE's
+            s = codebook_stats(c.numpy())
+            pre = f"{split}_top_" if lv == "top" else f"{split}_"
+            out.update({f"{pre}perplexity": s["perplexity"], f"{pre}codes_used": s["codes_used"],
+                        f"{pre}codes_used_fraction": s["codes_used_fraction"]})
+        return out
 
     def _sample_confidence(self, model) -> dict:
         """The classifier on generated images: its labels, and the share it is confident of."""

@@ -23,6 +23,7 @@ MODEL_HELP = {
     "vae": QT_TR_NOOP("variational autoencoder: ELBO = reconstruction + KL, a prior to sample from"),
     "cvae": QT_TR_NOOP("conditional VAE: the class is given to encoder and decoder"),
     "vqvae": QT_TR_NOOP("VQ-VAE: a codebook of discrete codes instead of a continuous latent"),
+    "vqvae2": QT_TR_NOOP("VQ-VAE-2: top codes for the global shape, bottom codes for the detail (images only)"),
     "gan": QT_TR_NOOP("GAN with MLP generator and discriminator"),
     "dcgan": QT_TR_NOOP("DCGAN: convolutional generator and discriminator (images only)"),
     "cgan": QT_TR_NOOP("conditional GAN: generate a chosen class"),
@@ -101,6 +102,8 @@ class NewRunDialog(QtWidgets.QDialog):
         self.noise_level = float_edit(0.3, tr("Noise std, or drop/flip probability"))
         self.codebook_size = int_spin(512, 2, 65536, tr("K, the number of codes"))
         self.code_dim = int_spin(32, 1, 1024, tr("Length of each code vector"))
+        self.top_codebook_size = int_spin(512, 2, 65536, tr("VQ-VAE-2: K of the top level (the one above is the "
+                                                            "bottom level's)"))
         self.commitment = float_edit(0.25, tr("Commitment loss weight (0.25 in the paper)"))
         self.ema = QtWidgets.QCheckBox(tr("EMA codebook updates"))
         self.restarts = QtWidgets.QCheckBox(tr("Restart dead codes"))
@@ -118,7 +121,8 @@ class NewRunDialog(QtWidgets.QDialog):
             "vae": [(tr("KL weight β"), self.beta), (tr("KL warm-up steps"), self.kl_warmup),
                     (tr("Decoder"), self.likelihood)],
             "dae": [(tr("Noise"), self.noise), (tr("Noise level"), self.noise_level)],
-            "vqvae": [(tr("Codebook size K"), self.codebook_size), (tr("Code dimension"), self.code_dim),
+            "vqvae": [(tr("Codebook size K"), self.codebook_size), (tr("Top codebook size K"), self.top_codebook_size),
+                      (tr("Code dimension"), self.code_dim),
                       (tr("Commitment β"), self.commitment), ("", self.ema), ("", self.restarts)],
             "gan": [(tr("Loss"), self.gan_loss), (tr("Packing m"), self.pack), ("", self.minibatch_std),
                     (tr("Label smoothing"), self.label_smoothing), (tr("D learning rate"), self.lr_d),
@@ -128,6 +132,8 @@ class NewRunDialog(QtWidgets.QDialog):
             f = QtWidgets.QFormLayout(box)
             for label, w in rows:
                 f.addRow(label, w)
+            if fam == "vqvae":
+                self.vq_form = f
             self.groups[fam] = box
 
         buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.Ok | QtWidgets.QDialogButtonBox.Cancel)
@@ -221,6 +227,7 @@ class NewRunDialog(QtWidgets.QDialog):
         self._apply_defaults()
         for fam, box in self.groups.items():
             box.setVisible(fam == self._family())
+        self.vq_form.setRowVisible(self.top_codebook_size, self.model_name == "vqvae2")
         self.adjustSize()
 
     def _apply_defaults(self):
@@ -255,6 +262,7 @@ class NewRunDialog(QtWidgets.QDialog):
         select_data(self.noise, mc.noise)
         self.noise_level.setText(f"{mc.noise_level:g}")
         self.codebook_size.setValue(mc.codebook_size)
+        self.top_codebook_size.setValue(mc.top_codebook_size)
         self.code_dim.setValue(mc.code_dim)
         self.commitment.setText(f"{mc.commitment:g}")
         self.ema.setChecked(mc.ema)
@@ -282,9 +290,10 @@ class NewRunDialog(QtWidgets.QDialog):
         self._name_edited = True
         self._base_overrides = {k: v for k, v in mc.to_dict().items()
                                 if k in ("hidden", "channels", "arch", "maxout", "init_std", "g_batchnorm",
-                                         "restart_after", "kmeans_init", "ema_decay")}
+                                         "restart_after", "kmeans_init", "ema_decay", "bottom_downsample")}
         for fam, box in self.groups.items():
             box.setVisible(fam == self._family())
+        self.vq_form.setRowVisible(self.top_codebook_size, self.model_name == "vqvae2")
 
     def _show_error(self, text) -> None:
         """One line under the settings (wrapped when long); the dialog grows to show it.
@@ -369,6 +378,7 @@ class NewRunDialog(QtWidgets.QDialog):
                 "latent_dim": self.latent_dim, "seed": self.seed, "beta": self.beta,
                 "kl_warmup": self.kl_warmup, "likelihood": self.likelihood, "noise": self.noise,
                 "noise_level": self.noise_level, "codebook_size": self.codebook_size,
+                "top_codebook_size": self.top_codebook_size,
                 "code_dim": self.code_dim, "commitment": self.commitment, "ema": self.ema,
                 "restarts": self.restarts, "gan_loss": self.gan_loss, "pack": self.pack,
                 "minibatch_std": self.minibatch_std, "label_smoothing": self.label_smoothing,
@@ -469,6 +479,8 @@ class NewRunDialog(QtWidgets.QDialog):
         elif fam == "dae":
             mo.update(noise=self.noise.currentData(), noise_level=float(self.noise_level.text()))
         elif fam == "vqvae":
+            if self.model_name == "vqvae2":
+                mo["top_codebook_size"] = self.top_codebook_size.value()
             mo.update(codebook_size=self.codebook_size.value(), code_dim=self.code_dim.value(),
                       commitment=float(self.commitment.text()), ema=self.ema.isChecked(),
                       restarts=self.restarts.isChecked())

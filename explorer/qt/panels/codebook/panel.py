@@ -10,6 +10,9 @@ the chosen input's editor, the codebook map) and ties four sections together:
   codebook map, or on a bar) shows how often that code is used and the images using it most.
 - codebook_map: the codebook as a 2-D map (PCA of the K code vectors), sized by use.
 - pixelcnn_prior: a PixelCNN prior over the codes, trained from here (a new run), sampled here.
+- level_swap (VQ-VAE-2): two images with their top and bottom codes exchanged. A VQ-VAE-2's
+  two codebooks are shown one at a time, chosen by the Level selector; everything above then
+  speaks of that level (explorer.core.codebook.usage.LevelView).
 
 Nothing slow runs on the GUI thread. A run shown draws at once what its records hold (the
 latest usage line, the per-epoch curves); loading its dataset, encoding the training split
@@ -31,6 +34,7 @@ from ...i18n import QT_TR_NOOP, tr
 from ...palette import code_colours
 from ...widgets import caption, placeholder, placeholder_stack
 from .code_map import CodeMapBox
+from .level_swap import LevelSwapBox
 from .codebook_map import CodebookMapBox
 from .pixelcnn_prior import PriorBox, sample_grid
 from .usage_histogram import UsageBox
@@ -54,6 +58,8 @@ class CodebookPanel(QtWidgets.QWidget):
         self.grids = None          # explorer.core.codebook.usage.CodeGrids of the training split
         self.editor = None         # explorer.core.codebook.usage.CodeEditor of the chosen input
         self.cb_map = None         # explorer.core.codebook.usage.CodebookMap
+        self.level = "bottom"      # a VQ-VAE-2's level shown ("top" or "bottom"); unused for one level
+        self.levels = ()           # ("top", "bottom") for a VQ-VAE-2 run or a prior over one
         self.colours = None
         self.code = None           # the code whose uses are shown
         self._code_shown = None    # (code, cell) of the lines about the code shown
@@ -83,21 +89,38 @@ class CodebookPanel(QtWidgets.QWidget):
         self.prior_epochs, self.train_prior, self.prior_class = pb.epochs, pb.train, pb.condition
         self.sample_prior, self.prior_img = pb.sample, pb.img
 
+        self.level_choice = QtWidgets.QComboBox()
+        self.level_choice.addItem(tr("Top codes (global structure)"), "top")
+        self.level_choice.addItem(tr("Bottom codes (local detail)"), "bottom")
+        self.level_choice.setCurrentIndex(1)
+        self.level_row = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.level_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QtWidgets.QLabel(tr("VQ-VAE-2 level:")))
+        row.addWidget(self.level_choice)
+        row.addStretch(1)
+        self.swap = LevelSwapBox()
         left = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         left.addWidget(self.usage)
         left.addWidget(self.codebook_map)
         left.setSizes([500, 300])
         right = QtWidgets.QSplitter(QtCore.Qt.Vertical)
         right.addWidget(self.code_map)
+        right.addWidget(self.swap)
         right.addWidget(self.prior_box)
-        right.setSizes([520, 280])
+        right.setSizes([480, 240, 240])
         split = QtWidgets.QSplitter()
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([520, 480])
         self.placeholder = placeholder(tr("The codebook panel is for VQ-VAE runs (vqvae) and PixelCNN priors "
                                           "over them."))
-        self.stack = placeholder_stack(self.placeholder, split)
+        body = QtWidgets.QWidget()
+        bl = QtWidgets.QVBoxLayout(body)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.level_row)
+        bl.addWidget(split, 1)
+        self.stack = placeholder_stack(self.placeholder, body)
         self.message = caption("")
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -115,6 +138,8 @@ class CodebookPanel(QtWidgets.QWidget):
         self.reset.clicked.connect(self._reset_edits)
         self.prior_box.train_requested.connect(self.train_prior_requested.emit)
         self.sample_prior.clicked.connect(self.draw_prior_samples)
+        self.level_choice.currentIndexChanged.connect(lambda i: self.set_level(self.level_choice.itemData(i)))
+        self.swap.changed.connect(self.draw_swap)
         self.set_live(False)
 
     # -- the run ------------------------------------------------------------------------------
@@ -123,16 +148,17 @@ class CodebookPanel(QtWidgets.QWidget):
 
         ctx = self.context
         mc = None if ctx is None else ctx.model_cfg
-        if mc is None or mc.model != "vqvae":
+        if mc is None or mc.model not in ("vqvae", "vqvae2"):
             return ""
         return vq_loss_card(ctx.history, mc.commitment, bool(mc.ema))
 
     def set_context(self, context) -> None:
         """Show `context`'s run: at once what its records hold; the code grids, the codebook
         map and the code map of an input come from a background job (on_checkpoint)."""
-        from explorer.core.codebook.usage import vq_model
+        from explorer.core.codebook.usage import levels_of, vq_model
 
         self.jobs.cancel("grids")
+        self.jobs.cancel("swap")
         self.jobs.cancel("prior")
         self._progress_timer.stop()
         self.context, self.vq, self.prior = context, None, None
@@ -148,26 +174,57 @@ class CodebookPanel(QtWidgets.QWidget):
         elif context is not None:
             model = _model_of_config(context.model_cfg)   # no checkpoint yet: the usage records need only K
         try:
-            self.vq = None if model is None else vq_model(model)
+            self.levels = () if model is None else levels_of(model)
+            self.vq = None if model is None else vq_model(model, self.level)
         except ValueError:
-            self.vq = None
+            self.vq, self.levels = None, ()
+        self.level_row.setVisible(bool(self.levels))
+        self.swap.setVisible(bool(self.levels))
         self._clear_views()
         self.stack.setCurrentIndex(0 if self.vq is None else 1)
         self._say(None)
         if self.vq is None:
             return
-        self.prior = model if model is not self.vq else None
-        K = self.vq.latent.codebook_size
-        self.colours = code_colours(K)
-        self.new_code.setRange(0, K - 1)
-        self.usage.k_line.setPos(K)
+        self.prior = model if model.cfg.model == "pixelcnn" else None
+        self._set_codebook_size()
         with QtCore.QSignalBlocker(self.auto_restart):
             self.auto_restart.setChecked(self._restarts_setting(context))
         with QtCore.QSignalBlocker(self.index):
             self.index.setRange(0, 0)      # the test split's size is known once the data is loaded
+        self.swap.set_count(0)
         self.prior_box.set_run(context, model, self.prior is not None)
         self._enable_prior_buttons()
         self.set_live(self._live)
+        self.refresh(force=True)
+        self.on_checkpoint()
+
+    def _set_codebook_size(self) -> None:
+        K = self.vq.latent.codebook_size
+        self.colours = code_colours(K)
+        self.new_code.setRange(0, K - 1)
+        self.usage.k_line.setPos(K)
+
+    def set_level(self, level: str) -> None:
+        """Show the other level of a VQ-VAE-2: its usage, code grids, codebook map and editor."""
+        if level == self.level or level not in ("top", "bottom"):
+            return
+        self.level = level
+        with QtCore.QSignalBlocker(self.level_choice):
+            self.level_choice.setCurrentIndex(self.level_choice.findData(level))
+        if self.vq is None or not self.levels:
+            return
+        from explorer.core.codebook.usage import vq_model
+
+        self.jobs.cancel("grids")
+        self.vq = vq_model(self.vq, level)
+        self.grids = self.editor = self.cb_map = None
+        self.code = self.cell = None
+        self._code_shown = None
+        self._usage_step = None
+        self.hist.mark(None)
+        self.codebook_map.draw(None, None, None)
+        self.code_map.clear()
+        self._set_codebook_size()
         self.refresh(force=True)
         self.on_checkpoint()
 
@@ -179,6 +236,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self.usage.draw_curves(None, keep_shown=True)
         self.codebook_map.draw(None, None, None)
         self.code_map.clear()
+        self.swap.clear()
         self.prior_box.img.set_pixmap(None)
 
     @staticmethod
@@ -207,7 +265,7 @@ class CodebookPanel(QtWidgets.QWidget):
         from explorer.core.codebook.usage import codebook_map, encode_grids, vq_model
 
         model = ctx.loaded.model
-        self.vq = vq_model(model)
+        self.vq = vq_model(model, self.level)
         if self.prior is not None:
             self.prior = model
         vq, step, prior = self.vq, ctx.loaded.step, self.prior
@@ -257,6 +315,7 @@ class CodebookPanel(QtWidgets.QWidget):
         if first:
             with QtCore.QSignalBlocker(self.index):
                 self.index.setRange(0, max(0, len(data.test_x) - 1))
+            self.swap.set_count(len(data.test_x))
             if self.prior is not None:
                 self.prior_box.set_labels([text_of(n) for n in data.label_names or []])
         self._say(QT_TR_NOOP("Code grids of {n:,} training images at step {step:,} ({h}×{w} codes each)."),
@@ -277,6 +336,7 @@ class CodebookPanel(QtWidgets.QWidget):
             self.show_code(self.code)
         if self.prior is not None:
             self.draw_prior_samples()
+        self.draw_swap()
 
     def _failed(self, message: str) -> None:
         self._progress_timer.stop()
@@ -306,7 +366,8 @@ class CodebookPanel(QtWidgets.QWidget):
         if not force and (h.version == self._drawn_version or not self.isVisible()):
             return   # nothing new, or another tab is in front: showEvent catches up
         self._drawn_version = h.version
-        self.usage.draw_curves(h, keep_shown=self.prior is None)   # a prior's run has no usage of its own
+        self.usage.draw_curves(h, keep_shown=self.prior is None,   # a prior's run has no usage of its own
+                               prefix="top_" if self.levels and self.level == "top" else "")
         self._draw_usage(force)
 
     def latest_usage(self):
@@ -316,12 +377,14 @@ class CodebookPanel(QtWidgets.QWidget):
 
         ctx = self.context
         K = self.vq.latent.codebook_size
+        top = bool(self.levels) and self.level == "top"   # a VQ-VAE-2's top level: its lines are marked
         for r in reversed(ctx.follower.records if ctx is not None else []):
             try:
-                if r.get("kind") == "usage" and "usage_rle" in r:
+                if r.get("kind") == "usage" and "usage_rle" in r and (r.get("level") == "top") == top:
                     return decode_usage(r["usage_rle"], K), r
-                if r.get("kind") == "epoch" and isinstance(r.get("code_usage"), list):
-                    return decode_usage(r["code_usage"], K), r      # a whole epoch's assignments
+                key = "top_code_usage" if top else "code_usage"
+                if r.get("kind") == "epoch" and isinstance(r.get(key), list):
+                    return decode_usage(r[key], K), r      # a whole epoch's assignments
             except ValueError:
                 break
         if self.grids is not None:
@@ -458,10 +521,24 @@ class CodebookPanel(QtWidgets.QWidget):
     def _enable_prior_buttons(self) -> None:
         self.prior_box.set_ready(self.context is not None and self.context.loaded is not None)
 
+    def draw_swap(self) -> None:
+        """A VQ-VAE-2's two chosen test images with their levels exchanged (four decodings,
+        milliseconds: at once)."""
+        from explorer.core.codebook.usage import swap_levels
+
+        data = self._data
+        if not self.levels or self.vq is None or data is None or not len(data.test_x):
+            return
+        a, b = self.swap.a.value(), self.swap.b.value()
+        self.swap.show_swapped(swap_levels(self.vq, data.test_x[a], data.test_x[b]))
+
     def draw_prior_samples(self) -> None:
+        from models import GENERATE
+
         model = self.prior
-        if model is None or self._data is None:
-            return     # the class names come with the dataset (on_checkpoint's job)
+        if model is None or self._data is None or GENERATE not in model.capabilities:
+            return     # the class names come with the dataset (on_checkpoint's job); a top-level
+                       # prior draws no images
         condition, seed = self.prior_class.currentData(), self.prior_box.seed.value()
         self.prior_box.sampling()
         self.jobs.submit("prior", lambda: sample_grid(model, condition, seed),

@@ -73,15 +73,23 @@ class PriorBox(QtWidgets.QGroupBox):
             b.setToolTip(tip if ready else tr("Waits for the run's first checkpoint"))
 
     def set_run(self, context, model, is_prior: bool) -> None:
-        """A VQ-VAE run (`is_prior` False) offers training a prior; a prior's run, sampling it."""
-        from models import CONDITIONAL
+        """A VQ-VAE run (`is_prior` False) offers training a prior; a prior's run, sampling it.
+        A VQ-VAE-2's priors come one level at a time: its run offers the top level's, and the
+        top level's run the bottom level's, whose run samples both."""
+        from models import CONDITIONAL, GENERATE
 
-        for w in (self.epochs, self.conditional, self.train):
-            w.setVisible(not is_prior)
+        cfg = model.cfg
+        self._mode = ("top" if is_prior and GENERATE not in model.capabilities
+                      else "prior" if is_prior else "vq2" if cfg.model == "vqvae2" else "vq")
+        trains = self._mode != "prior"
+        for w in (self.epochs, self.train):
+            w.setVisible(trains)
+        self.conditional.setVisible(self._mode in ("vq", "vq2"))   # the bottom level follows the top's
         for w in (self.condition, self.seed, self.sample, self.img):
-            w.setVisible(is_prior)
+            w.setVisible(not trains)
         self.img.set_pixmap(None)
-        if not is_prior:
+        self.train.setText(self._train_text())
+        if self._mode in ("vq", "vq2"):
             self._info = self._n_classes = None
             self._draw_info()
             return
@@ -89,13 +97,36 @@ class PriorBox(QtWidgets.QGroupBox):
         self.condition.clear()
         conditional = CONDITIONAL in model.capabilities
         self._n_classes = cfg.n_classes if conditional else None
-        self.condition.setVisible(conditional)
+        self.condition.setVisible(conditional and self._mode == "prior")
         if conditional:
             self.set_labels([])
         self._info = (cfg, context.last_metrics.get("test_bits_per_code"))
         self._draw_info()
 
+    def _train_text(self) -> str:
+        mode = getattr(self, "_mode", "vq")
+        if mode == "vq2":
+            return tr("Train the top-level prior")
+        if mode == "top":
+            return tr("Train the bottom-level prior")
+        return tr("Train a PixelCNN prior")
+
     def _draw_info(self) -> None:
+        mode = getattr(self, "_mode", "vq")
+        if mode == "vq2":
+            self.info.setText(tr("A VQ-VAE-2 has a prior per level. First the top level: a PixelCNN with "
+                                 "self-attention (PixelSNAIL-style) over the top codes. Open its run, listed under "
+                                 "Runs, to train the bottom level's, which predicts each bottom code from the ones "
+                                 "before it and from the top codes."))
+            return
+        if mode == "top" and self._info is not None:
+            cfg, bits = self._info
+            text = tr("The top level's prior over {vq_run}").format(vq_run=cfg.vq_run.rstrip('/').split('/')[-1])
+            if bits is not None:
+                text += tr(", {bits:.2f} bits per code on test grids").format(bits=bits)
+            self.info.setText(text + ". " + tr("It draws top codes only: train the bottom level's prior from here "
+                                               "to draw images (top codes from this prior, then bottom codes)."))
+            return
         if self._info is None:
             self.info.setText(tr("Train a PixelCNN over this VQ-VAE's code grids to sample new images: it "
                                  "predicts each code from the ones above and to the left. The prior is a new "
@@ -114,6 +145,7 @@ class PriorBox(QtWidgets.QGroupBox):
     def retranslate(self) -> None:
         """The formatted texts in the language now installed."""
         self.sample.setText(tr("Sample {n}").format(n=PRIOR_SAMPLES))
+        self.train.setText(self._train_text())
         if self._info is not None:
             self._draw_info()
         if getattr(self, "_n_classes", None) is not None:

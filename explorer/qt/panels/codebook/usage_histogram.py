@@ -144,13 +144,14 @@ class UsageBox(QtWidgets.QGroupBox):
         ul.addLayout(controls)
         ul.addWidget(self.curves, 2)
 
-    def draw_curves(self, history, keep_shown: bool) -> None:
+    def draw_curves(self, history, keep_shown: bool, prefix: str = "") -> None:
         """The per-epoch curves from the run's history; hidden while they have no point,
-        unless `keep_shown` (a VQ-VAE run, whose first epoch brings them)."""
+        unless `keep_shown` (a VQ-VAE run, whose first epoch brings them). `prefix` "top_":
+        a VQ-VAE-2's top level."""
         any_points = False
         series = {} if history is None else history.epoch_series
         for key, curve in (("perplexity", self.perplexity_curve), ("codes_used", self.used_curve)):
-            s = series.get(key)
+            s = series.get(prefix + key)
             curve.setData(s.x, s.y) if s is not None and len(s) else curve.setData([], [])
             any_points = any_points or (s is not None and len(s) > 0)
         self.curves.setVisible(any_points or keep_shown)
