@@ -172,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quality-samples", type=_nonneg_int, default=None, metavar="N",
                    help="generators: FID, KID, precision, recall, density and coverage on N samples against "
                         "as many test images (default 5000 or the test split's size; 0: skip)")
+    e.add_argument("--failures", default=None, metavar="PREFIX",
+                   help="generators of images: write PREFIX-unsupported.png (samples in no real image's k-NN "
+                        "ball: precision's failures) and PREFIX-uncovered.png (test images no sample covers: "
+                        "coverage's failures)")
 
     s = sub.add_parser("sample", help="write samples of a run: a PNG grid, or .npy for 2-D points")
     s.add_argument("--run", required=True)

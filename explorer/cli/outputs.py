@@ -30,6 +30,8 @@ def cmd_eval(args) -> int:
     # the FID and k-NN figures on eval's own sample count (_sample_quality), not the epochs' 1,000
     metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed, quality_samples=0).epoch(run.model, full=True)
     metrics.update(_sample_quality(run.model, data, args.quality_samples))
+    if args.failures:
+        metrics.update(_write_failures(run.model, data, args.quality_samples, args.failures))
     try:
         records, _ = read_metrics(run.path / METRICS)
     except _user_errors() as e:
@@ -54,6 +56,33 @@ def _sample_quality(model, data, n: int | None) -> dict:
     if n == 0 or GENERATE not in caps or (DISCRETE in caps and AUTOREGRESSIVE not in caps):
         return {}
     return sample_quality(model, data, n)
+
+
+def _write_failures(model, data, n: int | None, prefix: str) -> dict:
+    """eval --failures: the grids of precision's and coverage's failures, and their counts."""
+    from models import AUTOREGRESSIVE, DISCRETE, GENERATE
+
+    from explorer.core.data.images import save_grid
+    from explorer.core.training.sample_quality import failures
+    caps = model.capabilities
+    if GENERATE not in caps or (DISCRETE in caps and AUTOREGRESSIVE not in caps):
+        raise UserError(f"--failures needs a generator; a {model.cfg.model} run without a prior draws no samples")
+    if data.kind != "image":
+        raise UserError("--failures writes image grids: 2-D toy data is shown on the map instead")
+    f = failures(model, data, n)
+    if not f:
+        raise UserError(f"{data.name} has no classifier to measure samples in")
+    written = {}
+    for key in ("unsupported", "uncovered"):
+        path = Path(f"{prefix}-{key}.png")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if len(f[key]):
+                save_grid(f[key], path, nrow=8)
+                written[f"{key}_png"] = str(path)
+        except OSError as e:
+            raise UserError(f"cannot write {path}: {first_line(e)}")
+    return {"failures_n": f["n"], "n_unsupported": f["n_unsupported"], "n_uncovered": f["n_uncovered"], **written}
 
 
 def _eval_sample(run, data, i: int) -> int:

@@ -2850,12 +2850,12 @@ a point.</source>
         <translation>이미지 B</translation>
     </message>
     <message>
-        <source>A&apos;s top codes + B&apos;s bottom codes</source>
-        <translation>A의 상위 코드 + B의 하위 코드</translation>
+        <source>top of A + bottom of B</source>
+        <translation>A의 상위 + B의 하위</translation>
     </message>
     <message>
-        <source>B&apos;s top codes + A&apos;s bottom codes</source>
-        <translation>B의 상위 코드 + A의 하위 코드</translation>
+        <source>top of B + bottom of A</source>
+        <translation>B의 상위 + A의 하위</translation>
     </message>
     <message>
         <source>Swap the levels of two images</source>

@@ -157,6 +157,32 @@ def sample_quality(model, data, n: int | None = None, seed: int = 0) -> dict:
     return {**quality(real, fake, seed=seed), "quality_features": name}
 
 
+def failures(model, data, n: int | None = None, seed: int = 0, show: int = 64) -> dict:
+    """The samples behind precision and coverage: up to `show` generated samples that fall in
+    no real sample's k-NN ball ("unsupported": precision's failures, what the generator makes
+    that the data never shows) and up to `show` test images no generated sample's ball reaches
+    ("uncovered": coverage's failures, what it never makes). With their counts out of n."""
+    import torch
+
+    from explorer.core.training.evaluation import generated
+    from models.nets import eval_mode
+
+    space = feature_space(data, model.device)
+    if space is None:
+        return {}
+    features, name = space
+    n = min(n or N_QUALITY, len(data.test_x))
+    idx = torch.randperm(len(data.test_x), generator=torch.Generator().manual_seed(seed))[:n]
+    real_x = data.test_x[idx]
+    with eval_mode(model):
+        fake_x = generated(model, n, seed=seed).cpu()
+    b = balls(features(real_x), features(fake_x))
+    bad_fake, bad_real = np.flatnonzero(~b.fake_in_real_ball), np.flatnonzero(~b.real_covered)
+    return {"unsupported": fake_x[bad_fake[:show]], "uncovered": real_x[bad_real[:show]],
+            "n_unsupported": int(len(bad_fake)), "n_uncovered": int(len(bad_real)), "n": n,
+            "precision": b.precision, "coverage": b.coverage, "quality_features": name}
+
+
 def floor(data, n: int | None = None, seed: int = 0) -> dict:
     """The figures of the real training split against the test split: what a perfect
     generator would score here (FID near 0; precision, recall, density, coverage near 1)."""

@@ -78,3 +78,47 @@ def test_eval_reports_sample_quality_for_a_generator_in_one_json_line(tmp_path, 
     assert all(k in m for k in ("fid", "kid", "kid_std", "precision", "recall", "density", "coverage"))
     assert main(["eval", "--run", str(out), "--quality-samples", "0"]) == 0
     assert "fid" not in json.loads(capsys.readouterr().out)
+
+
+def test_the_failures_behind_precision_and_coverage_are_the_samples_a_collapse_misses(mnist, tmp_path, capsys):
+    """A "generator" of threes: the test images it leaves uncovered are almost all other digits,
+    and eval --failures writes both grids."""
+    import torch
+
+    from explorer.cli import main
+
+    class Threes(torch.nn.Module):
+        capabilities = frozenset({"generate"})
+        cfg = None
+
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+            self.pool = mnist.train_x[mnist.train_y == 3]
+
+        @property
+        def device(self):
+            return self.w.device
+
+        def condition_labels(self, n, condition):
+            return None
+
+        def generate(self, n, condition=None, generator=None):
+            return self.pool[torch.randint(len(self.pool), (n,), generator=generator)]
+
+    f = Q.failures(Threes(), mnist, 400, show=500)
+    labels = mnist.test_y[torch.randperm(len(mnist.test_x), generator=torch.Generator().manual_seed(0))[:400]]
+    assert f["n_uncovered"] == len(f["uncovered"]) and f["n_uncovered"] > 0.7 * 400
+    assert abs(f["coverage"] - (1 - f["n_uncovered"] / 400)) < 1e-9
+    uncovered_threes = sum(bool((img == mnist.test_x).flatten(1).all(1)[mnist.test_y == 3].any()) for img in f["uncovered"])
+    assert uncovered_threes < 0.2 * int((labels == 3).sum()) + 5   # what it misses is the other digits
+    assert f["n_unsupported"] < 0.3 * 400                            # what it makes is real-looking
+
+    out = tmp_path / "gan"
+    assert main(["train", "--model", "dcgan", "--dataset", "mnist5k", "--steps", "3", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--run", str(out), "--quality-samples", "200", "--failures", str(tmp_path / "f" / "x")]) == 0
+    m = json.loads(capsys.readouterr().out)
+    assert m["failures_n"] == 200 and (tmp_path / "f" / "x-uncovered.png").exists()
+    assert (tmp_path / "f" / "x-unsupported.png").exists() == (m["n_unsupported"] > 0)
+    assert 0 <= m["n_unsupported"] <= 200 and 0 < m["n_uncovered"] <= 200

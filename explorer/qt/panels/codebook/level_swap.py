@@ -11,8 +11,8 @@ from ...palette import TEXT_MUTED
 from ...widgets import ScaledImage, rgb_pixmap
 from .code_map import retranslate_image
 
-CAPTIONS = (QT_TR_NOOP("image A"), QT_TR_NOOP("image B"), QT_TR_NOOP("A's top codes + B's bottom codes"),
-            QT_TR_NOOP("B's top codes + A's bottom codes"))
+CAPTIONS = (QT_TR_NOOP("image A"), QT_TR_NOOP("image B"), QT_TR_NOOP("top of A + bottom of B"),
+            QT_TR_NOOP("top of B + bottom of A"))
 
 
 class LevelSwapBox(QtWidgets.QGroupBox):
@@ -25,9 +25,10 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         self.b.setPrefix(tr("image B: test #"))
         self.b.setValue(1)
         self.images = [ScaledImage("") for _ in CAPTIONS]
-        self.note = QtWidgets.QLabel(tr("The top codes hold the global shape, the bottom codes the local detail: "
-                                        "each swapped picture keeps one image's shape and the other's strokes."))
-        self.note.setWordWrap(True)
+        # the explanation as a tip: a wrapped line under four pictures squeezed them out of a short box
+        self.setToolTip(tr("The top codes hold the global shape, the bottom codes the local detail: "
+                           "each swapped picture keeps one image's shape and the other's strokes."))
+        self.setMinimumHeight(150)
         pick = QtWidgets.QHBoxLayout()
         pick.addWidget(self.a)
         pick.addWidget(self.b)
@@ -35,7 +36,6 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         pictures = QtWidgets.QGridLayout()
         for col, (img, text) in enumerate(zip(self.images, CAPTIONS)):
             cap = QtWidgets.QLabel(tr(text))
-            cap.setWordWrap(True)
             cap.setAlignment(QtCore.Qt.AlignCenter)
             cap.setStyleSheet(f"color: {TEXT_MUTED};")
             pictures.addWidget(cap, 0, col)
@@ -45,7 +45,6 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(pick)
         lay.addLayout(pictures, 1)
-        lay.addWidget(self.note)
         self.a.valueChanged.connect(lambda _: self.changed.emit())
         self.b.valueChanged.connect(lambda _: self.changed.emit())
 
@@ -53,6 +52,9 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         for s in (self.a, self.b):
             with QtCore.QSignalBlocker(s):
                 s.setRange(0, max(0, n - 1))
+        if n > 1 and self.a.value() == self.b.value():
+            with QtCore.QSignalBlocker(self.b):
+                self.b.setValue((self.a.value() + 1) % n)    # two different images to begin with
 
     def clear(self) -> None:
         for img in self.images:
