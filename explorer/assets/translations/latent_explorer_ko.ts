@@ -2870,8 +2870,8 @@ a point.</source>
         <translation>이미지 B: 테스트 #</translation>
     </message>
     <message>
-        <source>The top codes hold the global shape, the bottom codes the local detail: each swapped picture keeps one image&apos;s shape and the other&apos;s strokes.</source>
-        <translation>상위 코드는 전체 모양을, 하위 코드는 세부 디테일을 담습니다. 바꾼 그림은 한 이미지의 모양과 다른 이미지의 획을 함께 가집니다.</translation>
+        <source>VQ-VAE-2 means its top codes to hold the global shape and its bottom codes the local detail; each swapped picture shows how much of an image went into which level.</source>
+        <translation>VQ-VAE-2는 상위 코드에 전체 모양을, 하위 코드에 세부 디테일을 담도록 설계되었습니다. 바꾼 그림을 보면 이미지의 무엇이 어느 레벨에 담겼는지 알 수 있습니다.</translation>
     </message>
 </context>
 </TS>

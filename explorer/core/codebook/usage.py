@@ -130,8 +130,9 @@ class LevelView(GenerativeModel):
 
 def swap_levels(model: GenerativeModel, a: torch.Tensor, b: torch.Tensor) -> dict:
     """Two inputs (C, H, W) of a VQ-VAE-2 and their levels exchanged: {"a", "b" (their
-    reconstructions), "top_a_bottom_b", "top_b_bottom_a"}, each (C, H, W). What moves with the
-    top codes is the global structure, what stays with the bottom codes the local detail."""
+    reconstructions), "top_a_bottom_b", "top_b_bottom_a"}, each (C, H, W). By design the top codes
+    carry the global structure and the bottom codes the local detail; the pictures show how a
+    trained run really divides an image between them."""
     vq = vq_model(model).model
     with eval_mode(vq), torch.inference_mode():
         enc = vq.encode(torch.stack([a, b]).to(vq.device))

@@ -1,7 +1,8 @@
 """A VQ-VAE-2's two levels side by side: two test images, and each one's top codes decoded with
 the other's bottom codes (explorer.core.codebook.usage.swap_levels). What travels with the top
 codes is the global structure (which digit, its pose); what stays with the bottom codes is the
-local detail (stroke width, texture). Re-decoded at once when either image changes."""
+local detail (stroke width, texture), as the design intends; how a trained run really divides
+an image between its levels is what the swap shows. Re-decoded at once when either image changes."""
 from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
@@ -26,8 +27,8 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         self.b.setValue(1)
         self.images = [ScaledImage("") for _ in CAPTIONS]
         # the explanation as a tip: a wrapped line under four pictures squeezed them out of a short box
-        self.setToolTip(tr("The top codes hold the global shape, the bottom codes the local detail: "
-                           "each swapped picture keeps one image's shape and the other's strokes."))
+        self.setToolTip(tr("VQ-VAE-2 means its top codes to hold the global shape and its bottom codes the "
+                           "local detail; each swapped picture shows how much of an image went into which level."))
         self.setMinimumHeight(150)
         pick = QtWidgets.QHBoxLayout()
         pick.addWidget(self.a)
@@ -36,6 +37,7 @@ class LevelSwapBox(QtWidgets.QGroupBox):
         pictures = QtWidgets.QGridLayout()
         for col, (img, text) in enumerate(zip(self.images, CAPTIONS)):
             cap = QtWidgets.QLabel(tr(text))
+            cap.setWordWrap(True)        # equal columns: the longer captions wrap rather than widen theirs
             cap.setAlignment(QtCore.Qt.AlignCenter)
             cap.setStyleSheet(f"color: {TEXT_MUTED};")
             pictures.addWidget(cap, 0, col)
