@@ -62,7 +62,7 @@ def test_cvae_sample_by_label(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args,needle", [
-    (["train", "--model", "flow", "--out", "x"], "choose from 'ae', 'dae', 'vae', 'cvae', 'vqvae', 'gan', 'dcgan', 'cgan'"),
+    (["train", "--model", "flow", "--out", "x"], "invalid choice: 'flow' (choose from 'ae', 'dae', 'vae', 'cvae', 'vqvae', 'vqvae2'"),
     (["train", "--model", "vae", "--dataset", "imagenet", "--out", "x"], "valid: mnist5k"),
     (["train", "--model", "vae", "--lr", "-1", "--out", "x"], "must be positive"),
     (["train", "--model", "vae", "--epochs", "2", "--steps", "3", "--out", "x"], "not both"),
