@@ -19,7 +19,7 @@ from explorer.core.runs import CheckpointError, load_weights, save_weights
 from explorer.core.errors import first_line
 
 log = logging.getLogger("explorer")
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "classifiers"
+ASSETS = Path(__file__).resolve().parents[2] / "assets" / "classifiers"   # explorer/assets
 
 
 def classifier_key(data: Dataset) -> str:

@@ -155,3 +155,19 @@ def test_folder_dataset_grey_palettes_mixed_folders_and_forced_channels(tmp_path
     assert ds.load_folder(str(grey), image_size=6, channels="3").shape == (3, 6, 6)
     with pytest.raises(DatasetError, match="channels must be auto, 1 or 3"):
         ds.load_folder(str(grey), channels="2")
+
+
+@pytest.mark.parametrize("name", ["mnist5k", "digits", "shapes"])
+def test_the_shipped_classifiers_are_found_without_training(name):
+    """Each offline image set's classifier ships in explorer/assets/classifiers: with an empty
+    cache (the tests' own) it loads from there, and no one trains it on first use. (Its path
+    once pointed one folder too deep, and every new machine and every test session trained
+    a classifier again.)"""
+    from explorer.core.data.classifier import classifier_paths, get_classifier
+
+    data = load_dataset(name)
+    assert classifier_paths(data)[1].exists()
+    clf = get_classifier(data, train_if_missing=False)
+    assert clf is not None
+    labels, _ = clf.predict(data.test_x[:200])
+    assert (labels == data.test_y[:200]).float().mean() > 0.8
