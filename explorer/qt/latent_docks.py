@@ -5,7 +5,7 @@ from __future__ import annotations
 from .gan_link import GanMonitorLink
 from .i18n import tr
 from .jobs import Jobs
-from .session_bindings import bind_codebook_panel, bind_latent_session, show_samples_at
+from .session_bindings import bind_codebook_panel, bind_latent_session, bind_quality_panel, show_samples_at
 
 
 _LOADED = False
@@ -94,6 +94,11 @@ def build_latent_panels(window) -> None:
     window.views.insertTab(3, window.codebook_panel, tr("Codebook"))
     bind_codebook_panel(window.codebook_panel, window.session)
     window.codebook_panel.train_prior_requested.connect(window._train_prior)
+    from .panels.quality_panel import QualityPanel
+    window.quality_panel = QualityPanel()
+    window.views.removeTab(4)
+    window.views.insertTab(4, window.quality_panel, tr("Quality"))
+    bind_quality_panel(window.quality_panel, window)
     window.views.setCurrentIndex(int(window.settings.value("view", 1)))
     m = window.latent_panel.map
     window.latent_docks = {

@@ -63,7 +63,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.views.addTab(self.loss_panel, tr("Losses"))
         for name, note in ((tr("Latent map"), tr("The latent map appears once the run is loaded.")),
                            (tr("GAN monitor"), tr("The GAN monitor appears once the run is loaded.")),
-                           (tr("Codebook"), tr("The codebook appears once the run is loaded."))):
+                           (tr("Codebook"), tr("The codebook appears once the run is loaded.")),
+                           (tr("Quality"), tr("Sample quality appears once the run is loaded."))):
             self.views.addTab(_placeholder(note), name)
         central = QtWidgets.QWidget()
         lay = QtWidgets.QVBoxLayout(central)

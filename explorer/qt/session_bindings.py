@@ -128,6 +128,23 @@ def bind_codebook_panel(panel, session) -> None:
     panel.auto_restart_changed.connect(lambda on: session.send(("set_restarts", on)))
 
 
+def bind_quality_panel(panel, window) -> None:
+    """The Quality tab: the run shown, and the other runs on its dataset to compare with."""
+    session = window.session
+
+    def on_run(ctx):
+        others = []
+        if ctx is not None:
+            others = [(s["path"], f"{s['name']} ({s['model']})")
+                      for s in session.run_summaries(window.known_runs())
+                      if s["dataset"] == ctx.summary["dataset"] and s["path"] != str(ctx.path)]
+        panel.set_context(ctx, others)
+
+    session.on(S.RUN, on_run)
+    session.on(S.RECORDS, lambda ctx, records: panel.refresh())
+    session.on(S.CHECKPOINT, lambda ctx, first: panel.refresh(force=True))
+
+
 def show_samples_at(window, step: int) -> None:
     """The sample timeline at the entry nearest `step` (the later one of two as near): a GAN
     alert clicked shows what the samples looked like then."""

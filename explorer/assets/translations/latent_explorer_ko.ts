@@ -740,6 +740,10 @@
         <translation>코드북</translation>
     </message>
     <message>
+        <source>Quality</source>
+        <translation>샘플 품질</translation>
+    </message>
+    <message>
         <source>encoder latents</source>
         <translation>인코더의 잠재 벡터</translation>
     </message>
@@ -910,6 +914,10 @@
     <message>
         <source>The codebook appears once the run is loaded.</source>
         <translation>실행을 불러오면 코드북이 나타납니다.</translation>
+    </message>
+    <message>
+        <source>Sample quality appears once the run is loaded.</source>
+        <translation>실행을 불러오면 샘플 품질이 나타납니다.</translation>
     </message>
     <message>
         <source>Runs</source>
@@ -2762,8 +2770,120 @@ a point.</source>
         <translation>학습 프로세스를 시작하는 중…</translation>
     </message>
     <message>
+        <source>precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>재현율</translation>
+    </message>
+    <message>
+        <source>density</source>
+        <translation>밀도</translation>
+    </message>
+    <message>
+        <source>coverage</source>
+        <translation>커버리지</translation>
+    </message>
+    <message>
+        <source>Open a run that generates samples (a VAE, a GAN, a VQ-VAE&apos;s prior) to see how good they are.</source>
+        <translation>샘플을 생성하는 실행(VAE, GAN, VQ-VAE의 사전 분포)을 열면 샘플이 얼마나 좋은지 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>Another run on the same data, its curves dashed beside this one&apos;s</source>
+        <translation>같은 데이터의 다른 실행: 그 곡선을 이 실행의 곡선 옆에 점선으로 그립니다</translation>
+    </message>
+    <message>
+        <source>FID</source>
+        <translation>FID(프레셰 거리)</translation>
+    </message>
+    <message>
+        <source>FID (lower is better)</source>
+        <translation>FID(낮을수록 좋음)</translation>
+    </message>
+    <message>
+        <source>k-NN figures (1 = as the data)</source>
+        <translation>k-NN 지표(1 = 데이터와 같음)</translation>
+    </message>
+    <message>
+        <source>Where the samples fail</source>
+        <translation>샘플이 실패하는 곳</translation>
+    </message>
+    <message>
+        <source>Measure now and show the failures</source>
+        <translation>지금 측정하고 실패 사례 보기</translation>
+    </message>
+    <message>
+        <source>Draw {n:,} samples from this checkpoint and compare them with as many test images (in the background)</source>
+        <translation>이 체크포인트에서 샘플 {n:,}개를 뽑아 같은 수의 테스트 이미지와 비교합니다(백그라운드에서)</translation>
+    </message>
+    <message>
+        <source>Samples no test image is near</source>
+        <translation>가까운 테스트 이미지가 없는 샘플</translation>
+    </message>
+    <message>
+        <source>Test images no sample is near</source>
+        <translation>가까운 샘플이 없는 테스트 이미지</translation>
+    </message>
+    <message>
+        <source>This run has logged no sample quality (runs trained before it was measured, or no evaluation yet: each epoch&apos;s end, or every few hundred steps for a GAN, measures it). &lt;i&gt;Measure now&lt;/i&gt; measures this checkpoint.</source>
+        <translation>이 실행에는 기록된 샘플 품질이 없습니다(품질을 재기 전에 학습한 실행이거나 아직 평가가 없습니다. 에폭이 끝날 때마다, GAN은 수백 스텝마다 측정합니다). &lt;i&gt;지금 측정&lt;/i&gt;을 누르면 이 체크포인트를 측정합니다.</translation>
+    </message>
+    <message>
+        <source>in the {name} classifier&apos;s features</source>
+        <translation>{name} 분류기의 특징 공간에서</translation>
+    </message>
+    <message>
+        <source>in the {name} coordinates</source>
+        <translation>{name} 좌표에서</translation>
+    </message>
+    <message>
+        <source>Last evaluation (step {step:,}), {where}: FID &lt;b&gt;{fid}&lt;/b&gt;, {figures}.</source>
+        <translation>마지막 평가(스텝 {step:,}), {where}: FID &lt;b&gt;{fid}&lt;/b&gt;, {figures}.</translation>
+    </message>
+    <message>
+        <source>The data&apos;s own figures could not be measured: {reason}</source>
+        <translation>데이터 자체의 지표를 측정하지 못했습니다: {reason}</translation>
+    </message>
+    <message>
+        <source>The data against itself (training split vs test split): FID {fid:.1f}, precision {p:.2f}, recall {r:.2f}, density {d:.2f}, coverage {c:.2f}. A collapsing generator keeps its precision and loses recall and coverage.</source>
+        <translation>데이터끼리 비교(학습 분할 대 테스트 분할): FID {fid:.1f}, 정밀도 {p:.2f}, 재현율 {r:.2f}, 밀도 {d:.2f}, 커버리지 {c:.2f}. 붕괴하는 생성자는 정밀도는 유지하고 재현율과 커버리지를 잃습니다.</translation>
+    </message>
+    <message>
+        <source>This run has no checkpoint that generates yet.</source>
+        <translation>이 실행에는 아직 샘플을 생성할 체크포인트가 없습니다.</translation>
+    </message>
+    <message>
+        <source>2-D data: the GAN monitor&apos;s toy view shows every sample on the plane.</source>
+        <translation>2차원 데이터: GAN 모니터의 토이 뷰가 모든 샘플을 평면에 보여 줍니다.</translation>
+    </message>
+    <message>
+        <source>Comparing {n:,} samples with {n:,} test images…</source>
+        <translation>샘플 {n:,}개를 테스트 이미지 {n:,}개와 비교하는 중…</translation>
+    </message>
+    <message>
         <source>Failed: {reason}</source>
         <translation>실패: {reason}</translation>
+    </message>
+    <message>
+        <source>Now, {n:,} samples against {n:,} test images: FID {fid:.1f}, precision {p:.2f}, recall {r:.2f}, density {d:.2f}, coverage {c:.2f}.</source>
+        <translation>지금, 샘플 {n:,}개 대 테스트 이미지 {n:,}개: FID {fid:.1f}, 정밀도 {p:.2f}, 재현율 {r:.2f}, 밀도 {d:.2f}, 커버리지 {c:.2f}.</translation>
+    </message>
+    <message>
+        <source>Made, never seen: {k:,} of {n:,} samples are in no test image&apos;s k-NN ball (precision&apos;s failures)</source>
+        <translation>만들었지만 데이터에 없음: 샘플 {n:,}개 중 {k:,}개가 어떤 테스트 이미지의 k-NN 공에도 들지 않습니다(정밀도의 실패)</translation>
+    </message>
+    <message>
+        <source>Never made: {k:,} of {n:,} test images have no sample in their k-NN ball (coverage&apos;s failures)</source>
+        <translation>만들지 못함: 테스트 이미지 {n:,}개 중 {k:,}개는 k-NN 공 안에 샘플이 없습니다(커버리지의 실패)</translation>
+    </message>
+    <message>
+        <source>Every sample is near a test image.</source>
+        <translation>모든 샘플이 어떤 테스트 이미지 가까이에 있습니다.</translation>
+    </message>
+    <message>
+        <source>Every test image has a sample near it.</source>
+        <translation>모든 테스트 이미지 가까이에 샘플이 있습니다.</translation>
     </message>
     <message>
         <source>Training stopped at step {step} (checkpoint saved).</source>

@@ -176,11 +176,13 @@ def failures(model, data, n: int | None = None, seed: int = 0, show: int = 64) -
     real_x = data.test_x[idx]
     with eval_mode(model):
         fake_x = generated(model, n, seed=seed).cpu()
-    b = balls(features(real_x), features(fake_x))
+    real_f, fake_f = features(real_x), features(fake_x)
+    b = balls(real_f, fake_f)
     bad_fake, bad_real = np.flatnonzero(~b.fake_in_real_ball), np.flatnonzero(~b.real_covered)
-    return {"unsupported": fake_x[bad_fake[:show]], "uncovered": real_x[bad_real[:show]],
+    return {**quality(real_f, fake_f, seed=seed),   # every figure of the same samples, for their caption
+            "unsupported": fake_x[bad_fake[:show]], "uncovered": real_x[bad_real[:show]],
             "n_unsupported": int(len(bad_fake)), "n_uncovered": int(len(bad_real)), "n": n,
-            "precision": b.precision, "coverage": b.coverage, "quality_features": name}
+            "quality_features": name}
 
 
 def floor(data, n: int | None = None, seed: int = 0) -> dict:
