@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quality-samples", type=_nonneg_int, default=None, metavar="N",
                    help="generators: FID, KID, precision, recall, density and coverage on N samples against "
                         "as many test images (default 5000 or the test split's size; 0: skip)")
+    e.add_argument("--inception", action="store_true",
+                   help="images: measure FID and the k-NN figures in Inception-v3's features (needs torch-fidelity "
+                        "and its weights cached; offline the default is the dataset classifier's features)")
     e.add_argument("--failures", default=None, metavar="PREFIX",
                    help="generators of images: write PREFIX-unsupported.png (samples in no real image's k-NN "
                         "ball: precision's failures) and PREFIX-uncovered.png (test images no sample covers: "

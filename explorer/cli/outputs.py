@@ -24,12 +24,22 @@ def cmd_eval(args) -> int:
         raise UserError(str(e))
     if args.sample is not None:
         return _eval_sample(run, data, args.sample)
+    if args.inception:   # before the long part: a missing package or file is said at once
+        from explorer.core.training.sample_quality import inception_space
+        if args.quality_samples == 0:
+            raise UserError("--inception measures the samples: it needs --quality-samples above 0")
+        try:
+            if data.kind != "image":
+                raise ValueError(f"Inception FID is for images; {data.name} is 2-D points, measured in its coordinates")
+            inception_space("cpu")
+        except ValueError as e:
+            raise UserError(str(e))
     k = args.iwae_k if args.iwae_k is not None else tc.iwae_k
     timeline = Timeline(run.model, data, tc.seed)  # the run's fixed noise, for near-duplicates
     fixed = (timeline.z, timeline.y) if timeline.generated and not timeline.points else None
     # the FID and k-NN figures on eval's own sample count (_sample_quality), not the epochs' 1,000
     metrics = Evaluator(data, tc.n_eval_samples, k, fixed_noise=fixed, quality_samples=0).epoch(run.model, full=True)
-    metrics.update(_sample_quality(run.model, data, args.quality_samples))
+    metrics.update(_sample_quality(run.model, data, args.quality_samples, args.inception))
     if args.failures:
         metrics.update(_write_failures(run.model, data, args.quality_samples, args.failures))
     try:
@@ -45,17 +55,23 @@ def cmd_eval(args) -> int:
     return 0
 
 
-def _sample_quality(model, data, n: int | None) -> dict:
+def _sample_quality(model, data, n: int | None, inception: bool = False) -> dict:
     """FID, KID, precision/recall, density/coverage of a generator's samples
-    (explorer/core/training/sample_quality.py). Not for a VQ-VAE alone: it draws its codes
-    uniformly until a PixelCNN prior is trained, and the prior's run is measured instead."""
+    (explorer/core/training/sample_quality.py), and under `quality_floor` the same figures of
+    the training split against the test split (what a perfect generator scores here). Not for a
+    VQ-VAE alone: it draws its codes uniformly until a PixelCNN prior is trained, and the
+    prior's run is measured instead."""
     from models import AUTOREGRESSIVE, DISCRETE, GENERATE
 
-    from explorer.core.training.sample_quality import sample_quality
+    from explorer.core.training.sample_quality import floor, sample_quality
     caps = model.capabilities
     if n == 0 or GENERATE not in caps or (DISCRETE in caps and AUTOREGRESSIVE not in caps):
         return {}
-    return sample_quality(model, data, n)
+    out = sample_quality(model, data, n, inception=inception)
+    if out:
+        base = floor(data, n, inception=inception)
+        out["quality_floor"] = {k: v for k, v in base.items() if k != "quality_features"}
+    return out
 
 
 def _write_failures(model, data, n: int | None, prefix: str) -> dict:

@@ -11,7 +11,10 @@ the test split, in a feature space named honestly:
 
 Offline there are no Inception weights: images are measured in the penultimate layer of the
 data set's own classifier (explorer/core/data/classifier.py), 2-D toy data in its own
-coordinates, and the output says which ("FID in the mnist5k classifier's features").
+coordinates, and the output says which ("FID in the mnist5k classifier's features"). Where
+torch-fidelity is installed and its Inception weights are in torch hub's cache (they download
+once, online), `inception=True` measures images in Inception-v3's 2048-d pool features as
+torch-fidelity does for FID (`eval --inception`); nothing is downloaded here.
 Qt-free.
 """
 from __future__ import annotations
@@ -26,6 +29,8 @@ import numpy as np
 N_QUALITY = 5000      # samples per side (or the test split's size when smaller)
 NEAREST_K = 5
 KID_SUBSETS, KID_SUBSET_SIZE = 100, 1000
+INCEPTION_WEIGHTS = "weights-inception-2015-12-05-6726825d.pth"   # torch-fidelity's file name
+FEATURE_BATCH = 100
 
 
 def frechet_distance(real: np.ndarray, fake: np.ndarray) -> float:
@@ -110,11 +115,55 @@ def quality(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K, seed: int = 
             "quality_k": k, "quality_n_real": int(len(real)), "quality_n_fake": int(len(fake))}
 
 
-def feature_space(data, device="cpu"):
-    """(features(x) -> numpy, its name) for `data`: the classifier's penultimate layer for
-    images, the points themselves for 2-D toy data; None when an image set has no classifier."""
+def inception_weights():
+    """Where torch-fidelity keeps its Inception weights once downloaded (torch hub's cache)."""
+    from pathlib import Path
+
+    import torch
+    return Path(torch.hub.get_dir()) / "checkpoints" / INCEPTION_WEIGHTS
+
+
+def inception_space(device="cpu"):
+    """(features(x) -> numpy, its name): Inception-v3's 2048-d pool features of images in [0, 1]
+    (grey repeated to RGB, resized to 299 inside), torch-fidelity's FID network. ValueError, one
+    line, where torch-fidelity or its cached weights are missing: nothing is downloaded."""
     import torch
 
+    try:
+        from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
+    except ImportError:
+        raise ValueError("Inception FID needs torch-fidelity (pip install torch-fidelity); without it the "
+                         "figures are in the dataset classifier's features") from None
+    path = inception_weights()
+    if not path.is_file():
+        raise ValueError(f"Inception FID needs torch-fidelity's Inception weights in {path}; they download once "
+                         f"online (see README); without them the figures are in the dataset classifier's features")
+    net = FeatureExtractorInceptionV3("inception-v3-compat", ["2048"], feature_extractor_weights_path=str(path))
+    net = net.to(device)
+
+    def features(x):
+        x = torch.as_tensor(x)
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(x), FEATURE_BATCH):
+                b = (x[i:i + FEATURE_BATCH].float().clamp(0, 1) * 255 + 0.5).to(torch.uint8)
+                if b.shape[1] == 1:
+                    b = b.expand(-1, 3, -1, -1)
+                out.append(net(b.to(device))[0].float().cpu())
+        return torch.cat(out).numpy()
+    return features, "Inception-v3's pool features (torch-fidelity's FID network, 2048-d)"
+
+
+def feature_space(data, device="cpu", inception: bool = False):
+    """(features(x) -> numpy, its name) for `data`: the classifier's penultimate layer for
+    images, the points themselves for 2-D toy data; None when an image set has no classifier.
+    `inception`: Inception-v3's features instead (images only; ValueError where unavailable)."""
+    import torch
+
+    if inception:
+        if data.kind != "image":
+            raise ValueError(f"Inception FID is for images; {data.name} is 2-D points, measured in its coordinates")
+        return inception_space(device)
     if data.kind != "image":
         return (lambda x: torch.as_tensor(x).reshape(len(x), -1).cpu().numpy()), f"{data.name} coordinates"
     from explorer.core.data.classifier import get_classifier
@@ -140,13 +189,13 @@ def real_features(data, features, n: int, split: str = "test", seed: int = 0) ->
     return features(x[idx])
 
 
-def sample_quality(model, data, n: int | None = None, seed: int = 0) -> dict:
+def sample_quality(model, data, n: int | None = None, seed: int = 0, inception: bool = False) -> dict:
     """FID, KID, precision, recall, density and coverage of `model`'s samples against the
     test split; {} when the data has no feature space (an image set without classifier)."""
     from explorer.core.training.evaluation import generated
     from models.nets import eval_mode
 
-    space = feature_space(data, model.device)
+    space = feature_space(data, model.device, inception)
     if space is None:
         return {}
     features, name = space
@@ -185,10 +234,10 @@ def failures(model, data, n: int | None = None, seed: int = 0, show: int = 64) -
             "quality_features": name}
 
 
-def floor(data, n: int | None = None, seed: int = 0) -> dict:
+def floor(data, n: int | None = None, seed: int = 0, inception: bool = False) -> dict:
     """The figures of the real training split against the test split: what a perfect
     generator would score here (FID near 0; precision, recall, density, coverage near 1)."""
-    space = feature_space(data)
+    space = feature_space(data, inception=inception)
     if space is None:
         return {}
     features, name = space

@@ -122,3 +122,35 @@ def test_the_failures_behind_precision_and_coverage_are_the_samples_a_collapse_m
     assert m["failures_n"] == 200 and (tmp_path / "f" / "x-uncovered.png").exists()
     assert (tmp_path / "f" / "x-unsupported.png").exists() == (m["n_unsupported"] > 0)
     assert 0 <= m["n_unsupported"] <= 200 and 0 < m["n_uncovered"] <= 200
+
+
+def test_eval_inception_says_in_one_line_what_is_missing_and_measures_where_the_weights_are(tmp_path, capsys,
+                                                                                            monkeypatch):
+    """eval --inception: with no cached Inception weights one line names the file and the
+    fallback, before any sample is drawn; with torch-fidelity and a weights file in torch hub's
+    cache (random weights here: no network) the figures are in Inception's 2048-d features."""
+    import torch
+
+    from explorer.cli import main
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    out = tmp_path / "gan"
+    assert main(["train", "--model", "dcgan", "--dataset", "mnist5k", "--steps", "2", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--run", str(out), "--inception"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Inception" in err and "classifier's features" in err, err
+    assert main(["eval", "--run", str(out), "--inception", "--quality-samples", "0"]) == 1
+    assert "--quality-samples" in capsys.readouterr().err
+
+    fe = pytest.importorskip("torch_fidelity.feature_extractor_inceptionv3")
+    with monkeypatch.context() as m:   # an untrained network, saved where torch-fidelity keeps its weights
+        m.setattr(fe, "load_state_dict_from_url", lambda *a, **k: {})
+        m.setattr(fe.FeatureExtractorInceptionV3, "load_state_dict", lambda self, *a, **k: None)
+        net = fe.FeatureExtractorInceptionV3("inception-v3-compat", ["2048"])
+    Q.inception_weights().parent.mkdir(parents=True)
+    torch.save(net.state_dict(), Q.inception_weights())
+    assert main(["eval", "--run", str(out), "--inception", "--quality-samples", "12"]) == 0
+    m = json.loads(capsys.readouterr().out)
+    assert m["quality_features"].startswith("Inception-v3") and m["quality_n_fake"] == 12
+    assert m["quality_floor"]["quality_n_real"] == 12 and "precision" in m["quality_floor"]
