@@ -10,8 +10,9 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     gan-diagnostics  the toy view's arrays, DRS, when the collapse alert fires (gan_diagnostics.py)
     journey          a newcomer's path through the window: GUI stalls, stale panels (journey.py)
     draw             from a pen move on the Draw canvas to the map and reconstruction updated (draw.py)
+    gan-fidelity     the GAN trainer against a bare loop of PacGAN's toy setup, ring8/grid25 (gan_fidelity.py)
 
-The last six, and gui, take their own options (`python main.py bench faults --help`).
+The last seven, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import importlib
 SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
            "journey": "explorer.bench.journey", "gui": "explorer.bench.gui",
-           "draw": "explorer.bench.draw"}
+           "draw": "explorer.bench.draw", "gan-fidelity": "explorer.bench.gan_fidelity"}
 
 
 def run_script(name: str, argv: list[str]) -> int:

@@ -2198,6 +2198,10 @@ a point.</source>
         <translation>이미지 폴더 (하위 폴더가 레이블)</translation>
     </message>
     <message>
+        <source>Packs a step: D judges this many packs of m samples and G makes m times as many samples (PacGAN&apos;s batch)</source>
+        <translation>스텝당 묶음 수: D는 샘플 m개짜리 묶음을 이만큼 판별하고, G는 그 m배만큼 샘플을 만듭니다(PacGAN의 배치)</translation>
+    </message>
+    <message>
         <source>Output folder for the run</source>
         <translation>실행의 출력 폴더</translation>
     </message>

@@ -15,6 +15,8 @@ class TrainConfig:
     epochs: int | None = None         # passes over the training split...
     steps: int | None = None          # ...or optimizer steps (one of the two; default 10 epochs)
     batch_size: int = 128
+    batch_of_packs: bool = False      # GANs: batch_size counts D's packs of m samples, as PacGAN's does
+                                      # (m x batch_size samples a step); new GAN runs, see samples_per_step
     lr: float = 1e-3
     lr_d: float | None = None         # GANs: discriminator learning rate (None: lr)
     lr_g: float | None = None         # GANs: generator learning rate (None: lr)
@@ -69,6 +71,7 @@ TRAIN_RULES = {
     "epochs": ("int?", 1, STEPS_MAX, None),
     "steps": ("int?", 1, STEPS_MAX, None),
     "batch_size": ("int", 1, 1_000_000, None),
+    "batch_of_packs": ("bool", None, None, None),
     "lr": ("float", 1e-12, 100.0, None),
     "lr_d": ("float?", 1e-12, 100.0, None),
     "lr_g": ("float?", 1e-12, 100.0, None),
@@ -100,6 +103,15 @@ PACGAN_TOY_MODEL = dict(latent_dim=2, maxout=5, init_std=0.02, g_batchnorm=True)
 PACGAN_TOY_TRAIN = dict(lr=1e-4, beta1=0.8, batch_size=100, steps=20_000, eval_every=500)
 
 
+def samples_per_step(model_cfg, train_cfg) -> int:
+    """Samples one training step draws: batch_size, or for a GAN run made since packs were
+    counted (batch_of_packs) batch_size packs of m. PacGAN's batch of 100 is 100 packs: with
+    100 samples a step (50 packs of 2) the packed grid25 GAN reached 25% high-quality samples
+    in 20,000 steps against 47% with 100 packs (`python main.py bench gan-fidelity`)."""
+    m = max(1, int(getattr(model_cfg, "pack", 1) or 1)) if train_cfg.batch_of_packs else 1
+    return train_cfg.batch_size * m
+
+
 def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
     """(model settings, training settings) a new run of `model` on `data` (a Dataset,
     or its kind: "image" or "points") starts from."""
@@ -108,6 +120,7 @@ def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
     t: dict = {}
     caps = capabilities_of(model)
     if ADVERSARIAL in caps:
+        t["batch_of_packs"] = True
         if toy:
             m.update(PACGAN_TOY_MODEL)
             t.update(PACGAN_TOY_TRAIN)

@@ -30,7 +30,7 @@ from explorer.core.errors import first_line
 from explorer.core.said import QT_TR_NOOP, Said, english_of
 from explorer.core.training.checkpoint import load_initial, restore_checkpoint, save_checkpoint
 from explorer.core.training.devices import make_adam, resolve_device
-from explorer.core.training.config import TrainConfig
+from explorer.core.training.config import TrainConfig, samples_per_step
 from explorer.core.gan.alerts import AlertRules, CollapseMonitor, alert_record
 from explorer.core.codebook.usage import usage_record
 from explorer.core.training.events import (AlertRaised, Checkpointed, CodebookUsage, CodesRestarted, EpochEnd,
@@ -193,7 +193,7 @@ class TrainingEngine:
         # the data live on the device; a batch is an index slice (no DataLoader)
         self.x = self.data.train_x.to(self.device)
         self.y = self.data.train_y.to(self.device)
-        self.batch_size = min(cfg.batch_size, len(self.x))
+        self.batch_size = min(samples_per_step(self.model_cfg, cfg), len(self.x))   # samples a step
         self.steps_per_epoch = max(1, len(self.x) // self.batch_size)
         self.perm = None
         self.timeline = Timeline(self.model, self.data, cfg.seed)

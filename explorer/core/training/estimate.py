@@ -211,7 +211,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
 
     from explorer.core import runs
     from explorer.core.data.datasets import load_dataset
-    from explorer.core.training.config import defaults_for, make_configs
+    from explorer.core.training.config import defaults_for, make_configs, samples_per_step
     from explorer.core.training.devices import resolve_device
     from explorer.core.training.evaluation import Evaluator, generated
     from explorer.core.training.timeline import Timeline
@@ -233,7 +233,7 @@ def _measure(model_name: str, dataset: str, model_overrides: dict, train_overrid
     optimizers = {ph: TimingAdam(model.phase_parameters(ph), tc.lr_for(ph), (tc.beta1, tc.beta2))
                   for ph in model.phases}
     n = len(data.train_x)
-    batch_size = min(tc.batch_size, n)
+    batch_size = min(samples_per_step(mc, tc), n)
     steps_per_epoch = max(1, n // batch_size)
     # only the batches the timing needs go to the device
     need = min(n, batch_size * (MAX_TIMED_STEPS + 1))

@@ -211,8 +211,10 @@ def setup_trainer(engine, requested: int | None = None) -> dict:
         from explorer.core.training.devices import resolve_device
 
         device = resolve_device(getattr(engine.cfg, "device", "auto")).type
-        n = choose(getattr(engine, "model_cfg", None), int(getattr(engine.cfg, "batch_size", 128) or 128),
-                   device, requested)
+        from explorer.core.training.config import samples_per_step
+        mc = getattr(engine, "model_cfg", None)
+        batch = samples_per_step(mc, engine.cfg) if mc is not None else int(getattr(engine.cfg, "batch_size", 128) or 128)
+        n = choose(mc, batch, device, requested)
         return {**apply(n), "chosen": n}
     except Exception as e:   # never a reason not to train: PyTorch's own choice stays
         return {"error": f"{type(e).__name__}: {e}"}

@@ -228,6 +228,8 @@ class NewRunDialog(QtWidgets.QDialog):
         for fam, box in self.groups.items():
             box.setVisible(fam == self._family())
         self.vq_form.setRowVisible(self.top_codebook_size, self.model_name == "vqvae2")
+        self.batch_size.setToolTip(tr("Packs a step: D judges this many packs of m samples and G makes m times as "
+                                      "many samples (PacGAN's batch)") if self._family() == "gan" else "")
         self.adjustSize()
 
     def _apply_defaults(self):
