@@ -4,6 +4,10 @@
     python main.py bench codebook sampling --run PRIORRUN    PixelCNN sampling against a full pass per position
     python main.py bench codebook record --codes 8192        size of a usage line in metrics.jsonl
     python main.py bench codebook histogram --codes 8192     the panel's usage histogram redraw (offscreen Qt)
+    python main.py bench codebook heldout --run VQRUN        codes used on the test split against same-sized
+                                                             subsets of the training split (issue 17)
+    python main.py bench codebook heldout --run VQRUN --hold 1500   the run's settings trained again without
+                                                             1,500 training images: codes used on 2,000 held out
 
 Each timing is the median of repeated calls, beside a baseline measured in the same
 process (this machine is shared: ratios are what count).
@@ -15,6 +19,7 @@ import json
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -149,17 +154,88 @@ def histogram(K: int, repeat: int = 30) -> dict:
     return out
 
 
+@torch.no_grad()
+def _usage_counts(model, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    """Per image, how often each code is assigned: (n, K) counts (the bottom level of a VQ-VAE-2)."""
+    K = model.latent.codebook_size
+    out = []
+    for i in range(0, len(x), batch):
+        idx = model.encode(x[i:i + batch].to(model.device)).indices.flatten(1).cpu()
+        out.append(torch.nn.functional.one_hot(idx, K).sum(1))
+    return torch.cat(out)
+
+
+def heldout(run_dir: str, subsets: int = 20, seed: int = 0) -> dict:
+    """Is a test split's lower share of codes used a failure to generalise, or only its size?
+    The share on the test split beside the share on random subsets of the *training* split of
+    the same size (images the codebook was fitted to), and the share expected when as many
+    code assignments are drawn from the training split's code frequencies."""
+    run = load_run(run_dir)
+    model = run.model.eval()
+    data = load_dataset(run.train_cfg.dataset)
+    K = model.latent.codebook_size
+    train, test = _usage_counts(model, data.train_x), _usage_counts(model, data.test_x)
+    n = len(data.test_x)
+    positions = int(train[0].sum())
+    g = torch.Generator().manual_seed(seed)
+    shares = [float((train[torch.randperm(len(train), generator=g)[:n]].sum(0) > 0).float().mean())
+              for _ in range(subsets)]
+    p = train.sum(0).double() / train.sum()
+    expected = float((1 - (1 - p) ** (n * positions)).mean())
+    return {"benchmark": "codebook heldout", "run": str(run.path), "K": K, "positions_per_image": positions,
+            "train_images": len(train), "test_images": n, "assignments_in_test": n * positions,
+            "used_train_split": round(float((train.sum(0) > 0).float().mean()), 4),
+            "used_test_split": round(float((test.sum(0) > 0).float().mean()), 4),
+            f"used_train_subsets_of_{n}": {"mean": round(statistics.mean(shares), 4), "min": round(min(shares), 4),
+                                           "max": round(max(shares), 4), "subsets": subsets},
+            "expected_from_train_frequencies": round(expected, 4),
+            "codes_rarer_than_one_in_test_assignments": int((p < 1 / (n * positions)).sum())}
+
+
+def heldout_retrained(run_dir: str, hold: int, seed: int = 0) -> dict:
+    """A larger held-out sample than the 500-image test split: the run's settings trained again
+    on the training split less `hold` images, then codes used on those images and the test split
+    together, beside the same number of the images it was trained on."""
+    import tempfile
+    from dataclasses import replace
+
+    from explorer.core.runs import read_config
+    from explorer.core.training.engine import Failed, TrainingEngine
+
+    mc, tc, _ = read_config(run_dir)
+    steps = load_run(run_dir).step   # as many steps as the run took (fewer images make shorter epochs)
+    data = load_dataset(tc.dataset)
+    perm = torch.randperm(len(data.train_x), generator=torch.Generator().manual_seed(seed))
+    held, kept = perm[:hold], perm[hold:]
+    fit = replace(data, train_x=data.train_x[kept], train_y=data.train_y[kept], train_factors={}, test_factors={})
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = TrainingEngine.create(Path(tmp) / "vq", mc, replace(tc, device="cpu", checkpoint_every_s=0, epochs=None, steps=steps), data=fit)
+        for ev in engine.run():
+            if isinstance(ev, Failed):
+                raise RuntimeError(ev.message)
+        model = load_run(Path(tmp) / "vq").model.eval()
+    heldout_x = torch.cat([data.train_x[held], data.test_x])
+    h, t = _usage_counts(model, heldout_x), _usage_counts(model, fit.train_x[:len(heldout_x)])
+    return {"benchmark": "codebook heldout (retrained)", "settings_of": run_dir, "K": model.latent.codebook_size,
+            "trained_on": len(fit.train_x), "steps": steps, "heldout_images": len(heldout_x),
+            "used_heldout": round(float((h.sum(0) > 0).float().mean()), 4),
+            "used_as_many_training_images": round(float((t.sum(0) > 0).float().mean()), 4)}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["queries", "sampling", "record", "histogram"])
+    p.add_argument("what", choices=["queries", "sampling", "record", "histogram", "heldout"])
     p.add_argument("--run")
     p.add_argument("--n", type=int, default=500)
     p.add_argument("--codes", type=int, default=8192)
+    p.add_argument("--hold", type=int, default=0, help="heldout: train the run's settings again without this "
+                                                          "many training images and measure on them and the test split")
     a = p.parse_args(argv)
-    if a.what in ("queries", "sampling") and not a.run:
+    if a.what in ("queries", "sampling", "heldout") and not a.run:
         p.error(f"{a.what} needs --run")
     result = {"queries": lambda: queries(a.run), "sampling": lambda: sampling(a.run, a.n),
-              "record": lambda: record(a.codes), "histogram": lambda: histogram(a.codes)}[a.what]()
+              "record": lambda: record(a.codes), "histogram": lambda: histogram(a.codes),
+              "heldout": lambda: heldout_retrained(a.run, a.hold) if a.hold else heldout(a.run)}[a.what]()
     print(json.dumps(result, indent=2))
     return 0
 
