@@ -58,6 +58,8 @@ class QualityPanel(QtWidgets.QWidget):
         self.shown_run = None
         self.compare_history = None
         self.floor: dict = {}
+        self._floors: dict = {}   # dataset -> its floor (training split against test split)
+        self._kind = None
         self.failures: dict = {}
         self._drawn = None
         self.placeholder = placeholder(tr("Open a run that generates samples (a VAE, a GAN, a VQ-VAE's prior) "
@@ -140,6 +142,7 @@ class QualityPanel(QtWidgets.QWidget):
         """`runs`: (path, label) of other runs on the same data that could be compared."""
         self.context = context
         self.shown_run = None if context is None else str(context.path)
+        self._kind = None if context is None else context.model_cfg.data_kind   # read once: from the run's file
         self.compare_history = None
         self.floor, self.failures, self._drawn = {}, {}, None
         for name in ("floor", "failures"):
@@ -152,12 +155,21 @@ class QualityPanel(QtWidgets.QWidget):
             for path, label in runs:
                 if context is not None and path != str(context.path):
                     self.compare.addItem(label, path)
-        self.stack.setCurrentIndex(1 if self.applies else 0)
-        if self.applies and self.data_kind == "image":
+        self.stack.setCurrentIndex(0)
+        self.refresh(force=True)
+
+    def _show_content(self) -> None:
+        """The figures' page, once the run is one whose samples are measured (a new run: at its
+        first checkpoint), and the data's own figures computed for it in the background."""
+        self.stack.setCurrentIndex(1)
+        context = self.context
+        dataset = context.summary.get("dataset")
+        if dataset in self._floors:   # the same for every run on the data
+            self.floor = self._floors[dataset]
+        elif self.data_kind == "image" and not self.floor and not self.jobs.busy("floor"):
             self.jobs.submit("floor", lambda ctx=context: _floor(ctx.data()),
                              lambda f, ctx=context: self._floor_ready(ctx, f),
                              lambda message, ctx=context: self._floor_ready(ctx, {"error": message}))
-        self.refresh(force=True)
 
     def showEvent(self, e):
         super().showEvent(e)
@@ -165,7 +177,7 @@ class QualityPanel(QtWidgets.QWidget):
 
     @property
     def data_kind(self) -> str | None:
-        return None if self.context is None else self.context.model_cfg.data_kind
+        return self._kind
 
     @property
     def applies(self) -> bool:
@@ -178,6 +190,8 @@ class QualityPanel(QtWidgets.QWidget):
         return ctx.loaded is not None and generates(ctx.loaded.model)
 
     def _floor_ready(self, ctx, floor: dict) -> None:
+        if "error" not in floor:
+            self._floors[ctx.summary.get("dataset")] = floor
         if ctx is self.context:
             self.floor = floor
             self.refresh(force=True)
@@ -199,14 +213,14 @@ class QualityPanel(QtWidgets.QWidget):
         if ctx is None:
             self.summary.setText("")
             return
+        if self.stack.currentIndex() == 0 and self.applies:
+            self._show_content()
         if not force and not self.isVisible():
             return
         key = (ctx.history.version, id(self.compare_history), bool(self.floor))
         if key == self._drawn and not force:
             return
         self._drawn = key
-        if self.stack.currentIndex() == 0 and self.applies:
-            self.stack.setCurrentIndex(1)
         logged = any(h is not None and len(h.epoch_series.get(k, ())) for h in (ctx.history, self.compare_history)
                      for k in self.curves)
         self.plots.setVisible(logged)
