@@ -133,12 +133,11 @@ def bind_quality_panel(panel, window) -> None:
     session = window.session
 
     def on_run(ctx):
-        others = []
-        if ctx is not None:
-            others = [(s["path"], f"{s['name']} ({s['model']})")
-                      for s in session.run_summaries(window.known_runs())
-                      if s["dataset"] == ctx.summary["dataset"] and s["path"] != str(ctx.path)]
-        panel.set_context(ctx, others)
+        def others():   # read when the tab is shown: each run's summary is a file read on the GUI thread
+            return [(s["path"], f"{s['name']} ({s['model']})")
+                    for s in session.run_summaries(window.known_runs())
+                    if s["dataset"] == ctx.summary["dataset"] and s["path"] != str(ctx.path)]
+        panel.set_context(ctx, others if ctx is not None else ())
 
     session.on(S.RUN, on_run)
     session.on(S.RECORDS, lambda ctx, records: panel.refresh())

@@ -60,6 +60,7 @@ class QualityPanel(QtWidgets.QWidget):
         self.floor: dict = {}
         self._floors: dict = {}   # dataset -> its floor (training split against test split)
         self._kind = None
+        self._runs, self._listed = (), False
         self.failures: dict = {}
         self._drawn = None
         self.placeholder = placeholder(tr("Open a run that generates samples (a VAE, a GAN, a VQ-VAE's prior) "
@@ -138,8 +139,10 @@ class QualityPanel(QtWidgets.QWidget):
         self._show_failures()
 
     # -- the run ------------------------------------------------------------------------------
-    def set_context(self, context, runs: list[tuple[str, str]] = ()) -> None:
-        """`runs`: (path, label) of other runs on the same data that could be compared."""
+    def set_context(self, context, runs=()) -> None:
+        """`runs`: (path, label) of other runs on the same data that could be compared, or a
+        function giving them: called when the tab is shown (it reads every run's files), not
+        at each change of run behind another tab."""
         self.context = context
         self.shown_run = None if context is None else str(context.path)
         self._kind = None if context is None else context.model_cfg.data_kind   # read once: from the run's file
@@ -149,12 +152,12 @@ class QualityPanel(QtWidgets.QWidget):
             self.jobs.cancel(name)
         self.failures_button.setEnabled(True)   # a job cancelled here never reports
         self._show_failures()
+        self._runs, self._listed = runs, False
         with QtCore.QSignalBlocker(self.compare):
             self.compare.clear()
             self.compare.addItem(tr("(none)"), None)
-            for path, label in runs:
-                if context is not None and path != str(context.path):
-                    self.compare.addItem(label, path)
+        if self.isVisible():
+            self._list_runs()
         self.stack.setCurrentIndex(0)
         self.refresh(force=True)
 
@@ -171,8 +174,19 @@ class QualityPanel(QtWidgets.QWidget):
                              lambda f, ctx=context: self._floor_ready(ctx, f),
                              lambda message, ctx=context: self._floor_ready(ctx, {"error": message}))
 
+    def _list_runs(self) -> None:
+        if self._listed or self.context is None:
+            return
+        self._listed = True
+        runs = self._runs() if callable(self._runs) else self._runs
+        with QtCore.QSignalBlocker(self.compare):
+            for path, label in runs:
+                if path != str(self.context.path):
+                    self.compare.addItem(label, path)
+
     def showEvent(self, e):
         super().showEvent(e)
+        self._list_runs()
         self.refresh(force=True)
 
     @property
