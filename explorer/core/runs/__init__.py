@@ -24,7 +24,7 @@ from .load import (LoadedRun, free_run_name, has_checkpoint, list_runs, load_run
                    read_state, write_config)
 from .manifest import (RUN_FORMAT, file_entry, is_run_dir, read_manifest, read_verified, save_checkpoint, sign_run,
                        verify, write_manifest)
-from .metrics_log import MetricsLog, history, last_checkpoint_step, read_metrics
+from .metrics_log import MetricsLog, NullLog, history, last_checkpoint_step, read_metrics
 from .protect import RunDirRefused, RunLock, check_no_links, clean_stale_temps, prepare_run_dir, remove_run_files
 from .weights import (check_model_fits, fit_weights, load_trainer_state, load_weights,
                       meta_int, parse_weights, save_trainer_state, save_weights, trainer_bytes, weights_bytes)
@@ -34,7 +34,7 @@ __all__ = [
     "WEIGHTS", "CheckpointError", "atomic_write_bytes", "atomic_write_json", "clean_for_json", "read_bytes",
     "read_json", "LoadedRun", "free_run_name", "has_checkpoint", "list_runs", "load_run", "load_run_data", "read_config",
     "read_state", "write_config", "RUN_FORMAT", "file_entry", "is_run_dir", "read_manifest", "read_verified",
-    "save_checkpoint", "sign_run", "verify", "write_manifest", "MetricsLog", "history", "last_checkpoint_step",
+    "save_checkpoint", "sign_run", "verify", "write_manifest", "MetricsLog", "NullLog", "history", "last_checkpoint_step",
     "read_metrics", "RunDirRefused", "RunLock", "check_no_links", "clean_stale_temps", "prepare_run_dir", "remove_run_files",
     "check_model_fits", "fit_weights", "load_trainer_state", "load_weights", "meta_int",
     "parse_weights", "save_trainer_state", "save_weights", "trainer_bytes", "weights_bytes",

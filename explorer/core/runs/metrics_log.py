@@ -44,6 +44,19 @@ class MetricsLog:
             self._f.close()
 
 
+class NullLog:
+    """A MetricsLog that writes nothing: the log of a distributed run's ranks other than 0."""
+
+    def write(self, record: dict) -> None:
+        pass
+
+    def sync(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _valid_record(r) -> bool:
     """A record the program could have written: an object whose kind is text, whose step and
     epoch (where given) are whole numbers >= 0, and whose sample picture is a plain name."""

@@ -39,6 +39,7 @@ from explorer.core.training.events import (AlertRaised, Checkpointed, CodebookUs
 from explorer.core.data.datasets import Dataset, DatasetError, load_dataset
 from explorer.core.training.evaluation import Evaluator, codebook_stats
 from explorer.core.training.timeline import Timeline
+from explorer.core.training import distributed
 
 log = logging.getLogger("explorer")
 # what a resume may change (the rest of a run's settings are its own)
@@ -84,6 +85,9 @@ class TrainingEngine:
         self.paused = self.stop_requested = False
         self.pending_steps: list[tuple] = []
         self.queued: list = []   # events a command produced beyond the one it returns
+        # several processes (torchrun): rank 0 alone writes the run (explorer/core/training/distributed.py)
+        self.group = distributed.active()
+        self.writes = self.group is None or self.group.writes
 
     # -- construction --------------------------------------------------------------
     @classmethod
@@ -98,7 +102,10 @@ class TrainingEngine:
         runs.check_model_fits(model_cfg, "these settings")
         build_model(model_cfg)
         AlertRules.from_config(train_cfg)
-        run_dir = runs.prepare_run_dir(run_dir, overwrite)
+        group = distributed.active()
+        distributed.check_batch(samples_per_step(model_cfg, train_cfg), getattr(model_cfg, "pack", 1) or 1, group)
+        if group is None or group.writes:   # the other ranks of a distributed run write nothing
+            run_dir = runs.prepare_run_dir(run_dir, overwrite)
         return cls(run_dir, model_cfg, train_cfg, resume=False, data=data, init_weights=init_weights)
 
     @classmethod
@@ -118,6 +125,8 @@ class TrainingEngine:
             given["steps"] = None
         train_cfg = replace(train_cfg, **given)
         train_cfg.validate()
+        distributed.check_batch(samples_per_step(model_cfg, train_cfg), getattr(model_cfg, "pack", 1) or 1,
+                                distributed.active())
         if not runs.has_checkpoint(run_dir):
             raise runs.CheckpointError(Said(QT_TR_NOOP("{path}: no checkpoint to resume from ({file} missing)"),
                                             path=str(run_dir), file=runs.WEIGHTS))
@@ -140,6 +149,10 @@ class TrainingEngine:
         except Exception as e:  # any error ends this run, not the program
             if isinstance(e, torch.cuda.OutOfMemoryError) and torch.cuda.is_available():
                 torch.cuda.empty_cache()
+            if self.group is not None and distributed.lost_peer(e):
+                yield self._fail(Said(QT_TR_NOOP("another training process stopped or lost its connection "
+                                                 "({error})"), error=first_line(e, 160)), None)
+                return
             yield self._fail(Said(QT_TR_NOOP("{kind}: {error}"), kind=type(e).__name__, error=first_line(e)), None)
         finally:
             if self.log is not None:
@@ -173,11 +186,12 @@ class TrainingEngine:
 
     def _setup(self):
         cfg = self.cfg
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.lock.acquire()   # one trainer per run; readers leave its temporary files alone
-        runs.check_no_links(self.run_dir)
-        runs.clean_stale_temps(self.run_dir, locked=True)
-        self.device = resolve_device(cfg.device)
+        if self.writes:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            self.lock.acquire()   # one trainer per run; readers leave its temporary files alone
+            runs.check_no_links(self.run_dir)
+            runs.clean_stale_temps(self.run_dir, locked=True)
+        self.device = resolve_device(self.group.device(cfg.device) if self.group else cfg.device)
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
         if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
             raise ValueError(Said(QT_TR_NOOP("dataset {dataset} has shape {shape}, the model expects {expected}"),
@@ -193,27 +207,34 @@ class TrainingEngine:
         # the data live on the device; a batch is an index slice (no DataLoader)
         self.x = self.data.train_x.to(self.device)
         self.y = self.data.train_y.to(self.device)
-        self.batch_size = min(samples_per_step(self.model_cfg, cfg), len(self.x))   # samples a step
+        self.batch_size = min(samples_per_step(self.model_cfg, cfg), len(self.x))   # samples a step (all ranks')
+        distributed.check_batch(self.batch_size, getattr(self.model_cfg, "pack", 1) or 1, self.group)
         self.steps_per_epoch = max(1, len(self.x) // self.batch_size)
         self.perm = None
         self.timeline = Timeline(self.model, self.data, cfg.seed)
         fixed = (self.timeline.z, self.timeline.y) if self.timeline.generated and not self.timeline.points else None
-        self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k, fixed_noise=fixed)
+        self.evaluator = Evaluator(self.data, cfg.n_eval_samples, cfg.iwae_k, fixed_noise=fixed) \
+            if self.writes else None   # rank 0 alone evaluates
         self.monitor = CollapseMonitor(AlertRules.from_config(cfg))
         self.grad_norms = ADVERSARIAL in self.model.capabilities
-        if self.resume:
+        if self.resume:   # every rank reads the checkpoint: the optimizers' state must agree
             records = self._restore()
             self.monitor.replay([r for r in runs.history(records) if r.get("step", 0) <= self.step])
         else:
             if self.init_weights:
                 self._load_initial(self.init_weights)
-            self._write_config()
-            runs.write_manifest(self.run_dir, {})   # the directory is a run from now on
+            if self.writes:
+                self._write_config()
+                runs.write_manifest(self.run_dir, {})   # the directory is a run from now on
         self.x = self.model.prepare_inputs(self.x)  # once, with the weights in place (a prior's codes)
-        self.log = runs.MetricsLog(self.run_dir / runs.METRICS)
+        if self.group is not None:
+            self.group.barrier()   # the others have read the run before rank 0 writes to it
+        self.ddp = distributed.wrap(self.model, self.group)   # DDP: rank 0's weights, to every rank
+        self.log = runs.MetricsLog(self.run_dir / runs.METRICS) if self.writes else runs.NullLog()
+        where = {"processes": self.group.world, "backend": self.group.backend} if self.group else {}
         self.log.write({"kind": "resume" if self.resume else "start", "step": self.step,
                         "epoch": self.epoch, "model": self.model_cfg.model, "dataset": cfg.dataset,
-                        "device": str(self.device)})
+                        "device": str(self.device), **where})
         yield Started(str(self.run_dir), self.step, self.epoch, self.total_steps, self.steps_per_epoch,
                       str(self.device), self.model_cfg.model, cfg.dataset, self.resume)
 
@@ -236,16 +257,19 @@ class TrainingEngine:
                 self.perm = torch.randperm(len(self.x), generator=self.perm_gen).to(self.device)
                 self.pos = 0
             idx = self.perm[self.pos * self.batch_size:(self.pos + 1) * self.batch_size]
+            idx = distributed.shard(idx, self.group)   # this rank's part of the global batch
             batch = (self.x[idx], self.y[idx])
             only = self.pending_steps.pop(0) if self.pending_steps else None
             # gradient norms only on the steps that are logged: a sample, not a mean
             recording = self.grad_norms and ((self.step + 1) % self.cfg.log_every == 0
                                              or self.step + 1 == self.total_steps)
             model.begin_step(self.step)
+            if self.group is not None:   # its noise: this part of the global batch's
+                model.batch_part = (self.group.rank * len(idx), self.batch_size)
             for phase in phases:
                 if only is not None and phase not in only:
                     continue
-                total, parts = model.loss(batch, phase)
+                total, parts = model.loss(batch, phase) if self.ddp is None else self.ddp(batch, phase)
                 if not torch.isfinite(total):  # a sync point; cheap next to a step on the CPU
                     bad = next((k for k, v in parts.items() if not torch.isfinite(v)), "total")
                     raise NonFiniteLoss(self.step, bad, float(parts.get(bad, total).detach()))
@@ -259,6 +283,7 @@ class TrainingEngine:
                 for k, v in parts.items():
                     v = v.detach()
                     acc[k] = acc[k] + v if k in acc else v
+            model.batch_part = None
             model.after_step(self.step)
             self.step += 1
             self.pos += 1
@@ -269,6 +294,8 @@ class TrainingEngine:
                 rate = (self.step - s_window) * self.batch_size / max(now - t_window, 1e-9)
                 t_window, s_window = now, self.step
                 record = {k: float(v) / n_acc for k, v in acc.items()}
+                if self.group is not None:   # the global batch's mean, as one process would log it
+                    record = self.group.mean(record, self.device)
                 for k, v in record.items():
                     epoch_acc[k] = epoch_acc.get(k, 0.0) + v * n_acc
                 n_epoch += n_acc
@@ -280,10 +307,13 @@ class TrainingEngine:
             eta = (self.total_steps - self.step) * self.batch_size / rate if rate > 0 else math.nan
             cmd = yield Progress(self.step, self.epoch, self.total_steps, rate, eta, self.lr, record)
             yield from self._obey(cmd)
+            if self.group is not None:   # a stop on any rank (Ctrl-C, SIGTERM) stops all at this step
+                self.stop_requested = self.group.any(self.stop_requested, self.device)
             if only is not None and not self.pending_steps:
                 self.paused = True
                 yield from self._obey(None)
-            if self.cfg.eval_every and self.step % self.cfg.eval_every == 0 and self.pos < self.steps_per_epoch:
+            if (self.writes and self.cfg.eval_every and self.step % self.cfg.eval_every == 0
+                    and self.pos < self.steps_per_epoch):
                 metrics = self.evaluator.cheap(model)
                 if metrics:
                     self.log.write({"kind": "eval", "step": self.step, "epoch": self.epoch, **metrics})
@@ -299,6 +329,10 @@ class TrainingEngine:
         yield from self._finish()
 
     def _end_epoch(self, train_means: dict):
+        if not self.writes:   # rank 0 evaluates, draws and saves the epoch
+            if self.model.code_usage() is not None:
+                self.model.reset_code_usage()
+            return
         metrics = {**train_means, **self.evaluator.epoch(self.model)}
         usage = self.model.code_usage()
         if usage is not None:
@@ -323,7 +357,7 @@ class TrainingEngine:
     def _usage(self):
         """Code use so far this epoch, for a live histogram: logged compactly, sent in full."""
         usage = self.model.code_usage()
-        if usage is None:
+        if usage is None or not self.writes:
             return
         counts = usage.cpu().numpy()
         record = usage_record(counts, self.model.code_restarts)
@@ -338,6 +372,9 @@ class TrainingEngine:
 
     def _finish(self):
         stopped = self.step < self.total_steps
+        if not self.writes:   # the other ranks are done: rank 0 evaluates and saves
+            yield Finished(self.step, self.epoch, stopped, {})
+            return
         if self.skip_final_eval:   # halted (Ctrl-C, a window closing): save now, evaluate later
             metrics = {}
         else:

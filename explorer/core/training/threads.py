@@ -123,7 +123,12 @@ def threads_for(step_flops: float | None, device: str = "cpu", cores: int | None
     """Intra-op threads for a training step of `step_flops` operations on `device`."""
     if str(device).split(":")[0] not in ("cpu", "auto", ""):
         return 1
-    cores = usable_cores() if cores is None else cores
+    if cores is None:   # the processes of a distributed run (torchrun) on this machine share its cores
+        try:
+            share = max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
+        except ValueError:
+            share = 1
+        cores = max(1, usable_cores() // share)
     if step_flops is None or step_flops < SMALL_STEP_FLOPS:
         return 1
     return max(1, min(cores - 1, MAX_THREADS))
