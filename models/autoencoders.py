@@ -101,15 +101,20 @@ class DenoisingAutoencoder(Autoencoder):
     def corrupt(self, x: Tensor, level: float | None = None, generator=None) -> Tensor:
         level = self.cfg.noise_level if level is None else level
         kind = self.cfg.noise
+        def noise(uniform=False):   # a training step's (self.batch_noise), or from `generator`
+            if generator is None:
+                return self.batch_noise(x.shape, x.device, uniform)
+            return (torch.rand if uniform else torch.randn)(x.shape, generator=generator, device=x.device)
+
         if kind == "gaussian":
-            noisy = x + level * torch.randn(x.shape, generator=generator, device=x.device)
+            noisy = x + level * noise()
             return noisy.clamp(0, 1) if self.cfg.is_image else noisy
-        u = torch.rand(x.shape, generator=generator, device=x.device)
+        u = noise(uniform=True)
         if kind == "masking":
             return x * (u >= level)
         if kind == "saltpepper":
             flip = u < level
-            salt = torch.rand(x.shape, generator=generator, device=x.device) < 0.5
+            salt = noise(uniform=True) < 0.5
             return torch.where(flip, salt.to(x.dtype), x)
         raise ValueError(f"unknown noise kind {kind!r}; valid: gaussian, masking, saltpepper")
 
@@ -169,7 +174,7 @@ class VAE(GenerativeModel):
     def loss(self, batch, phase=None):
         x, y = batch[0], batch[1] if len(batch) > 1 else None
         mu, logvar = self.posterior(x, y)
-        z = self.reparameterize(mu, logvar)
+        z = mu + self.batch_noise(mu.shape, mu.device) * torch.exp(0.5 * logvar)   # reparameterised
         recon = self.recon_loss(self.decoder_logits(z, y), x).mean()
         kl = self.kl_per_dim(mu, logvar).sum(1).mean()
         return recon + self.kl_weight * kl, {"recon": recon, "kl": kl}

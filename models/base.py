@@ -69,6 +69,21 @@ class GenerativeModel(nn.Module):
     def sample_prior(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         return torch.randn(n, self.latent.dim, generator=generator, device=self.device)
 
+    # A training step's part of a larger batch: (its first sample, the whole batch's size),
+    # set by a distributed trainer around each step; None otherwise.
+    batch_part: tuple[int, int] | None = None
+
+    def batch_noise(self, shape, device, uniform: bool = False) -> Tensor:
+        """A training step's noise for `shape` (first dimension: the batch). Where the step
+        holds part of a larger batch, the whole batch's noise is drawn and this part taken:
+        each process then draws exactly what one process training the whole batch would."""
+        draw = torch.rand if uniform else torch.randn
+        part = self.batch_part
+        if part is None:
+            return draw(tuple(shape), device=device)
+        start, total = part
+        return draw((total, *shape[1:]), device=device)[start:start + shape[0]]
+
     def reconstruct(self, x: Tensor, y: Tensor | None = None) -> Tensor:
         return self.decode(self.encode(x, y).z, y)
 

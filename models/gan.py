@@ -149,7 +149,7 @@ class GAN(GenerativeModel):
             raise ValueError(f"batch of {len(x)} is smaller than the pack size {m}")
         x = x[:n]
         y = batch[1][:n] if len(batch) > 1 and CONDITIONAL in self.capabilities else None
-        z = self.sample_prior(n)
+        z = self.batch_noise((n, self.latent.dim), self.device)   # the prior's draw
         if phase is None:
             with torch.no_grad():
                 _, d_parts = self._d_loss(x, y, z)

@@ -18,6 +18,37 @@ from .nets import ConvDecoder, ConvEncoder, flat_size, mlp, resolve_arch
 MLP_POSITIONS = 4  # code positions per sample when the data is too small for a conv grid
 
 
+def _world() -> int:
+    """Processes training together (torchrun with DistributedDataParallel), else 1."""
+    dist = torch.distributed
+    return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
+
+
+def _summed(t: Tensor) -> Tensor:
+    """t summed over the processes training together: each holds part of the batch, and the
+    codebook's statistics are the whole batch's, as in one process."""
+    if _world() > 1:
+        torch.distributed.all_reduce(t)
+    return t
+
+
+def _gathered(t: Tensor) -> Tensor:
+    """Every process's t (equal sizes), concatenated in rank order: each holds a contiguous
+    part of the batch, so this is the batch one process would hold."""
+    if _world() == 1:
+        return t
+    parts = [torch.empty_like(t) for _ in range(_world())]
+    torch.distributed.all_gather(parts, t.contiguous())
+    return torch.cat(parts)
+
+
+def _from_first(t: Tensor) -> Tensor:
+    """The first process's t on every process (random draws that must agree)."""
+    if _world() > 1:
+        torch.distributed.broadcast(t, 0)
+    return t
+
+
 class VectorQuantizer(nn.Module):
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -50,7 +81,7 @@ class VectorQuantizer(nn.Module):
         n, D, h, w = z_e.shape
         flat = z_e.permute(0, 2, 3, 1).reshape(-1, D)
         if self.training and not bool(self.initialized):
-            self._kmeans_init(flat.detach())
+            self._kmeans_init(_gathered(flat.detach()))
         idx = self.nearest(flat)
         z_q = self.codebook[idx].view(n, h, w, D).permute(0, 3, 1, 2)
         if self.training:
@@ -64,7 +95,7 @@ class VectorQuantizer(nn.Module):
 
     @torch.no_grad()
     def _record_use(self, idx: Tensor, flat: Tensor) -> None:
-        counts = torch.bincount(idx, minlength=self.K).to(self.usage.dtype)
+        counts = _summed(torch.bincount(idx, minlength=self.K).to(self.usage.dtype))
         self.usage += counts
         self.steps_unused += 1
         self.steps_unused[counts > 0] = 0
@@ -73,7 +104,7 @@ class VectorQuantizer(nn.Module):
             decay = self.cfg.ema_decay
             one_hot = F.one_hot(idx, self.K).to(flat.dtype)
             self.ema_count.mul_(decay).add_(counts, alpha=1 - decay)
-            self.ema_sum.mul_(decay).add_(one_hot.t() @ flat, alpha=1 - decay)
+            self.ema_sum.mul_(decay).add_(_summed(one_hot.t() @ flat), alpha=1 - decay)
             total = self.ema_count.sum()
             smoothed = (self.ema_count + 1e-5) / (total + self.K * 1e-5) * total
             self.codebook.copy_(self.ema_sum / smoothed.unsqueeze(1))
@@ -88,7 +119,7 @@ class VectorQuantizer(nn.Module):
             sums = torch.zeros_like(centres).index_add_(0, a, flat)
             counts = torch.bincount(a, minlength=self.K).unsqueeze(1)
             centres = torch.where(counts > 0, sums / counts.clamp(min=1), centres)
-        self.codebook.data.copy_(centres)
+        self.codebook.data.copy_(_from_first(centres))   # several processes: the first one's
         if self.cfg.ema:
             self.ema_sum.copy_(centres)
             self.ema_count.fill_(1.0)
@@ -100,9 +131,9 @@ class VectorQuantizer(nn.Module):
         n = int(dead.sum())
         if n == 0 or self._last_inputs is None:
             return 0
-        src = self._last_inputs
+        src = _gathered(self._last_inputs)
         new = src[torch.randint(len(src), (n,), device=src.device)]
-        new = new + 1e-3 * new.std() * torch.randn_like(new)
+        new = _from_first(new + 1e-3 * new.std() * torch.randn_like(new))
         self.codebook.data[dead] = new
         if self.cfg.ema:
             self.ema_sum[dead] = new
