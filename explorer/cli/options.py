@@ -146,8 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
                         f"a resume takes the run's own")
     t.add_argument("--dataset", default=None, metavar="DATASET",
                    help=f"one of: {', '.join(DATASET_NAMES)} (default mnist5k)")
-    t.add_argument("--run", default=None, metavar="VQRUN",
-                   help="pixelcnn only: the VQ-VAE run whose code grids it learns (its dataset and decoder)")
+    t.add_argument("--run", "--vq-run", dest="run", default=None, metavar="VQRUN",
+                   help="pixelcnn only: the VQ-VAE run whose code grids it learns (its dataset and decoder); "
+                        "under torchrun write --vq-run (torchrun takes --run for its own --run-path)")
     t.add_argument("--out", required=True, help="run directory to write")
     t.add_argument("--resume", action="store_true", help="continue the run in --out")
     t.add_argument("--overwrite", action="store_true",
@@ -206,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--seed", type=int, default=0, help="seeds the sample and the map")
     m.add_argument("--device", default="auto")
     m.add_argument("--no-cache", action="store_true", help="neither read nor write the run's map cache")
+    m.add_argument("--umap-fit-limit", type=int, default=None, metavar="N",
+                   help="umap: above N latents (default 20000) fit on a stratified sample of N and place "
+                        "the rest by its transform; 0 fits all")
 
     n = sub.add_parser("snapshot", help="render the window and each panel offscreen to PNG files")
     n.add_argument("--out", required=True, help="directory for the PNG files")

@@ -11,8 +11,26 @@ from .options import MODEL_FLAGS, MODEL_SWITCHES, TRAIN_FLAGS, UserError, _user_
 def cmd_train(args, parser) -> int:
     from explorer.core.training import threads
     threads.prepare_process()   # idle OpenMP threads sleep: set before torch is imported
+    from explorer.core.training import distributed
+    if not distributed.launched():
+        return _cmd_train(args, parser)
+    # under torchrun: join the process group first (explorer/core/training/distributed.py)
+    try:
+        distributed.from_env(getattr(args, "device", None) or "auto")
+    except (RuntimeError, ValueError) as e:
+        raise UserError(f"cannot join the other training processes: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+    try:
+        rc = _cmd_train(args, parser)
+    except BaseException:
+        distributed.leave(together=False)   # another rank may be gone: no barrier
+        raise
+    distributed.leave(together=rc == 0)
+    return rc
+
+
+def _cmd_train(args, parser) -> int:
     from explorer.core.data.datasets import DatasetError, check_name
-    from explorer.core.training.worker import WorkerSpec, make_engine
+    from explorer.core.training.worker import WorkerSpec
 
     dataset = args.dataset or "mnist5k"
     try:
@@ -39,12 +57,9 @@ def cmd_train(args, parser) -> int:
         return _train_prior(args, parser, model_over, train_over)
     if args.run:
         parser.error(f"--run applies only to --model pixelcnn (the VQ-VAE run it models), not {args.model}")
-    try:
-        engine = make_engine(WorkerSpec(run_dir=args.out, model=args.model, dataset=dataset,
-                                        model_overrides=model_over, train_overrides=train_over,
-                                        overwrite=args.overwrite))
-    except _user_errors() as e:
-        raise UserError(_as_flags(str(e)))
+    engine = _engine(WorkerSpec(run_dir=args.out, model=args.model, dataset=dataset,
+                                model_overrides=model_over, train_overrides=train_over,
+                                overwrite=args.overwrite))
     return _drive(engine, quiet=args.quiet)
 
 
@@ -52,7 +67,7 @@ def _resume(args, parser, model_over: dict, train_over: dict) -> int:
     """train --resume --out RUN: the run's own model, dataset and settings, except those
     RESUME_SETTINGS a flag changes."""
     from explorer.core.training.engine import RESUME_SETTINGS
-    from explorer.core.training.worker import WorkerSpec, make_engine
+    from explorer.core.training.worker import WorkerSpec
     from explorer.core.runs import read_config
 
     fields = {**{f: flag for flag, (f, _) in {**TRAIN_FLAGS, **MODEL_FLAGS}.items()},
@@ -71,11 +86,37 @@ def _resume(args, parser, model_over: dict, train_over: dict) -> int:
                 raise UserError(f"{args.out} is a {mc.model} run on {tc.dataset}: {flag} {given} does not match")
         if args.run:
             parser.error("--run applies only to a new pixelcnn prior")
-        engine = make_engine(WorkerSpec(run_dir=args.out, resume=True, train_overrides=train_over,
-                                        fresh_optimizer=args.fresh_optimizer))
     except _user_errors() as e:
         raise UserError(_as_flags(str(e)))
+    engine = _engine(WorkerSpec(run_dir=args.out, resume=True, train_overrides=train_over,
+                                fresh_optimizer=args.fresh_optimizer))
     return _drive(engine, quiet=args.quiet)
+
+
+def _engine(spec):
+    """make_engine, and under torchrun the processes' agreement that every one of them has
+    its engine: a refusal is said once, by rank 0 (or by the rank that refused), and every
+    process ends instead of waiting for the others."""
+    from explorer.core.training import distributed
+    from explorer.core.training.worker import make_engine
+
+    group = distributed.active()
+    try:
+        engine = make_engine(spec)
+    except BaseException as e:
+        if group is not None:   # the same two collectives as below, in the same order
+            said_by_0 = group.any(group.rank == 0, None)
+            group.any(True, None)
+            if said_by_0 and group.rank > 0:
+                raise SystemExit(1) from None   # rank 0 has said why
+        if isinstance(e, _user_errors()):
+            raise UserError(_as_flags(str(e))) from None
+        raise
+    if group is not None:
+        group.any(False, None)
+        if group.any(False, None):
+            raise SystemExit(1)   # another process refused and said why
+    return engine
 
 
 PRIOR_FLAGS = ("--pixelcnn-layers", "--pixelcnn-channels", "--pixelcnn-dropout", "--conditional", "--attention",
@@ -92,7 +133,7 @@ def _as_flags(message: str) -> str:
 
 def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
     """train --model pixelcnn --run VQRUN: a prior over that VQ-VAE run's code grids."""
-    from explorer.core.training.worker import WorkerSpec, make_engine
+    from explorer.core.training.worker import WorkerSpec
 
     fields = {**{f: flag for flag, (f, _) in MODEL_FLAGS.items()},
               **{f: flag for flag, (f, _, _) in MODEL_SWITCHES.items()}}
@@ -103,12 +144,9 @@ def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
         parser.error("--dataset and --image-size do not apply to pixelcnn: it trains on the VQ-VAE run's dataset")
     if not args.run:
         parser.error("--model pixelcnn needs --run VQRUN, the VQ-VAE run whose codes it models")
-    try:
-        engine = make_engine(WorkerSpec(run_dir=args.out, model="pixelcnn", vq_run=args.run,
-                                        model_overrides={k: v for k, v in model_over.items() if v is not None},
-                                        train_overrides=train_over, overwrite=args.overwrite))
-    except _user_errors() as e:
-        raise UserError(_as_flags(str(e)))
+    engine = _engine(WorkerSpec(run_dir=args.out, model="pixelcnn", vq_run=args.run,
+                                model_overrides={k: v for k, v in model_over.items() if v is not None},
+                                train_overrides=train_over, overwrite=args.overwrite))
     return _drive(engine, quiet=args.quiet)
 
 
@@ -128,17 +166,23 @@ def _drive(engine, quiet: bool = False) -> int:
     t0 = time.time()
     rate = 0.0
     interrupted = []
+    group = getattr(engine, "group", None)   # several processes: rank 0 speaks for the run
+    lead = group is None or group.writes
+    quiet = quiet or not lead
 
     def on_sigint(signum, frame):
         if interrupted:
             raise KeyboardInterrupt
         interrupted.append(True)
-        print("\nstopping: saving a checkpoint at this step (Ctrl-C again to quit without it)", file=sys.stderr)
+        if lead:
+            print("\nstopping: saving a checkpoint at this step (Ctrl-C again to quit without it)", file=sys.stderr)
 
     try:
         previous = signal.signal(signal.SIGINT, on_sigint)
+        # torchrun ends its workers with SIGTERM (after a Ctrl-C, or when a rank died): save first
+        previous_term = signal.signal(signal.SIGTERM, on_sigint) if group is not None else None
     except ValueError:   # not the main thread: Ctrl-C stays Python's
-        previous = None
+        previous = previous_term = None
     gen = engine.run()
     try:
         ev = next(gen)
@@ -158,11 +202,14 @@ def _drive(engine, quiet: bool = False) -> int:
             elif isinstance(ev, Failed):
                 if bar is not None:
                     bar.close()
-                print(one_line(f"error: {ev.message}"), file=sys.stderr)
+                who = "" if lead else f" (process {group.rank} of {group.world})"
+                print(one_line(f"error{who}: {ev.message}"), file=sys.stderr)
                 return 1
             elif isinstance(ev, Finished):
                 if bar is not None:
                     bar.close()
+                if not lead:
+                    return 130 if interrupted else 0
                 if interrupted:
                     print(one_line(f"interrupted at step {ev.step}: checkpoint saved at step {ev.step}; "
                                    f"continue with --resume --out {engine.run_dir}"), file=sys.stderr)
@@ -185,6 +232,8 @@ def _drive(engine, quiet: bool = False) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
 
 
 SUMMARY_KEYS = ("test_neg_elbo", "test_iwae_nll", "test_recon", "active_units", "perplexity",
@@ -202,7 +251,9 @@ def _summary(engine, ev, seconds: float, rate: float) -> str:
         elif isinstance(v, int):
             shown.append(f"{k} {v}")
     status = "stopped" if ev.stopped else "done"
-    return (f"{status}: {engine.model_cfg.model} on {engine.cfg.dataset}, {ev.step} steps "
+    group = getattr(engine, "group", None)
+    where = f" on {group.world} processes ({group.backend})" if group is not None else ""
+    return (f"{status}: {engine.model_cfg.model} on {engine.cfg.dataset}{where}, {ev.step} steps "
             f"({ev.epoch} epochs) in {seconds:.1f} s, {rate / 1000:.1f}k samples/s"
             + (f"; {', '.join(shown)}" if shown else "") + f" -> {engine.run_dir}")
 
