@@ -11,8 +11,10 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     journey          a newcomer's path through the window: GUI stalls, stale panels (journey.py)
     draw             from a pen move on the Draw canvas to the map and reconstruction updated (draw.py)
     gan-fidelity     the GAN trainer against a bare loop of PacGAN's toy setup, ring8/grid25 (gan_fidelity.py)
+    ddp              two processes under torchrun against one with two threads: losses, throughput (ddp.py)
+    umap-scale       UMAP of 70,000 latents: subsample and transform against the full fit (umap_scale.py)
 
-The last seven, and gui, take their own options (`python main.py bench faults --help`).
+The last nine, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import importlib
 SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
            "journey": "explorer.bench.journey", "gui": "explorer.bench.gui",
-           "draw": "explorer.bench.draw", "gan-fidelity": "explorer.bench.gan_fidelity"}
+           "draw": "explorer.bench.draw", "gan-fidelity": "explorer.bench.gan_fidelity",
+           "ddp": "explorer.bench.ddp", "umap-scale": "explorer.bench.umap_scale"}
 
 
 def run_script(name: str, argv: list[str]) -> int:
