@@ -228,6 +228,10 @@ def cmd_embed(args) -> int:
         raise UserError(f"--method raw needs a 2-D latent space; {run.model_cfg.model} in {run.path} "
                         f"has {run.model.latent.dim} dimensions: use pca, umap or tsne")
     params = {"seed": args.seed} if args.method in ("umap", "tsne") else {}
+    if args.umap_fit_limit is not None:
+        if args.method != "umap":
+            raise UserError(f"--umap-fit-limit is a umap setting; --method is {args.method}")
+        params["fit_limit"] = args.umap_fit_limit
     try:
         encoded = encode_run(run, cap=args.cap, seed=args.seed)
         cache = None if args.no_cache else MapCache(run.path)
@@ -235,7 +239,7 @@ def cmd_embed(args) -> int:
         if latent_map is None:
             if args.method == "umap":
                 log.info("umap: the first fit in a process compiles for about a minute")
-            latent_map = project(encoded.latents, args.method, params)
+            latent_map = project(encoded.latents, args.method, params, strata=encoded.labels)
             if cache:
                 try:
                     cache.save(encoded, latent_map)
@@ -247,6 +251,8 @@ def cmd_embed(args) -> int:
         write_embedding(out, encoded, latent_map)
     except OSError as e:
         raise UserError(f"cannot write {out}: {e.strerror or e}")
+    how = (f"; umap fitted on {len(latent_map.fitted)} of them (each label's share kept), the rest placed "
+           f"by its transform" if latent_map.subsampled else "")
     print(f"wrote {len(encoded)} {args.method} map points of {encoded.dim}-D latents "
-          f"(step {encoded.step}) to {out}")
+          f"(step {encoded.step}) to {out}{how}")
     return 0

@@ -84,7 +84,8 @@ FACTOR_TITLES = {"shape": QT_TR_NOOP("shape"), "scale": QT_TR_NOOP("scale"), "ro
 SPLIT_NAMES = [QT_TR_NOOP("train"), QT_TR_NOOP("test")]
 JOINT_NAMES = [QT_TR_NOOP("real"), QT_TR_NOOP("generated")]
 # the map service's stages (explorer/core/maps/service.py, projection.py)
-STAGES = {"neighbours": QT_TR_NOOP("neighbours"), "layout": QT_TR_NOOP("layout")}
+STAGES = {"neighbours": QT_TR_NOOP("neighbours"), "layout": QT_TR_NOOP("layout"),
+          "placing": QT_TR_NOOP("placing")}
 
 
 def coloring_title(name: str) -> str:
@@ -338,7 +339,7 @@ class LatentSession(QtCore.QObject):
             self.service.cancel(self._pending_job)
         self._pending_job = f"{method}-{next(self._job_ids)}"
         self._pending_points = pts
-        self.service.submit(self._pending_job, pts.vectors, method)
+        self.service.submit(self._pending_job, pts.vectors, method, strata=pts.labels)
         self._say(lambda: tr("Computing the {method} map; PCA is shown meanwhile.").format(method=name), 0.0)
 
     def _poll_service(self) -> None:
@@ -367,8 +368,14 @@ class LatentSession(QtCore.QObject):
                         pass
                 self._install(msg.map, self.map, rebuild_async=True)
                 name, n, seconds = method_name(msg.map.method), len(self.points.vectors), msg.map.seconds
-                self._say(lambda: tr("{method} map of {n} points ({seconds:.1f} s).").format(
-                    method=name, n=n, seconds=seconds))
+                if msg.map.subsampled:
+                    k = len(msg.map.fitted)
+                    self._say(lambda: tr("{method} map of {n} points ({seconds:.1f} s): fitted on {k} of them "
+                                         "(a sample keeping each label's share), the rest placed by its "
+                                         "transform.").format(method=name, n=n, seconds=seconds, k=k))
+                else:
+                    self._say(lambda: tr("{method} map of {n} points ({seconds:.1f} s).").format(
+                        method=name, n=n, seconds=seconds))
             elif isinstance(msg, ms.JobError):
                 self._pending_job = None
                 name, message = method_name(job.split('-')[0]), msg.message

@@ -288,6 +288,10 @@
         <translation>배치 계산</translation>
     </message>
     <message>
+        <source>placing</source>
+        <translation>배치하는 중</translation>
+    </message>
+    <message>
         <source>umap needs at least 4 points, got {n}</source>
         <translation>UMAP에는 점이 적어도 4개 필요한데 {n}개입니다</translation>
     </message>
@@ -584,6 +588,10 @@
         <translation>{path}: 재개할 체크포인트가 없습니다({file} 파일 없음)</translation>
     </message>
     <message>
+        <source>another training process stopped or lost its connection ({error})</source>
+        <translation>다른 학습 프로세스가 멈췄거나 연결이 끊겼습니다 ({error})</translation>
+    </message>
+    <message>
         <source>{kind}: {error}</source>
         <translation>{kind}: {error}</translation>
     </message>
@@ -850,6 +858,10 @@
     <message>
         <source>Map service: {message}</source>
         <translation>지도 서비스: {message}</translation>
+    </message>
+    <message>
+        <source>{method} map of {n} points ({seconds:.1f} s): fitted on {k} of them (a sample keeping each label&apos;s share), the rest placed by its transform.</source>
+        <translation>점 {n}개의 {method} 지도 ({seconds:.1f}초): 그중 {k}개(레이블별 비율을 유지한 표본)로 학습하고, 나머지는 그 변환(transform)으로 배치했습니다.</translation>
     </message>
     <message>
         <source>{method} map of {n} points ({seconds:.1f} s).</source>
@@ -2996,6 +3008,22 @@ a point.</source>
     <message>
         <source>VQ-VAE-2 means its top codes to hold the global shape and its bottom codes the local detail; each swapped picture shows how much of an image went into which level.</source>
         <translation>VQ-VAE-2는 상위 코드에 전체 모양을, 하위 코드에 세부 디테일을 담도록 설계되었습니다. 바꾼 그림을 보면 이미지의 무엇이 어느 레벨에 담겼는지 알 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>this PyTorch has no torch.distributed: train on one process</source>
+        <translation>이 PyTorch에는 torch.distributed가 없습니다: 프로세스 하나로 학습하세요</translation>
+    </message>
+    <message>
+        <source>{n} samples ({pack} to a pack)</source>
+        <translation>샘플 {n}개 (팩당 {pack}개)</translation>
+    </message>
+    <message>
+        <source>{n} samples</source>
+        <translation>샘플 {n}개</translation>
+    </message>
+    <message>
+        <source>a batch of {unit} does not split evenly over {world} processes: choose a --batch-size that does</source>
+        <translation>{unit} 배치는 프로세스 {world}개에 고르게 나뉘지 않습니다: 나누어떨어지는 --batch-size를 고르세요</translation>
     </message>
 </context>
 </TS>

@@ -83,6 +83,8 @@ def write_map(path, latent_map: LatentMap, latents_digest: str = "", step: int =
         "align_scale": np.array(latent_map.alignment.scale, np.float64),
         "align_shift": latent_map.alignment.shift,
     }
+    if latent_map.fitted is not None:
+        arrays["fitted"] = np.asarray(latent_map.fitted, np.int64)
     if latent_map.basis is not None:
         b = latent_map.basis
         arrays.update(pca_mean=b.mean, pca_components=b.components, pca_variance=b.variance,
@@ -110,8 +112,12 @@ def read_map(path) -> tuple[LatentMap, str]:
                              float(a["pca_total_variance"]))
         alignment = Similarity(a["align_rotation"].reshape(2, 2), float(a["align_scale"]),
                                a["align_shift"].reshape(2))
+        fitted = a.get("fitted")
+        if fitted is not None and (fitted.ndim != 1 or len(fitted) > len(coords)
+                                   or (len(fitted) and not 0 <= fitted.min() <= fitted.max() < len(coords))):
+            raise MapError(f"{path}: its fitted rows do not fit its {len(coords)} points")
         latent_map = LatentMap(method, json.loads(str(a["params"])), coords.astype(np.float32), basis,
-                               alignment, float(a["seconds"]))
+                               alignment, float(a["seconds"]), fitted=fitted)
         return latent_map, str(a["latents_digest"])
     except MapError:
         raise

@@ -4,7 +4,9 @@ Methods, with what each costs here (5,000 latents of dimension 20, 2 cores):
   raw   the latents themselves; only for a 2-D latent space
   pca   about 1 ms (the d x d covariance's eigenvectors); exact inverse
   umap  umap-learn: ~4 s once numba has compiled, 60-70 s in a fresh process
-        (see map_service for a process that pays that at launch)
+        (see map_service for a process that pays that at launch). Above `fit_limit`
+        latents (UMAP_FIT_LIMIT, 20,000) it is fitted on a stratified subsample and the
+        rest are placed by the fitted model's transform; `fit_limit` 0 fits all
   tsne  openTSNE (FFT-accelerated): tens of seconds
 
 `project` calls `progress(fraction, stage)` where the library allows; an
@@ -25,7 +27,7 @@ import numpy as np
 from explorer.core.said import QT_TR_NOOP, Said
 
 # the stages `progress` names (marked for the catalogue: the window shows tr(stage))
-STAGES = (QT_TR_NOOP("neighbours"), QT_TR_NOOP("layout"))
+STAGES = (QT_TR_NOOP("neighbours"), QT_TR_NOOP("layout"), QT_TR_NOOP("placing"))
 
 log = logging.getLogger("explorer")
 
@@ -48,6 +50,12 @@ DEFAULT_PARAMS = {
 
 Progress = Callable[[float, str], None]
 
+# UMAP: above this many latents, fit on a subsample of this size and transform the rest
+# (a setting of its own, "fit_limit", given only when it is not this default: the maps
+# cached before it keep their names)
+UMAP_FIT_LIMIT = 20_000
+TRANSFORM_CHUNK = 5_000   # latents placed per call of the fitted UMAP's transform (progress between)
+
 
 class MapError(Exception):
     """A map that cannot be made or read; the message is one line."""
@@ -58,7 +66,7 @@ def map_params(method: str, params: dict | None = None) -> dict:
     if method not in METHODS:
         raise MapError(f"unknown map method {method!r}; valid: {', '.join(METHODS)}")
     out = dict(DEFAULT_PARAMS[method])
-    unknown = set(params or {}) - set(out)
+    unknown = set(params or {}) - set(out) - ({"fit_limit"} if method == "umap" else set())
     if unknown:
         valid = ", ".join(out) or "none"
         raise MapError(f"unknown {method} setting {sorted(unknown)[0]!r}; valid: {valid}")
@@ -69,6 +77,13 @@ def map_params(method: str, params: dict | None = None) -> dict:
         if not 0 <= float(out["min_dist"]) <= 1:
             raise MapError(f"umap min_dist must be in [0, 1], got {out['min_dist']}")
         out.update(n_neighbors=int(out["n_neighbors"]), min_dist=float(out["min_dist"]), seed=int(out["seed"]))
+        if "fit_limit" in out:
+            limit = out["fit_limit"]
+            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or limit < 0:
+                raise MapError(f"umap fit_limit must be a whole number >= 0 (0: fit all), got {limit!r}")
+            out["fit_limit"] = int(limit)
+            if out["fit_limit"] == UMAP_FIT_LIMIT:
+                del out["fit_limit"]   # the default: the same map, the same name
     if method == "tsne":
         if not float(out["perplexity"]) > 0:
             raise MapError(f"tsne perplexity must be positive, got {out['perplexity']}")
@@ -157,6 +172,11 @@ class LatentMap:
     basis: PCABasis | None = None      # PCA: the exact inverse
     alignment: Similarity = field(default_factory=Similarity)  # applied after the projection
     seconds: float = 0.0               # time the projection took
+    fitted: np.ndarray | None = None   # UMAP on a subsample: the rows it was fitted on (the rest transformed)
+
+    @property
+    def subsampled(self) -> bool:
+        return self.fitted is not None and len(self.fitted) < len(self.coords)
 
     @property
     def exact(self) -> bool:
@@ -229,8 +249,9 @@ def sample_keys(split: np.ndarray, index: np.ndarray) -> np.ndarray:
 
 
 def project(latents: np.ndarray, method: str, params: dict | None = None,
-            progress: Progress | None = None) -> LatentMap:
-    """A 2-D map of the latents by `method`; MapError for unusable input."""
+            progress: Progress | None = None, strata: np.ndarray | None = None) -> LatentMap:
+    """A 2-D map of the latents by `method`; MapError for unusable input. `strata` (one
+    label per latent, optional) makes a UMAP's fit subsample keep each label's share."""
     params = map_params(method, params)
     x = np.ascontiguousarray(latents, dtype=np.float32)
     if x.ndim != 2 or len(x) == 0:
@@ -239,7 +260,7 @@ def project(latents: np.ndarray, method: str, params: dict | None = None,
         raise MapError("latents contain NaN or infinite values")
     report = progress or (lambda fraction, stage: None)
     t0 = time.perf_counter()
-    basis = None
+    basis = fitted = None
     if method == "raw":
         if x.shape[1] != 2:
             raise MapError(f"a raw map needs a 2-D latent space; this one has {x.shape[1]} dimensions: "
@@ -249,12 +270,53 @@ def project(latents: np.ndarray, method: str, params: dict | None = None,
         basis = fit_pca(x, k=2)
         coords = basis.transform(x)
     elif method == "umap":
-        coords = _umap(x, params, report)
+        limit = params.get("fit_limit", UMAP_FIT_LIMIT)
+        if limit and len(x) > limit:
+            fitted = fit_subsample(len(x), limit, params["seed"], strata)
+            coords = _umap_subsampled(x, fitted, params, report)
+        else:
+            coords = _umap(x, params, report)
     else:
         coords = _tsne(x, params, report)
     report(1.0, "done")
     return LatentMap(method, params, np.ascontiguousarray(coords, np.float32), basis,
-                     seconds=time.perf_counter() - t0)
+                     seconds=time.perf_counter() - t0, fitted=fitted)
+
+
+def fit_subsample(n: int, size: int, seed: int = 0, strata: np.ndarray | None = None) -> np.ndarray:
+    """`size` of n rows, sorted, drawn so that each stratum (label) keeps its share (largest
+    remainders take the rows left over); a uniform draw without strata."""
+    rng = np.random.default_rng(seed)
+    if strata is None or len(strata) != n:
+        return np.sort(rng.choice(n, size, replace=False))
+    values, inverse, counts = np.unique(np.asarray(strata), return_inverse=True, return_counts=True)
+    share = counts * size / n
+    take = np.floor(share).astype(int)
+    for i in np.argsort(-(share - take))[:size - take.sum()]:
+        take[i] += 1
+    rows = [rng.choice(np.flatnonzero(inverse == i), k, replace=False) for i, k in enumerate(take) if k]
+    return np.sort(np.concatenate(rows))
+
+
+def _umap_subsampled(x: np.ndarray, fitted: np.ndarray, params: dict, progress: Progress) -> np.ndarray:
+    """UMAP fitted on x[fitted], the other rows placed by its transform in chunks: the
+    fitted rows keep exactly the fit's coordinates."""
+    share = len(fitted) / len(x)
+
+    def fit_progress(fraction: float, stage: str) -> None:
+        progress(fraction * share, stage)
+
+    progress(0.0, "neighbours")
+    model = umap_model(params, len(fitted), fit_progress)
+    coords = np.empty((len(x), 2), np.float32)
+    coords[fitted] = model.fit_transform(x[fitted])
+    rest = np.setdiff1d(np.arange(len(x)), fitted, assume_unique=True)
+    model.tqdm_kwds = {"disable": True}   # its transform's epochs are not the layout's
+    for start in range(0, len(rest), TRANSFORM_CHUNK):
+        rows = rest[start:start + TRANSFORM_CHUNK]
+        coords[rows] = model.transform(x[rows])
+        progress(share + (1 - share) * min(1.0, (start + len(rows)) / len(rest)), "placing")
+    return coords
 
 
 def umap_model(params: dict, n: int, progress: Progress | None = None):

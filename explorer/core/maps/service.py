@@ -150,8 +150,10 @@ class MapService:
         self.close()
 
     # -- jobs ----------------------------------------------------------------------
-    def submit(self, job_id: str, latents: np.ndarray, method: str, params: dict | None = None) -> None:
-        """Queue a projection; bad settings raise MapError here, at once, not in the service."""
+    def submit(self, job_id: str, latents: np.ndarray, method: str, params: dict | None = None,
+               strata: np.ndarray | None = None) -> None:
+        """Queue a projection; bad settings raise MapError here, at once, not in the service.
+        `strata` (a label per latent) keeps each label's share in a UMAP fit's subsample."""
         if self._proc is None:
             raise RuntimeError("start the map service before submitting jobs")
         params = map_params(method, params)
@@ -159,7 +161,9 @@ class MapService:
         if latents.ndim != 2:
             raise MapError(f"latents must be an (n, d) array, got shape {latents.shape}")
         self._outstanding.add(job_id)
-        self._commands.put(("submit", job_id, latents, method, params))
+        if strata is not None and len(strata) != len(latents):
+            strata = None
+        self._commands.put(("submit", job_id, latents, method, params, strata))
 
     def cancel(self, job_id: str) -> None:
         if self._proc is not None and job_id in self._outstanding:
@@ -340,7 +344,8 @@ def _warm_umap(messages, state: _ServiceState) -> None:
 
 
 def _run_job(job, messages, state: _ServiceState) -> None:
-    job_id, latents, method, params = job
+    job_id, latents, method, params, *rest = job
+    strata = rest[0] if rest else None
     last = [0.0]
 
     def progress(fraction: float, stage: str) -> None:
@@ -358,7 +363,7 @@ def _run_job(job, messages, state: _ServiceState) -> None:
                 progress(0.0, COMPILING)
             if state.warm_error:
                 raise MapError(Said(QT_TR_NOOP("umap-learn could not be prepared: {error}"), error=state.warm_error))
-        result = project(latents, method, params, progress)
+        result = project(latents, method, params, progress, strata)
     except _Cancel:
         messages.put(JobCancelled(job_id))
     except Exception as e:  # any failure of a job is reported, and the service goes on

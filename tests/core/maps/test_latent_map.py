@@ -20,7 +20,7 @@ from explorer.core.maps.interpolation import (decode_frames, lift_path, path_thr
                                               save_gif, save_strip_png, slerp)
 from explorer.core.maps.projection import (LatentMap, MapError, Similarity, map_params, procrustes_alignment,
                                            project, sample_keys)
-from explorer.core.maps.cache import MapCache, read_map
+from explorer.core.maps.cache import MapCache, read_map, write_map
 from explorer.core.maps.lift import MapLifter
 from explorer.core.maps.encoding import encode_data, encode_run, sample_rows
 from explorer.core.sampling.priors import GaussianMixturePrior, prior_for
@@ -211,6 +211,37 @@ def test_map_cache_round_trip_and_refusals(tmp_path, vae_encoded, caplog):
         read_map(tmp_path / "evil.npz")
     with pytest.raises(MapError, match="unknown umap setting 'k'"):
         map_params("umap", {"k": 3})
+
+
+def test_umap_fit_limit_setting_subsample_and_cached_fitted_rows(tmp_path, vae_encoded):
+    from explorer.core.maps.projection import UMAP_FIT_LIMIT, fit_subsample
+    # the default limit is not part of the settings: maps cached before it keep their names
+    assert map_params("umap", {"fit_limit": UMAP_FIT_LIMIT}) == map_params("umap")
+    assert map_params("umap", {"fit_limit": 0})["fit_limit"] == 0
+    for bad in (-1, 2.5, "many", True):
+        with pytest.raises(MapError, match="fit_limit must be a whole number"):
+            map_params("umap", {"fit_limit": bad})
+    with pytest.raises(MapError, match="unknown pca setting 'fit_limit'"):
+        map_params("pca", {"fit_limit": 10})
+    labels = np.repeat([3, 7, 9], [700, 200, 100])
+    rows = fit_subsample(1000, 100, seed=0, strata=labels)
+    assert len(set(rows)) == 100 and list(rows) == sorted(rows)
+    assert list(np.bincount(labels[rows])[[3, 7, 9]]) == [70, 20, 10]
+    assert np.array_equal(rows, fit_subsample(1000, 100, seed=0, strata=labels))
+    odd = fit_subsample(10, 4, strata=np.repeat([0, 1, 2], [4, 3, 3]))
+    assert len(odd) == 4   # largest remainders take the rows left over
+    # a subsampled map keeps which rows were fitted through the cache
+    n = len(vae_encoded)
+    coords = project(vae_encoded.latents, "pca").coords
+    sampled = LatentMap("umap", map_params("umap"), coords, fitted=np.arange(0, n, 3))
+    assert sampled.subsampled and not LatentMap("umap", {}, coords).subsampled
+    path = tmp_path / "m.npz"
+    write_map(path, sampled, "d")
+    back, _ = read_map(path)
+    assert np.array_equal(back.fitted, sampled.fitted) and back.subsampled
+    write_map(path, LatentMap("umap", map_params("umap"), coords, fitted=np.array([n + 5])), "d")
+    with pytest.raises(MapError, match="fitted rows do not fit"):
+        read_map(path)
 
 
 def encode_like(encoded, **changes):

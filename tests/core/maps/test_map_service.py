@@ -74,6 +74,28 @@ def test_warm_service_serves_pca_at_once_umap_after_its_compile_and_cancels():
         assert layout == sorted(layout) and layout[-1] == 1.0
         ready = [m for m in seen if isinstance(m, ServiceReady)]
         assert len(ready) == 1 and ready[0].warmed and ready[0].seconds > 0
+
+        # above its fit_limit UMAP is fitted on a stratified sample, the rest placed by its
+        # transform: a sampled point lies exactly where a fit of the sample alone puts it
+        many = two_blobs(300, seed=1)
+        strata = np.repeat([0, 1], [200, 100])
+        service.submit("umap-sampled", many, "umap", {"n_neighbors": 10, "fit_limit": 90}, strata=strata)
+        seen += service.wait("umap-sampled", timeout=300)
+        sampled = seen[-1]
+        assert isinstance(sampled, JobResult) and sampled.map.subsampled
+        fitted = sampled.map.fitted
+        assert len(fitted) == 90 and list(np.bincount(strata[fitted])) == [60, 30]
+        assert {m.stage for m in seen if isinstance(m, JobProgress) and m.job_id == "umap-sampled"} >= {"placing"}
+        coords = sampled.map.coords
+        assert coords.shape == (300, 2) and np.isfinite(coords).all()
+        service.submit("umap-sample-alone", many[fitted], "umap", {"n_neighbors": 10, "fit_limit": 0})
+        seen += service.wait("umap-sample-alone", timeout=300)
+        alone = seen[-1]
+        assert isinstance(alone, JobResult) and not alone.map.subsampled
+        assert np.array_equal(coords[fitted], alone.map.coords)
+        # the transformed points keep the two blobs apart too
+        between = np.linalg.norm(coords[:150].mean(0) - coords[150:].mean(0))
+        assert between > max(np.ptp(coords[:150], axis=0).max(), np.ptp(coords[150:], axis=0).max())
         first = next(m for m in seen if getattr(m, "job_id", None) == "umap-cancelled"
                      and not isinstance(m, JobProgress))
         # cancelled while it waited for the compile, or finished if the compile was already done
