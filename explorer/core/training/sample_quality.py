@@ -107,7 +107,11 @@ def balls(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K) -> Balls:
 
 
 def quality(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K, seed: int = 0) -> dict:
-    """Every figure for two feature sets, with the sample counts."""
+    """Every figure for two feature sets, with the sample counts; only the counts where a
+    side has no more than k samples (a folder of a few images: no k-NN ball to measure)."""
+    counts = {"quality_k": k, "quality_n_real": int(len(real)), "quality_n_fake": int(len(fake))}
+    if min(len(real), len(fake)) <= k:
+        return counts
     b = balls(real, fake, k)
     kid, kid_std = kernel_distance(real, fake, seed=seed)
     return {"fid": frechet_distance(real, fake), "kid": kid, "kid_std": kid_std,
@@ -226,6 +230,8 @@ def failures(model, data, n: int | None = None, seed: int = 0, show: int = 64) -
     with eval_mode(model):
         fake_x = generated(model, n, seed=seed).cpu()
     real_f, fake_f = features(real_x), features(fake_x)
+    if n <= NEAREST_K:
+        return {}
     b = balls(real_f, fake_f)
     bad_fake, bad_real = np.flatnonzero(~b.fake_in_real_ball), np.flatnonzero(~b.real_covered)
     return {**quality(real_f, fake_f, seed=seed),   # every figure of the same samples, for their caption
