@@ -13,6 +13,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -72,6 +73,14 @@ def default_data_dir() -> Path:
 
 def stratified_split(x: np.ndarray, y: np.ndarray, test_size, factors: dict | None = None):
     """Seeded stratified split; falls back to a plain shuffle when a class is too small."""
+    tr, te = split_rows(y, test_size)
+    f_tr = {k: v[tr] for k, v in (factors or {}).items()}
+    f_te = {k: v[te] for k, v in (factors or {}).items()}
+    return x[tr], y[tr], x[te], y[te], f_tr, f_te
+
+
+def split_rows(y: np.ndarray, test_size) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the seeded stratified split (train, test), each sorted."""
     from sklearn.model_selection import train_test_split
 
     idx = np.arange(len(y))
@@ -81,10 +90,7 @@ def stratified_split(x: np.ndarray, y: np.ndarray, test_size, factors: dict | No
     ok = n_classes and counts[counts > 0].min() >= 2 and n_classes <= n_test <= len(y) - n_classes
     stratify = y if ok else None
     tr, te = train_test_split(idx, test_size=test_size, random_state=SPLIT_SEED, stratify=stratify)
-    tr, te = np.sort(tr), np.sort(te)
-    f_tr = {k: v[tr] for k, v in (factors or {}).items()}
-    f_te = {k: v[te] for k, v in (factors or {}).items()}
-    return x[tr], y[tr], x[te], y[te], f_tr, f_te
+    return np.sort(tr), np.sort(te)
 
 
 def _from_arrays(name, kind, x, y, label_names, test_size, factors=None, **extra) -> Dataset:
@@ -279,10 +285,12 @@ def load_torchvision(name: str, data_dir: Path | None = None, download: bool = F
     except OSError as e:  # a download that could not reach the network, or a full or read-only disk
         raise DatasetError(_download_failed(name, root, files, e)) from e
 
-    def tensors(ds):
-        data = torch.as_tensor(np.asarray(ds.data))
-        data = data.permute(0, 3, 1, 2) if data.dim() == 4 else data.unsqueeze(1)
-        return data.float() / 255.0, torch.as_tensor(np.asarray(ds.targets)).long()
+    from .store import ImageStore
+
+    def tensors(ds):   # uint8 in memory (a quarter of float32), float a batch at a time
+        data = np.asarray(ds.data, np.uint8)
+        data = data.transpose(0, 3, 1, 2) if data.ndim == 4 else data[:, None]
+        return ImageStore(np.ascontiguousarray(data)), torch.as_tensor(np.asarray(ds.targets)).long()
 
     (xtr, ytr), (xte, yte) = tensors(splits[0]), tensors(splits[1])
     return Dataset(name, "image", xtr, ytr, xte, yte, [str(c) for c in splits[0].classes])
@@ -312,7 +320,8 @@ def _download_failed(name: str, root: Path, files: list, err: BaseException) -> 
 # -- any folder of images ----------------------------------------------------------
 
 GREY_MODES = ("1", "L", "LA", "I", "I;16", "F", "P")
-FOLDER_BYTES_PER_VALUE = 4 + 2   # float32 tensors, plus the uint8 stack and its split while converting
+FOLDER_BYTES_PER_VALUE = 4 + 2   # a batch as float32, plus its uint8 read
+WORKING_IMAGES = 4096            # images a step, an evaluation block or an encoding batch holds at most
 
 
 class _TooLarge(Exception):
@@ -384,14 +393,20 @@ def _check_folder_fits(path: str, n: int, c: int, size: int, at_least: bool = Fa
     check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE, what, DatasetError)
 
 
-def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Dataset:
+def load_folder(path: str, image_size: int = 28, channels: str = "auto",
+                progress: Callable[[int, int], None] | None = None) -> Dataset:
     """Sub-folders are labels; files directly inside `path` get the label "(root)".
 
-    Memory stays bounded: what the images would take at `image_size` is checked against the
-    memory available before any is decoded, each is reduced on decoding (only the small
-    uint8 copy is kept), and images above Pillow's pixel cap are skipped and counted in the
-    one warning, as unreadable files are."""
+    The images are decoded once into a uint8 file under the cache directory
+    (explorer/core/data/folder_cache.py) and read from it a batch at a time
+    (explorer/core/data/store.py): memory holds a batch, not the folder. Each image is
+    reduced on decoding; images above Pillow's pixel cap are skipped and counted in the one
+    warning, as unreadable files are. What a batch of images would take at `image_size` is
+    checked against the memory available before any is decoded."""
     from PIL import Image, UnidentifiedImageError
+
+    from .folder_cache import CacheError, open_or_build
+    from .store import ImageStore
 
     root = Path(path).expanduser()
     if not root.is_dir():
@@ -403,48 +418,51 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto") -> Data
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTS)
     if files:
         # before any decoding, with the fewest channels the images could have
-        _check_folder_fits(path, len(files), 3 if channels == "3" else 1, image_size, channels == "auto")
+        _check_folder_fits(path, min(len(files), WORKING_IMAGES), 3 if channels == "3" else 1, image_size,
+                           channels == "auto")
     cap = pixel_cap()
-    arrays, greys, names = [], [], []
-    skipped = {"unreadable": [], "large": [], "memory": []}
-    for p in files:
+
+    def decode(p: Path):
         try:
-            arr, grey = _decode_small(p, image_size, channels, cap)
+            return _decode_small(p, image_size, channels, cap)
         except (_TooLarge, Image.DecompressionBombError, Image.DecompressionBombWarning):
-            skipped["large"].append(p)
+            return None, "large"
         except MemoryError:
-            skipped["memory"].append(p)
+            return None, "memory"
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-            skipped["unreadable"].append(p)
-        else:
-            arrays.append(arr)
-            greys.append(grey)
-            names.append((p.parent.relative_to(root).parts or ("(root)",))[0])
-    skipped_line = _skipped_line(skipped, root, cap) if any(skipped.values()) else ""
-    if not arrays:
+            return None, "unreadable"
+
+    def label(p: Path) -> str:
+        return (p.parent.relative_to(root).parts or ("(root)",))[0]
+
+    try:
+        decoded = open_or_build(cache_dir(), root, files, image_size, channels, decode, label, path, progress)
+    except CacheError as e:
+        raise DatasetError(e.args[0]) from e
+    except OSError as e:
+        raise DatasetError(Said(QT_TR_NOOP("folder:{path}: cannot decode it into the cache ({error})"),
+                                path=path, error=e.strerror or str(e))) from e
+    skipped = {k: [root / r for r in v] for k, v in decoded.skipped.items()}
+    skipped_line = _skipped_line(skipped, root, cap) if skipped else ""
+    if decoded.n == 0:
         if skipped_line:
             raise DatasetError(Said(QT_TR_NOOP("folder:{path}: no readable images (looked for {exts}); {skipped}"),
                                     path=path, exts=" ".join(IMAGE_EXTS), skipped=skipped_line))
         raise DatasetError(Said(QT_TR_NOOP("folder:{path}: no readable images (looked for {exts})"),
                                 path=path, exts=" ".join(IMAGE_EXTS)))
-    if len(arrays) < 2:
+    if decoded.n < 2:
         if skipped_line:
             raise DatasetError(Said(QT_TR_NOOP("folder:{path}: only one readable image; need at least two "
                                                "({skipped})"), path=path, skipped=skipped_line))
         raise DatasetError(Said(QT_TR_NOOP("folder:{path}: only one readable image; need at least two"), path=path))
-    c = {"auto": 1 if all(greys) else 3, "1": 1, "3": 3}[channels]
-    _check_folder_fits(path, len(arrays), c, image_size)
-    for i, arr in enumerate(arrays):   # (s, s) grey, or (s, s, 3) colour: c == 1 only if all are grey
-        arrays[i] = arr[None] if c == 1 else np.repeat(arr[None], 3, 0) if arr.ndim == 2 else arr.transpose(2, 0, 1)
-    x = np.stack(arrays)               # uint8 (n, C, s, s); float32 only after the split
-    del arrays
-    label_names = sorted(set(names))
-    y = np.array([label_names.index(n) for n in names], np.int64)
-    xtr, ytr, xte, yte, _, _ = stratified_split(x, y, max(1, round(0.1 * len(y))))
-    del x
+    c, y = decoded.channels, decoded.labels
+    _check_folder_fits(path, min(decoded.n, WORKING_IMAGES), c, image_size)
+    tr, te = split_rows(y, max(1, round(0.1 * len(y))))
+    source = (ImageStore.from_file(decoded.path, decoded.n, (c, image_size, image_size)).source
+              if decoded.path is not None else decoded.array)
     t = lambda a: torch.from_numpy(np.ascontiguousarray(a))
-    ds = Dataset(f"folder:{path}", "image", t(xtr).float().div_(255.0), t(ytr).long(),
-                 t(xte).float().div_(255.0), t(yte).long(), label_names)
+    ds = Dataset(f"folder:{path}", "image", ImageStore(source, tr), t(y[tr]).long(),
+                 ImageStore(source, te), t(y[te]).long(), decoded.label_names)
     if skipped_line:
         msg = Said(QT_TR_NOOP("folder:{path}: {skipped}"), path=path, skipped=skipped_line)
         log.warning(msg.english())

@@ -23,6 +23,7 @@ import torch
 from models import CONDITIONAL, DISCRETE, ENCODE, POSTERIOR, GenerativeModel
 
 from explorer.core.data.datasets import Dataset
+from explorer.core.data.store import ImageStore
 from models.nets import eval_mode
 
 SPLITS = ("train", "test")   # split codes: 0 = train, 1 = test
@@ -162,9 +163,9 @@ def encode_run(run, data: Dataset | None = None, **kwargs) -> EncodedData:
 
 def _take(train, test, split: np.ndarray, index: np.ndarray):
     """Rows of a train/test pair of arrays (or tensors) by split code and index, in order."""
-    is_tensor = isinstance(train, torch.Tensor)
+    is_tensor = isinstance(train, (torch.Tensor, ImageStore))   # a store: uint8 read as float, like a tensor
     if is_tensor:
-        out = train.new_empty((len(index), *train.shape[1:]))
+        out = torch.empty((len(index), *train.shape[1:]), dtype=train.dtype)
     else:
         train, test = np.asarray(train), np.asarray(test)
         out = np.empty((len(index), *train.shape[1:]), train.dtype)
