@@ -1,12 +1,15 @@
-"""A 2-D map of many points that stays fluid at 70,000 of them.
+"""A 2-D map of many points that stays fluid at 70,000 of them, and at a million.
 
 pyqtgraph's ScatterPlotItem costs ~60-75 ms a frame at 70k points on this CPU
 and several hundred ms to recolour (docs/ARCHITECTURE.md, "Performance"). Here the points are rasterised
 with numpy into one RGBA image covering the view plus a margin; while the user
 pans or zooms, that image just moves and scales with the view (a frame is one
 drawImage), and it is re-rasterised at the new resolution once the view has
-been still for RERENDER_MS. Recolouring re-rasterises at once. Only the few
-points the user is looking at (hovered, probe, waypoints) are scatter items.
+been still for RERENDER_MS. Recolouring repaints at once from the view's cached layout
+(which point shows in each pixel). Above DENSE_POINTS the points are one pixel and shaded
+by their density, so a million overlapping points still show structure. Hover is a k-d
+tree query. Only the few points the user is looking at (hovered, probe, waypoints) are
+scatter items.
 
 Mouse: left click or drag probes the map (signal `probed`), Shift+left drag or
 right drag pans, the wheel zooms.
@@ -22,33 +25,46 @@ from .palette import DENOISE_ARROW, DRAWN, INK, PAPER, PAPER_RGBA, PATH, TRANSPA
 BACKGROUND = PAPER_RGBA
 MARGIN = 0.25        # rasterise this much beyond each edge of the view, for panning into
 RERENDER_MS = 60     # re-rasterise after the view has been still this long
+DENSE_POINTS = 20_000  # above this many points: 1-pixel points, shaded by density
 
 
 BACKGROUND_U32 = int(np.array(BACKGROUND, np.uint8).view(np.uint32)[0])
 
 
-def rasterise(xy: np.ndarray, rgba: np.ndarray, order: np.ndarray, rect: tuple, size: tuple,
-              radius: int = 1) -> np.ndarray:
-    """Points -> (H, W, 4) uint8 RGBA image, row 0 at y0. Later points in
-    `order` are drawn over earlier ones; each point is a (2r+1)-pixel square.
+DENSITY_DARKEN = 0.6   # the densest pixel's colour is this much darker
+DENSITY_BLUR = 2       # counts are summed over a (2b+1)-pixel square before shading
 
-    Cost is per pixel, not per point times footprint: each pixel first records the
-    last point drawn on it, a separable maximum grows points into squares (the
-    higher draw rank wins, as painting later would), then one colour lookup.
-    """
+
+class Layout:
+    """Where points land in one view: for each pixel the draw rank of the point that shows
+    there (-1: none), and the density shade (or None). Recolouring reuses it: a new colour
+    per point is then one lookup per pixel."""
+
+    def __init__(self, owner: np.ndarray, factor: np.ndarray | None):
+        self.owner, self.factor = owner, factor
+
+
+def layout(xy_drawn: np.ndarray, rect: tuple, size: tuple, radius: int = 1, density: bool = False) -> Layout:
+    """`xy_drawn`: the points in drawing order (later ones over earlier ones); each is a
+    (2r+1)-pixel square. Cost is per pixel, not per point times footprint: each pixel first
+    records the last point drawn on it, then a separable maximum grows points into squares
+    (the higher draw rank wins, as painting later would)."""
     x0, y0, x1, y1 = rect
     w, h = size
-    if len(xy) == 0 or x1 <= x0 or y1 <= y0:
-        return np.full((h, w), BACKGROUND_U32, np.uint32).view(np.uint8).reshape(h, w, 4)
-    pts = xy[order]
-    ix = ((pts[:, 0] - x0) * (w / (x1 - x0))).astype(np.int64)
-    iy = ((pts[:, 1] - y0) * (h / (y1 - y0))).astype(np.int64)
+    if len(xy_drawn) == 0 or x1 <= x0 or y1 <= y0:
+        return Layout(np.full((h, w), -1, np.int32), None)
     r = radius
+    # clipped before the cast: a point far outside must not wrap around into the view
+    fx = (xy_drawn[:, 0] - np.float32(x0)) * np.float32(w / (x1 - x0))
+    fy = (xy_drawn[:, 1] - np.float32(y0)) * np.float32(h / (y1 - y0))
+    ix = np.clip(fx, -r - 2, w + r + 2, out=fx).astype(np.int32)
+    iy = np.clip(fy, -r - 2, h + r + 2, out=fy).astype(np.int32)
     # points just outside the view still reach into it with their squares
     keep = (ix >= -r) & (ix < w + r) & (iy >= -r) & (iy < h + r)
-    rank = np.nonzero(keep)[0].astype(np.int32)
+    rank = np.flatnonzero(keep).astype(np.int32)
     owner = np.full((h + 2 * r, w + 2 * r), -1, np.int32)
-    owner[iy[keep] + r, ix[keep] + r] = rank      # repeated pixels keep the last (highest) rank
+    kx, ky = ix[rank], iy[rank]
+    owner[ky + r, kx + r] = rank      # repeated pixels keep the last (highest) rank
     for _ in range(r):                            # grow by one pixel each way, rows then columns
         grown = owner.copy()
         np.maximum(grown[:, 1:], owner[:, :-1], out=grown[:, 1:])
@@ -56,12 +72,52 @@ def rasterise(xy: np.ndarray, rgba: np.ndarray, order: np.ndarray, rect: tuple, 
         owner = grown.copy()
         np.maximum(owner[1:], grown[:-1], out=owner[1:])
         np.maximum(owner[:-1], grown[1:], out=owner[:-1])
-    owner = owner[r:r + h, r:r + w]
-    # colours as one uint32 each; index -1 picks the background appended at the end
-    lut = np.empty(len(order) + 1, np.uint32)
-    lut[:-1] = np.ascontiguousarray(rgba[order]).view(np.uint32)[:, 0]
+    owner = np.ascontiguousarray(owner[r:r + h, r:r + w])
+    factor = None
+    if density:
+        inside = (kx >= 0) & (kx < w) & (ky >= 0) & (ky < h)
+        counts = np.bincount(ky[inside] * w + kx[inside], minlength=w * h).reshape(h, w)
+        factor = density_factor(counts, owner >= 0)
+    return Layout(owner, factor)
+
+
+def density_factor(counts: np.ndarray, drawn: np.ndarray) -> np.ndarray | None:
+    """Per pixel, the brightness left where points pile up: 1 - DENSITY_DARKEN x log(1 +
+    points around the pixel) / log(1 + the most anywhere), on drawn pixels only; None when
+    nothing piles up. A solid blob then still shows where its points are dense (in the
+    spirit of datashader's shading, with numpy)."""
+    from scipy.ndimage import uniform_filter
+
+    side = 2 * DENSITY_BLUR + 1   # a box sum (scipy's mean filter, times the box's area)
+    summed = uniform_filter(counts.astype(np.float32), side, mode="constant") * np.float32(side * side)
+    top = float(summed.max())
+    if top < 4:
+        return None
+    shade = np.log1p(np.maximum(summed, 0, out=summed), out=summed)
+    shade *= np.float32(-DENSITY_DARKEN / np.log1p(top))
+    shade += 1
+    shade[~drawn] = 1
+    return shade
+
+
+def paint(lay: Layout, rgba_drawn: np.ndarray) -> np.ndarray:
+    """The (H, W, 4) uint8 image of a layout, for colours in the same drawing order."""
+    h, w = lay.owner.shape
+    lut = np.empty(len(rgba_drawn) + 1, np.uint32)   # index -1 picks the background at the end
+    lut[:-1] = np.ascontiguousarray(rgba_drawn, np.uint8).view(np.uint32)[:, 0]
     lut[-1] = BACKGROUND_U32
-    return lut[owner].view(np.uint8).reshape(h, w, 4)
+    img = lut[lay.owner].view(np.uint8).reshape(h, w, 4)
+    if lay.factor is not None:
+        rgb = img[..., :3]
+        np.multiply(rgb, lay.factor[..., None], out=rgb, casting="unsafe")
+    return img
+
+
+def rasterise(xy: np.ndarray, rgba: np.ndarray, order: np.ndarray, rect: tuple, size: tuple,
+              radius: int = 1, density: bool = False) -> np.ndarray:
+    """Points -> (H, W, 4) uint8 RGBA image, row 0 at y0, drawn in `order` (layout, then paint).
+    `density`: pixels where many points land are darkened by their count (density_factor)."""
+    return paint(layout(xy[order], rect, size, radius, density), rgba[order])
 
 
 class RasterItem(QtWidgets.QGraphicsObject):
@@ -135,7 +191,10 @@ class PointMap(pg.PlotWidget):
         self.xy = np.zeros((0, 2), np.float32)
         self.rgba = np.zeros((0, 4), np.uint8)
         self.order = np.zeros(0, np.int64)
+        self._xy_drawn = self.xy
+        self._layout = None   # (view key, Layout) of the last render: a recolour reuses it
         self.radius = 1
+        self.density: bool | None = None   # shade by point density; None: above DENSE_POINTS
         self.tree = None
         self._dragging = False
         self.renders = 0
@@ -165,7 +224,9 @@ class PointMap(pg.PlotWidget):
         self.rgba = np.ascontiguousarray(rgba, np.uint8)
         # a fixed random drawing order, so no class is always painted on top
         self.order = np.random.default_rng(0).permutation(len(self.xy))
-        self.radius = 1 if len(self.xy) > 20_000 else 2
+        self._xy_drawn = self.xy[self.order]
+        self._layout = None
+        self.radius = 1 if len(self.xy) > DENSE_POINTS else 2
         self.tree = cKDTree(self.xy) if len(self.xy) else None
         if fit and len(self.xy):
             lo, hi = self.xy.min(0).astype(float), self.xy.max(0).astype(float)
@@ -176,6 +237,7 @@ class PointMap(pg.PlotWidget):
         self.render()
 
     def set_colors(self, rgba: np.ndarray) -> None:
+        """New colours for the same points: the view's layout is kept, only repainted."""
         self.rgba = np.ascontiguousarray(rgba, np.uint8)
         self.render()
 
@@ -237,7 +299,11 @@ class PointMap(pg.PlotWidget):
         scale = self.devicePixelRatioF() * (1 + 2 * MARGIN)
         w = max(1, int(rect.width() * scale))
         h = max(1, int(rect.height() * scale))
-        img = rasterise(self.xy, self.rgba, self.order, (x0, y0, x1, y1), (w, h), self.radius)
+        density = len(self.xy) > DENSE_POINTS if self.density is None else self.density
+        key = ((x0, y0, x1, y1), (w, h), self.radius, density)
+        if self._layout is None or self._layout[0] != key:
+            self._layout = (key, layout(self._xy_drawn, *key))
+        img = paint(self._layout[1], self.rgba[self.order])
         # QImage row 0 lands on the rect's top, which is y0: the view's y axis points up,
         # so row 0 (y0) is drawn at the bottom, as in pyqtgraph's ImageItem
         self.image.set_image(img, QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
