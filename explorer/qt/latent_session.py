@@ -100,8 +100,13 @@ def method_name(method: str) -> str:
     return method.upper()
 
 
+DEFAULT_POINTS = 5000
+ALL_POINTS = 10 ** 9       # "all": more than any dataset here
+POINT_CHOICES = (5000, 20_000, 70_000, ALL_POINTS)
+
+
 def build_points(model, data, source: str, step: int, cancel: threading.Event | None = None,
-                 cap: int = 5000) -> PointSet:
+                 cap: int = DEFAULT_POINTS) -> PointSet:
     """Runs off the GUI thread."""
     from explorer.core.data.classifier import get_classifier
 
@@ -150,6 +155,7 @@ class LatentSession(QtCore.QObject):
         self.map = None            # latent_map.LatentMap
         self.lifter = None         # latent_map.MapLifter
         self.method = "auto"       # what the user asked for; auto: raw for 2-D latents, else UMAP
+        self.cap = DEFAULT_POINTS  # samples encoded and drawn (a stratified sample above it)
         self.source = None
         self.probe_xy = None
         self.probe_z = None
@@ -215,6 +221,15 @@ class LatentSession(QtCore.QObject):
             self.source = source
             self.refresh()
 
+    def set_cap(self, cap: int) -> None:
+        """How many samples the map shows (POINT_CHOICES; ALL_POINTS: every one): re-encoded
+        in the background, the map made again (UMAP above its fit limit on a sample)."""
+        cap = int(cap)
+        if cap != self.cap:
+            self.cap = cap
+            if self.context is not None:
+                self.refresh()
+
     def set_method(self, method: str) -> None:
         self.method = method
         if self.points is not None:
@@ -260,11 +275,11 @@ class LatentSession(QtCore.QObject):
         step, source, context = self.context.loaded.step, self.source, self.context
         cancel = threading.Event()
         # the dataset is read in the job too: loading mnist5k took ~0.4 s of the GUI thread
-        method = self.resolved_method
+        method, cap = self.resolved_method, self.cap
 
         def work():   # the quick map too: a PCA of 5k points took 0.4-0.5 s of the GUI thread
             from explorer.core.maps.projection import project
-            points = build_points(model, context.data(), source, step, cancel)
+            points = build_points(model, context.data(), source, step, cancel, cap=cap)
             quick = "raw" if method(points) == "raw" else "pca"
             return points, project(points.vectors, quick)
 

@@ -243,3 +243,17 @@ def test_gan_noise_map_decodes_generator_outputs(qtbot, window, runs):
     out = window.latent_panel.decoded.last
     assert out.shape == (2,)   # a 2-D point, shown over the data
     assert window.latent_panel.decoded.currentWidget() is window.latent_panel.decoded.points
+
+
+def test_the_points_control_sets_how_many_samples_are_encoded_and_mapped(qtbot, window):
+    s = wait_map(qtbot, window)
+    panel = window.latent_panel
+    assert panel.cap.currentData() == s.cap == 5000 and len(s.points.vectors) == 1797   # digits: all of them
+    s.set_cap(600)   # fewer than the data: a stratified sample, mapped again
+    qtbot.waitUntil(lambda: s.points is not None and len(s.points.vectors) == 600 and s.map is not None
+                    and len(s.map.coords) == 600 and not window.jobs.busy(), timeout=60_000)
+    assert len(np.unique(s.points.labels)) == 10
+    panel.cap.setCurrentIndex(panel.cap.findData(20_000))   # the user's choice reaches the session
+    assert s.cap == 20_000
+    qtbot.waitUntil(lambda: s.points is not None and len(s.points.vectors) == 1797 and s.map is not None
+                    and len(s.map.coords) == 1797 and not window.jobs.busy(), timeout=60_000)

@@ -224,6 +224,10 @@
         <translation>folder:{path}: 채널 수는 자동(auto), 1 또는 3이어야 하는데 {channels}입니다</translation>
     </message>
     <message>
+        <source>folder:{path}: cannot decode it into the cache ({error})</source>
+        <translation>folder:{path}: 캐시로 디코딩할 수 없습니다 ({error})</translation>
+    </message>
+    <message>
         <source>folder:{path}: no readable images (looked for {exts}); {skipped}</source>
         <translation>folder:{path}: 읽을 수 있는 이미지가 없습니다(찾아본 확장자: {exts}); {skipped}</translation>
     </message>
@@ -1806,12 +1810,24 @@ new run in the New run dialog or with train --no-restarts.</source>
         <translation>표시</translation>
     </message>
     <message>
+        <source>all</source>
+        <translation>전부</translation>
+    </message>
+    <message>
+        <source>How many samples are encoded and drawn (a sample keeping each label&apos;s share when the data has more). More takes longer to encode and map; above 20,000 UMAP is fitted on a sample and places the rest.</source>
+        <translation>인코딩해서 그릴 샘플 수입니다 (데이터가 더 많으면 레이블별 비율을 유지한 표본). 많을수록 인코딩과 지도 계산이 오래 걸립니다. 20,000개를 넘으면 UMAP은 표본으로 학습하고 나머지는 배치합니다.</translation>
+    </message>
+    <message>
         <source>Map</source>
         <translation>지도</translation>
     </message>
     <message>
         <source>Colour by</source>
         <translation>색 기준</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>점 개수</translation>
     </message>
     <message>
         <source>Click the map
@@ -3024,6 +3040,22 @@ a point.</source>
     <message>
         <source>a batch of {unit} does not split evenly over {world} processes: choose a --batch-size that does</source>
         <translation>{unit} 배치는 프로세스 {world}개에 고르게 나뉘지 않습니다: 나누어떨어지는 --batch-size를 고르세요</translation>
+    </message>
+    <message>
+        <source>folder:{path}: its cache in {where} is unreadable ({error}): delete that folder to decode the images again</source>
+        <translation>folder:{path}: {where}의 캐시를 읽을 수 없습니다 ({error}): 그 폴더를 지우면 이미지를 다시 디코딩합니다</translation>
+    </message>
+    <message>
+        <source>folder:{path}: its cache {file} is truncated ({have} of {want} bytes): delete {where} to decode the images again</source>
+        <translation>folder:{path}: 캐시 {file}이(가) 잘려 있습니다 ({want}바이트 중 {have}바이트): {where}을(를) 지우면 이미지를 다시 디코딩합니다</translation>
+    </message>
+    <message>
+        <source>folder:{path}: its cache in {where} has {got} labels for {n} images: delete that folder to decode the images again</source>
+        <translation>folder:{path}: {where}의 캐시에 이미지 {n}개에 대한 레이블이 {got}개 있습니다: 그 폴더를 지우면 이미지를 다시 디코딩합니다</translation>
+    </message>
+    <message>
+        <source>folder:{path}: decoding {n} images at --image-size {size} needs {need:.1f} GiB in {where}, more than the {free:.1f} GiB free; set LATENT_EXPLORER_CACHE to a larger disk</source>
+        <translation>folder:{path}: 이미지 {n}개를 --image-size {size}로 디코딩하려면 {where}에 {need:.1f} GiB가 필요한데, 남은 공간 {free:.1f} GiB보다 많습니다; LATENT_EXPLORER_CACHE를 더 큰 디스크로 지정하세요</translation>
     </message>
 </context>
 </TS>

@@ -19,6 +19,7 @@ from explorer.core.data.images import to_uint8
 
 from ..i18n import QT_TR_NOOP, tr
 from ..palette import CONTINUOUS_CMAP, DATA_POINTS, DECODED_POINT, ERROR, OK, PAPER, TEXT_FAINT, category_colours
+from ..latent_session import ALL_POINTS, POINT_CHOICES
 from ..point_map import PointMap
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
@@ -160,6 +161,13 @@ class LatentMapPanel(QtWidgets.QWidget):
         self.source.setToolTip(tr("GANs have no encoder: map the generator's noise, or real and generated "
                                   "images in the classifier's feature space"))
         self.source_label = QtWidgets.QLabel(tr("Show"))
+        self.cap = QtWidgets.QComboBox()
+        for n in POINT_CHOICES:
+            self.cap.addItem(tr("all") if n == ALL_POINTS else f"{n:,}", n)
+        self.cap.setCurrentIndex(self.cap.findData(session.cap))
+        self.cap.setToolTip(tr("How many samples are encoded and drawn (a sample keeping each label's share "
+                               "when the data has more). More takes longer to encode and map; above 20,000 "
+                               "UMAP is fitted on a sample and places the rest."))
         self.lines = Lines()
         self.progress = QtWidgets.QProgressBar()
         self.progress.setRange(0, 1000)
@@ -168,7 +176,7 @@ class LatentMapPanel(QtWidgets.QWidget):
         self.status = caption("")
         controls = QtWidgets.QHBoxLayout()
         for w in (self.source_label, self.source, QtWidgets.QLabel(tr("Map")), self.method,
-                  QtWidgets.QLabel(tr("Colour by")), self.colour_by):
+                  QtWidgets.QLabel(tr("Colour by")), self.colour_by, QtWidgets.QLabel(tr("Points")), self.cap):
             controls.addWidget(w)
         controls.addStretch(1)
         state = QtWidgets.QHBoxLayout()
@@ -228,6 +236,7 @@ class LatentMapPanel(QtWidgets.QWidget):
 
         self.method.currentIndexChanged.connect(self._method_chosen)
         self.colour_by.currentIndexChanged.connect(self._recolour)
+        self.cap.currentIndexChanged.connect(lambda _: self.session.set_cap(self.cap.currentData()))
         self.source.currentIndexChanged.connect(self._source_chosen)
         self.map.probed.connect(self._probed)
         self.map.hovered.connect(self._hovered)
