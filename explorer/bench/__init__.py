@@ -12,9 +12,11 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     draw             from a pen move on the Draw canvas to the map and reconstruction updated (draw.py)
     gan-fidelity     the GAN trainer against a bare loop of PacGAN's toy setup, ring8/grid25 (gan_fidelity.py)
     ddp              two processes under torchrun against one with two threads: losses, throughput (ddp.py)
+    scale            training on a 200,000-image folder from its uint8 cache against a subset in memory (scale.py)
+    points           the point map at 1,000,000 points against ScatterPlotItem at 70,000 (points.py)
     umap-scale       UMAP of 70,000 latents: subsample and transform against the full fit (umap_scale.py)
 
-The last nine, and gui, take their own options (`python main.py bench faults --help`).
+The last eleven, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "codebook": "explorer.bench.codebook", "gan-diagnostics": "explorer.bench.gan_diagnostics",
            "journey": "explorer.bench.journey", "gui": "explorer.bench.gui",
            "draw": "explorer.bench.draw", "gan-fidelity": "explorer.bench.gan_fidelity",
-           "ddp": "explorer.bench.ddp", "umap-scale": "explorer.bench.umap_scale"}
+           "ddp": "explorer.bench.ddp", "umap-scale": "explorer.bench.umap_scale",
+           "scale": "explorer.bench.scale", "points": "explorer.bench.points"}
 
 
 def run_script(name: str, argv: list[str]) -> int:
