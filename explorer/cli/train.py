@@ -150,6 +150,9 @@ def _train_prior(args, parser, model_over: dict, train_over: dict) -> int:
     return _drive(engine, quiet=args.quiet)
 
 
+FORWARDED_SIGNAL_S = 2.0   # a second signal sooner than this, under torchrun, is the first one forwarded
+
+
 def _drive(engine, quiet: bool = False) -> int:
     """Run the engine with a progress bar. The first Ctrl-C halts it at the step it reached
     (a checkpoint is saved there, the final evaluation skipped); a second one ends at once."""
@@ -172,8 +175,12 @@ def _drive(engine, quiet: bool = False) -> int:
 
     def on_sigint(signum, frame):
         if interrupted:
-            raise KeyboardInterrupt
-        interrupted.append(True)
+            # under torchrun a Ctrl-C reaches each process twice, from the terminal and
+            # forwarded by torchrun: only a second one later than that is the user's
+            if group is None or time.monotonic() - interrupted[0] > FORWARDED_SIGNAL_S:
+                raise KeyboardInterrupt
+            return
+        interrupted.append(time.monotonic())
         if lead:
             print("\nstopping: saving a checkpoint at this step (Ctrl-C again to quit without it)", file=sys.stderr)
 

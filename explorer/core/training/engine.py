@@ -307,8 +307,6 @@ class TrainingEngine:
             eta = (self.total_steps - self.step) * self.batch_size / rate if rate > 0 else math.nan
             cmd = yield Progress(self.step, self.epoch, self.total_steps, rate, eta, self.lr, record)
             yield from self._obey(cmd)
-            if self.group is not None:   # a stop on any rank (Ctrl-C, SIGTERM) stops all at this step
-                self.stop_requested = self.group.any(self.stop_requested, self.device)
             if only is not None and not self.pending_steps:
                 self.paused = True
                 yield from self._obey(None)
@@ -326,6 +324,10 @@ class TrainingEngine:
                 train_means = {f"train_{k}": v / max(n_epoch, 1) for k, v in epoch_acc.items()}
                 epoch_acc, n_epoch = {}, 0
                 yield from self._end_epoch(train_means)
+            if self.group is not None:
+                # a stop on any rank (Ctrl-C, SIGTERM; a command answering any event of this
+                # step, rank 0's evaluations included) stops every rank after this step
+                self.stop_requested = self.group.any(self.stop_requested, self.device)
         yield from self._finish()
 
     def _end_epoch(self, train_means: dict):

@@ -143,3 +143,33 @@ def test_a_rank_that_dies_stops_the_run_with_a_message(tmp_path):
     assert len(errors) == 1 and "another training process stopped" in errors[0]["message"], out[-2000:]
     assert "last good checkpoint" in errors[0]["message"]
     assert evaluate(run)["step"] > 0   # the last checkpoint loads
+
+
+def test_ctrl_c_in_the_terminal_stops_every_process_at_one_step_and_saves(tmp_path):
+    """A terminal's Ctrl-C reaches the whole process group, and torchrun forwards it again:
+    every rank stops after the same step (a stop answered to any event of a step, rank 0's
+    epoch-end ones included, is agreed at the step's end), rank 0 saves, nobody errs."""
+    run = tmp_path / "run"
+    p = torchrun("--model", "vae", "--dataset", "digits", "--steps", "100000", "--out", str(run),
+                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:   # past an epoch's end: the run is training
+            m = run / "metrics.jsonl"
+            if m.exists() and m.read_text().count('"kind": "checkpoint"') >= 1:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("no checkpoint within 180 s")
+        os.killpg(p.pid, signal.SIGINT)
+        out, _ = p.communicate(timeout=180)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    recs = records(run)
+    assert not [x for x in recs if x["kind"] == "error"], out[-3000:]
+    assert "error" not in [line.split(" ")[0].rstrip(":") for line in out.splitlines()], out[-3000:]
+    ends = [x for x in recs if x["kind"] == "end"]
+    assert len(ends) == 1 and ends[0]["stopped"] is True
+    assert "interrupted at step" in out and "checkpoint saved" in out
+    assert evaluate(run)["step"] == ends[0]["step"]
