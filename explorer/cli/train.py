@@ -1,6 +1,7 @@
 """train: a new run, a resume (--resume), or a PixelCNN prior over a VQ-VAE run; Ctrl-C saves."""
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -25,7 +26,12 @@ def cmd_train(args, parser) -> int:
         distributed.leave(together=False)   # another rank may be gone: no barrier
         raise
     distributed.leave(together=rc == 0)
-    return rc
+    # the run's files are closed: leave without the interpreter's teardown, where torch's
+    # C++ threads were seen to abort a rank ("terminate called without an active
+    # exception"), which torchrun then reports as a failed run
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(rc)
 
 
 def _cmd_train(args, parser) -> int:
