@@ -106,14 +106,14 @@ POINT_CHOICES = (5000, 20_000, 70_000, ALL_POINTS)
 
 
 def build_points(model, data, source: str, step: int, cancel: threading.Event | None = None,
-                 cap: int = DEFAULT_POINTS) -> PointSet:
-    """Runs off the GUI thread."""
+                 cap: int = DEFAULT_POINTS, progress=None) -> PointSet:
+    """Runs off the GUI thread; `progress(done, total)` as latents are encoded."""
     from explorer.core.data.classifier import get_classifier
 
     if source == "latents":
         from explorer.core.maps.encoding import encode_data
 
-        enc = encode_data(model, data, cap=cap, step=step, cancel=cancel)
+        enc = encode_data(model, data, cap=cap, step=step, cancel=cancel, progress=progress)
         col = {"label": Coloring("label", enc.labels, True, list(enc.label_names)),
                "reconstruction error": Coloring("reconstruction error", enc.recon_error, False)}
         if enc.kl is not None:
@@ -170,6 +170,11 @@ class LatentSession(QtCore.QObject):
         self._cancel = None
         self._status_render = None   # makes the last status line (again, in a new language)
         self.status_fraction = -1.0
+        self._encoded = [0, 0]
+        self._encoding_title = ""
+        self._encoding_timer = QtCore.QTimer(self)
+        self._encoding_timer.setInterval(200)
+        self._encoding_timer.timeout.connect(self._show_encoding)
         self._service_timer = QtCore.QTimer(self)
         self._service_timer.setInterval(100)
         self._service_timer.timeout.connect(self._poll_service)
@@ -276,15 +281,31 @@ class LatentSession(QtCore.QObject):
         cancel = threading.Event()
         # the dataset is read in the job too: loading mnist5k took ~0.4 s of the GUI thread
         method, cap = self.resolved_method, self.cap
+        counted = self._encoded = [0, 0]   # written by the job's thread, read by _show_encoding
 
         def work():   # the quick map too: a PCA of 5k points took 0.4-0.5 s of the GUI thread
             from explorer.core.maps.projection import project
-            points = build_points(model, context.data(), source, step, cancel, cap=cap)
+
+            def progress(done: int, total: int) -> None:
+                counted[:] = [done, total]
+            points = build_points(model, context.data(), source, step, cancel, cap=cap, progress=progress)
             quick = "raw" if method(points) == "raw" else "pca"
             return points, project(points.vectors, quick)
 
         self.jobs.submit("points", work, lambda result: self._points_ready(context, *result),
                          lambda message: context is self.context and self._failed(message), cancel=cancel)
+        self._encoding_title = title
+        self._encoding_timer.start()
+
+    def _show_encoding(self) -> None:
+        """How far the encoding job has come (a large Points choice takes seconds)."""
+        done, total = self._encoded
+        if not self.jobs.busy("points"):
+            self._encoding_timer.stop()
+        elif total and done < total:
+            title = self._encoding_title
+            self._say(lambda: tr("Encoding the data ({source})… {done:,} of {total:,}").format(
+                source=tr(title), done=done, total=total), done / total)
 
     def _failed(self, message: str) -> None:
         self._say(lambda: tr("Could not map this run: {message}").format(message=message))

@@ -832,6 +832,10 @@
         <translation>데이터 인코딩 중 ({source})…</translation>
     </message>
     <message>
+        <source>Encoding the data ({source})… {done:,} of {total:,}</source>
+        <translation>데이터 인코딩 중 ({source})… {total:,}개 중 {done:,}개</translation>
+    </message>
+    <message>
         <source>Could not map this run: {message}</source>
         <translation>이 실행의 지도를 만들 수 없습니다: {message}</translation>
     </message>
