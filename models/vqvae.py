@@ -70,9 +70,11 @@ class VectorQuantizer(nn.Module):
         self._last_inputs: Tensor | None = None
 
     def nearest(self, flat: Tensor) -> Tensor:
-        """Index of the nearest code for each row of flat (N, D)."""
-        with torch.no_grad():
-            cb = self.codebook
+        """Index of the nearest code for each row of flat (N, D), in float32 (under mixed
+        precision a bfloat16 distance would pick the wrong code among near ties)."""
+        with torch.no_grad(), torch.autocast(flat.device.type, enabled=False):
+            flat = flat.float()
+            cb = self.codebook.float()
             d = flat.pow(2).sum(1, keepdim=True) - 2 * flat @ cb.t() + cb.pow(2).sum(1)
             return d.argmin(1)
 
@@ -94,11 +96,14 @@ class VectorQuantizer(nn.Module):
         return z_st, idx.view(n, h, w), parts
 
     @torch.no_grad()
-    def _record_use(self, idx: Tensor, flat: Tensor) -> None:
+    @torch.autocast("cuda", enabled=False)
+    @torch.autocast("cpu", enabled=False)
+    def _record_use(self, idx: Tensor, flat: Tensor) -> None:   # EMA sums in float32
         counts = _summed(torch.bincount(idx, minlength=self.K).to(self.usage.dtype))
         self.usage += counts
         self.steps_unused += 1
         self.steps_unused[counts > 0] = 0
+        flat = flat.float()
         self._last_inputs = flat
         if self.cfg.ema:
             decay = self.cfg.ema_decay

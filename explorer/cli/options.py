@@ -106,6 +106,9 @@ TRAIN_FLAGS = {
     "--beta1": ("beta1", dict(type=float, help="Adam beta1")),
     "--seed": ("seed", dict(type=int)),
     "--device": ("device", dict(help="auto, cpu, cuda, cuda:N or mps")),
+    "--precision": ("precision", dict(choices=["fp32", "bf16"],
+                                      help="bf16: mixed precision, the losses in bfloat16 under torch.autocast "
+                                           "(GPUs with bfloat16, and the CPU); fp32 by default")),
     "--log-every": ("log_every", dict(type=_positive_int, help="steps per loss record")),
     "--eval-every": ("eval_every", dict(type=int, help="steps between cheap metrics (0: per epoch)")),
     "--usage-every": ("usage_every", dict(type=_nonneg_int, help="VQ-VAE: steps between codebook usage "

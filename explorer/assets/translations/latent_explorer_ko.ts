@@ -620,6 +620,14 @@
         <translation>스텝 {step}: {error}; 체크포인트는 저장되지 않았습니다</translation>
     </message>
     <message>
+        <source>this GPU has no bfloat16: train with --precision fp32</source>
+        <translation>이 GPU는 bfloat16을 지원하지 않습니다: --precision fp32로 학습하세요</translation>
+    </message>
+    <message>
+        <source>--precision bf16 is for CUDA and the CPU, not {device}</source>
+        <translation>--precision bf16은 CUDA와 CPU용입니다 ({device}에서는 쓸 수 없습니다)</translation>
+    </message>
+    <message>
         <source>dataset {dataset} has shape {shape}, the model expects {expected}</source>
         <translation>데이터셋 {dataset}의 모양은 {shape}인데, 모델은 {expected}을(를) 기대합니다</translation>
     </message>

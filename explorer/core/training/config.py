@@ -24,6 +24,7 @@ class TrainConfig:
     beta2: float = 0.999
     seed: int = 0                     # same seed, same run on the CPU
     device: str = "auto"              # "auto" | "cpu" | "cuda" | "cuda:1" | "mps"
+    precision: str = "fp32"           # "bf16": the losses under torch.autocast in bfloat16 (mixed precision)
     log_every: int = 10               # steps per loss record in metrics.jsonl
     eval_every: int = 0               # steps between cheap metrics (0: once an epoch)
     usage_every: int = 25             # VQ: steps between codebook usage records (0: per epoch only)
@@ -79,6 +80,7 @@ TRAIN_RULES = {
     "beta2": ("float", 0.0, 0.999999, None),
     "seed": ("int", 0, 2 ** 63 - 1, None),
     "device": ("str", None, None, None),
+    "precision": ("str", None, None, ("fp32", "bf16")),
     "log_every": ("int", 1, STEPS_MAX, None),
     "eval_every": ("int", 0, STEPS_MAX, None),
     "usage_every": ("int", 0, STEPS_MAX, None),

@@ -43,7 +43,8 @@ from explorer.core.training import distributed
 
 log = logging.getLogger("explorer")
 # what a resume may change (the rest of a run's settings are its own)
-RESUME_SETTINGS = ("epochs", "steps", "lr", "lr_d", "lr_g", "device", "log_every", "eval_every", "data_dir")
+RESUME_SETTINGS = ("epochs", "steps", "lr", "lr_d", "lr_g", "device", "precision", "log_every", "eval_every",
+                   "data_dir")
 
 
 class NonFiniteLoss(Exception):
@@ -192,6 +193,11 @@ class TrainingEngine:
             runs.check_no_links(self.run_dir)
             runs.clean_stale_temps(self.run_dir, locked=True)
         self.device = resolve_device(self.group.device(cfg.device) if self.group else cfg.device)
+        if cfg.precision == "bf16" and self.device.type == "cuda" and not torch.cuda.is_bf16_supported():
+            raise ValueError(Said(QT_TR_NOOP("this GPU has no bfloat16: train with --precision fp32")))
+        if cfg.precision == "bf16" and self.device.type not in ("cuda", "cpu"):
+            raise ValueError(Said(QT_TR_NOOP("--precision bf16 is for CUDA and the CPU, not {device}"),
+                                  device=self.device.type))
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
         if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
             raise ValueError(Said(QT_TR_NOOP("dataset {dataset} has shape {shape}, the model expects {expected}"),
@@ -269,7 +275,8 @@ class TrainingEngine:
             for phase in phases:
                 if only is not None and phase not in only:
                     continue
-                total, parts = model.loss(batch, phase) if self.ddp is None else self.ddp(batch, phase)
+                with self.autocast():
+                    total, parts = model.loss(batch, phase) if self.ddp is None else self.ddp(batch, phase)
                 if not torch.isfinite(total):  # a sync point; cheap next to a step on the CPU
                     bad = next((k for k, v in parts.items() if not torch.isfinite(v)), "total")
                     raise NonFiniteLoss(self.step, bad, float(parts.get(bad, total).detach()))
@@ -329,6 +336,14 @@ class TrainingEngine:
                 # step, rank 0's evaluations included) stops every rank after this step
                 self.stop_requested = self.group.any(self.stop_requested, self.device)
         yield from self._finish()
+
+    def autocast(self):
+        """The losses in bfloat16 where --precision bf16 (torch.autocast; bf16 needs no loss
+        scaling), else as they are. The weights, optimizer and evaluations stay float32."""
+        import contextlib
+        if self.cfg.precision != "bf16":
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
 
     def _end_epoch(self, train_means: dict):
         if not self.writes:   # rank 0 evaluates, draws and saves the epoch
