@@ -13,10 +13,11 @@ against a baseline taken in the same run (this machine is shared and noisy: rati
     gan-fidelity     the GAN trainer against a bare loop of PacGAN's toy setup, ring8/grid25 (gan_fidelity.py)
     ddp              two processes under torchrun against one with two threads: losses, throughput (ddp.py)
     scale            training on a 200,000-image folder from its uint8 cache against a subset in memory (scale.py)
+    device           trainer against a bare loop on the GPU if present (else the CPU), fp32 and bf16 (device.py)
     points           the point map at 1,000,000 points against ScatterPlotItem at 70,000 (points.py)
     umap-scale       UMAP of 70,000 latents: subsample and transform against the full fit (umap_scale.py)
 
-The last eleven, and gui, take their own options (`python main.py bench faults --help`).
+The last twelve, and gui, take their own options (`python main.py bench faults --help`).
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ SCRIPTS = {"faults": "explorer.bench.faults", "memory": "explorer.bench.memory",
            "journey": "explorer.bench.journey", "gui": "explorer.bench.gui",
            "draw": "explorer.bench.draw", "gan-fidelity": "explorer.bench.gan_fidelity",
            "ddp": "explorer.bench.ddp", "umap-scale": "explorer.bench.umap_scale",
-           "scale": "explorer.bench.scale", "points": "explorer.bench.points"}
+           "scale": "explorer.bench.scale", "points": "explorer.bench.points",
+           "device": "explorer.bench.device"}
 
 
 def run_script(name: str, argv: list[str]) -> int:
