@@ -115,7 +115,10 @@ class VectorQuantizer(nn.Module):
             self.codebook.copy_(self.ema_sum / smoothed.unsqueeze(1))
 
     @torch.no_grad()
-    def _kmeans_init(self, flat: Tensor, iters: int = 10) -> None:
+    @torch.autocast("cuda", enabled=False)
+    @torch.autocast("cpu", enabled=False)
+    def _kmeans_init(self, flat: Tensor, iters: int = 10) -> None:   # in float32
+        flat = flat.float()
         pick = torch.randint(len(flat), (self.K,), device=flat.device)
         centres = flat[pick].clone()
         for _ in range(iters):

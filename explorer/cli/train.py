@@ -107,20 +107,30 @@ def _engine(spec):
     from explorer.core.training.worker import make_engine
 
     group = distributed.active()
+
+    def agree(flag: bool) -> bool:   # a peer lost meanwhile is said in one line
+        try:
+            return group.any(flag, None)
+        except RuntimeError as e:
+            if distributed.lost_peer(e):
+                raise UserError("another training process stopped or lost its connection while the run was "
+                                "being set up") from None
+            raise
+
     try:
         engine = make_engine(spec)
     except BaseException as e:
         if group is not None:   # the same two collectives as below, in the same order
-            said_by_0 = group.any(group.rank == 0, None)
-            group.any(True, None)
+            said_by_0 = agree(group.rank == 0)
+            agree(True)
             if said_by_0 and group.rank > 0:
                 raise SystemExit(1) from None   # rank 0 has said why
         if isinstance(e, _user_errors()):
             raise UserError(_as_flags(str(e))) from None
         raise
     if group is not None:
-        group.any(False, None)
-        if group.any(False, None):
+        agree(False)
+        if agree(False):
             raise SystemExit(1)   # another process refused and said why
     return engine
 

@@ -216,6 +216,10 @@
         <translation>folder:{path}: 이미지 크기(--image-size) {size}: 이미지 {n}개, 각각 {c}x{size}x{size} 크기(float32)</translation>
     </message>
     <message>
+        <source>folder:{path}: --image-size {size} ({n} images of {c}x{size}x{size} as uint8 in memory, the cache directory being unwritable)</source>
+        <translation>folder:{path}: --image-size {size} ({c}x{size}x{size} 이미지 {n}개를 uint8로 메모리에 보관, 캐시 디렉터리에 쓸 수 없음)</translation>
+    </message>
+    <message>
         <source>folder:{path}: no such directory</source>
         <translation>folder:{path}: 그런 폴더가 없습니다</translation>
     </message>

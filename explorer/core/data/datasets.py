@@ -393,6 +393,15 @@ def _check_folder_fits(path: str, n: int, c: int, size: int, at_least: bool = Fa
     check_fits(n * c * size * size * FOLDER_BYTES_PER_VALUE, what, DatasetError)
 
 
+def _check_in_memory(path: str, n: int, c: int, size: int) -> None:
+    """A folder decoded into memory (its cache directory cannot be written): n uint8 images
+    of up to c channels, and their stack."""
+    check_fits(2 * n * c * size * size,
+               Said(QT_TR_NOOP("folder:{path}: --image-size {size} ({n} images of {c}x{size}x{size} as uint8 in "
+                               "memory, the cache directory being unwritable)"), path=path, size=size, n=n, c=c),
+               DatasetError)
+
+
 def load_folder(path: str, image_size: int = 28, channels: str = "auto",
                 progress: Callable[[int, int], None] | None = None) -> Dataset:
     """Sub-folders are labels; files directly inside `path` get the label "(root)".
@@ -436,7 +445,8 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto",
         return (p.parent.relative_to(root).parts or ("(root)",))[0]
 
     try:
-        decoded = open_or_build(cache_dir(), root, files, image_size, channels, decode, label, path, progress)
+        decoded = open_or_build(cache_dir(), root, files, image_size, channels, decode, label, path, progress,
+                                fits_in_memory=lambda n, c: _check_in_memory(path, n, c, image_size))
     except CacheError as e:
         raise DatasetError(e.args[0]) from e
     except OSError as e:

@@ -78,7 +78,8 @@ def _locked(where: Path):
 
 def open_or_build(cache_root: Path, root: Path, files: list, size: int, channels: str,
                   decode: Callable, label: Callable, shown: str,
-                  progress: Callable[[int, int], None] | None = None) -> Decoded:
+                  progress: Callable[[int, int], None] | None = None,
+                  fits_in_memory: Callable[[int, int], None] | None = None) -> Decoded:
     """The folder's images from its cache, decoding them into it first when the folder is
     new or changed. `decode(path)` -> (uint8 (s, s) or (s, s, 3), grey) or raises a kind
     ("unreadable", "large", "memory") via KeyError-free exceptions handled by the caller's
@@ -91,6 +92,8 @@ def open_or_build(cache_root: Path, root: Path, files: list, size: int, channels
         lock = _locked(where)
         lock.__enter__()
     except OSError as e:
+        if fits_in_memory is not None:   # n images of up to 3 channels, and their stack
+            fits_in_memory(len(files), 1 if channels == "1" else 3)
         log.warning("folder:%s: cannot write its cache in %s (%s); decoding into memory", shown, where,
                     e.strerror or e)
         return _decode_all(root, files, size, channels, decode, label, shown, progress, None)
@@ -147,7 +150,7 @@ def _decode_all(root: Path, files: list, size: int, channels: str, decode, label
     if target is not None:
         where, digest = target
         free = shutil.disk_usage(where).free
-        need = len(files) * c_write * plane
+        need = len(files) * c_write * plane * (4 / 3 if channels == "auto" else 1)   # + the grey copy
         if need > free:
             raise CacheError(Said(QT_TR_NOOP("folder:{path}: decoding {n} images at --image-size {size} needs "
                                              "{need:.1f} GiB in {where}, more than the {free:.1f} GiB free; set "
@@ -203,15 +206,20 @@ def _decode_all(root: Path, files: list, size: int, channels: str, decode, label
         return Decoded(n, c, size, label_names, labels, found, None, x, rebuilt=True)
     where, digest = target
     images = where / IMAGES
-    if c == 1 and c_write == 3:   # every image grey: keep one channel of each
-        reduced = where / (IMAGES + ".grey.tmp")
-        with open(tmp, "rb") as src, open(reduced, "wb") as dst:
-            for _ in range(n):
-                dst.write(src.read(3 * plane)[:plane])
-        tmp.unlink()
-        tmp = reduced
-    os.replace(tmp, images)
-    np.save(where / LABELS, labels, allow_pickle=False)
+    reduced = where / (IMAGES + ".grey.tmp")
+    try:
+        if c == 1 and c_write == 3:   # every image grey: keep one channel of each
+            with open(tmp, "rb") as src, open(reduced, "wb") as dst:
+                for _ in range(n):
+                    dst.write(src.read(3 * plane)[:plane])
+            tmp.unlink()
+            tmp = reduced
+        os.replace(tmp, images)
+        np.save(where / LABELS, labels, allow_pickle=False)
+    except BaseException:   # a full disk, say: no gigabytes of temporary files left behind
+        for part in (tmp, reduced):
+            part.unlink(missing_ok=True)
+        raise
     meta = {"version": VERSION, "listing": digest, "root": str(root), "n": n, "channels": c, "size": size,
             "label_names": label_names, "skipped": found, "seconds": round(time.monotonic() - start, 1)}
     part = where / (META + ".tmp")

@@ -172,6 +172,8 @@ class ImageStore:
         u8 = torch.from_numpy(self.source.read(picked.reshape(-1)).reshape(*picked.shape, *self.source.shape))
         if self.device.type == "cuda":
             u8 = u8.pin_memory().to(self.device, non_blocking=True)
+        elif self.device.type != "cpu":   # mps and the like: a plain copy
+            u8 = u8.to(self.device)
         x = u8.float().div_(255.0)
         if single:
             x = x[0]

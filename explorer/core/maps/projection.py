@@ -55,6 +55,7 @@ Progress = Callable[[float, str], None]
 # cached before it keep their names)
 UMAP_FIT_LIMIT = 20_000
 TRANSFORM_CHUNK = 5_000   # latents placed per call of the fitted UMAP's transform (progress between)
+MIN_FIT = 10              # the smallest sample a UMAP is fitted on
 
 
 class MapError(Exception):
@@ -79,8 +80,9 @@ def map_params(method: str, params: dict | None = None) -> dict:
         out.update(n_neighbors=int(out["n_neighbors"]), min_dist=float(out["min_dist"]), seed=int(out["seed"]))
         if "fit_limit" in out:
             limit = out["fit_limit"]
-            if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit) or limit < 0:
-                raise MapError(f"umap fit_limit must be a whole number >= 0 (0: fit all), got {limit!r}")
+            if (isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit != int(limit)
+                    or not (limit == 0 or limit >= MIN_FIT)):
+                raise MapError(f"umap fit_limit must be 0 (fit all) or a whole number >= {MIN_FIT}, got {limit!r}")
             out["fit_limit"] = int(limit)
             if out["fit_limit"] == UMAP_FIT_LIMIT:
                 del out["fit_limit"]   # the default: the same map, the same name

@@ -113,7 +113,13 @@ def local_share(environ=None) -> int:
         return 1
 
 
-def from_env(device: str = "auto", timeout_s: float = 1800.0, environ=None) -> Group | None:
+# how long a collective waits: a dead peer is seen at once (its connection closes), so this
+# only bounds one that hangs, and must outlast rank 0's work alone at an epoch's end (its
+# evaluation, a checkpoint, and on first use training the dataset's classifier)
+GROUP_TIMEOUT_S = 6 * 3600.0
+
+
+def from_env(device: str = "auto", timeout_s: float = GROUP_TIMEOUT_S, environ=None) -> Group | None:
     """Join the process group torchrun describes; None outside torchrun (or with one process).
     NCCL when the run trains on CUDA and CUDA is here, gloo otherwise. A rank that dies is
     seen at once by the others' next collective (its connection closes); the long timeout

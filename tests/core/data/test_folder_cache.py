@@ -130,3 +130,16 @@ def test_a_model_trains_evaluates_and_is_mapped_from_a_cached_folder(tmp_path):
     assert inputs.shape == (2, 1, 8, 8) and inputs.dtype == torch.float32
     pairs = data.train_x[torch.tensor([[0, 1], [2, 3], [4, 5]])]
     assert pairs.shape == (3, 2, 1, 8, 8) and torch.equal(pairs[1, 0], data.train_x[2])
+
+
+def test_a_folder_decoded_into_memory_is_checked_against_the_memory_left(tmp_path, monkeypatch):
+    from explorer.core import memory
+
+    root = folder(tmp_path / "f")
+    (tmp_path / "a-file").write_text("")   # the cache directory cannot be made
+    monkeypatch.setattr(folder_cache, "place", lambda *a: tmp_path / "a-file" / "x")
+    monkeypatch.setattr(datasets, "WORKING_IMAGES", 2)    # a batch of 2 fits in 1,000 bytes; all 6 do not
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1000)
+    with pytest.raises(DatasetError) as e:
+        load_dataset(f"folder:{root}", image_size=8)
+    assert "\n" not in str(e.value) and "as uint8 in memory, the cache directory being unwritable" in str(e.value)

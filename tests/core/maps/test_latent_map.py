@@ -218,8 +218,8 @@ def test_umap_fit_limit_setting_subsample_and_cached_fitted_rows(tmp_path, vae_e
     # the default limit is not part of the settings: maps cached before it keep their names
     assert map_params("umap", {"fit_limit": UMAP_FIT_LIMIT}) == map_params("umap")
     assert map_params("umap", {"fit_limit": 0})["fit_limit"] == 0
-    for bad in (-1, 2.5, "many", True):
-        with pytest.raises(MapError, match="fit_limit must be a whole number"):
+    for bad in (-1, 2.5, "many", True, 3):
+        with pytest.raises(MapError, match="fit_limit must be 0 .fit all. or a whole number >= 10"):
             map_params("umap", {"fit_limit": bad})
     with pytest.raises(MapError, match="unknown pca setting 'fit_limit'"):
         map_params("pca", {"fit_limit": 10})
