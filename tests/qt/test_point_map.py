@@ -39,6 +39,8 @@ def test_density_darkens_where_points_pile_up_and_nowhere_else():
 
 
 def test_the_map_recolours_from_its_cached_layout_and_finds_the_hovered_point(qtbot):
+    """(Hover needs the k-d tree, built off the GUI thread for a large map; until then it
+    finds nothing, and a tree built for points since replaced is never used.)"""
     n = DENSE_POINTS + 5000   # above the threshold: 1-pixel points, shaded
     rng = np.random.default_rng(1)
     xy = rng.standard_normal((n, 2)).astype(np.float32)
@@ -55,8 +57,12 @@ def test_the_map_recolours_from_its_cached_layout_and_finds_the_hovered_point(qt
     after = m.image._buffer
     drawn = lay.owner >= 0
     assert (after[drawn][:, 2] >= after[drawn][:, 0]).all() and (before[drawn][:, 0] >= before[drawn][:, 2]).all()
+    qtbot.waitUntil(lambda: m.tree is not None, timeout=30_000)   # built in a thread above DENSE_POINTS
     i = 1234
     assert m.nearest(float(xy[i, 0]), float(xy[i, 1])) in {i} | set(np.flatnonzero(
         np.abs(xy - xy[i]).max(1) < 1e-3))
     far = (xy[:, 0].max() + 100, 0.0)
     assert m.nearest(*far) == -1
+    old_tree = m.tree
+    m.set_points(xy[:100] + 50, np.tile(np.array(BLUE, np.uint8), (100, 1)))   # small: its tree at once
+    assert m.tree is not None and m.tree is not old_tree and m.tree.n == 100
