@@ -20,6 +20,8 @@ def cmd_train(args, parser) -> int:
         distributed.from_env(getattr(args, "device", None) or "auto")
     except (RuntimeError, ValueError) as e:
         raise UserError(f"cannot join the other training processes: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+    if args.download and args.dataset:   # one download a machine: the others wait for it, then read it
+        _download_once(args)
     try:
         rc = _cmd_train(args, parser)
     except BaseException:
@@ -32,6 +34,21 @@ def cmd_train(args, parser) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(rc)
+
+
+def _download_once(args) -> None:
+    """Under torchrun with --download: each machine's first process fetches the dataset while
+    the others wait (several writing the same files at once could corrupt them)."""
+    from explorer.core.data.datasets import DatasetError, load_dataset
+    from explorer.core.training import distributed
+
+    group = distributed.active()
+    if group.local_rank == 0:
+        try:
+            load_dataset(args.dataset, args.data_dir, True, args.image_size or 28)
+        except DatasetError:
+            pass   # said by the engine, on every process alike
+    group.barrier()
 
 
 def _cmd_train(args, parser) -> int:

@@ -636,6 +636,10 @@
         <translation>데이터셋 {dataset}의 모양은 {shape}인데, 모델은 {expected}을(를) 기대합니다</translation>
     </message>
     <message>
+        <source>the training processes do not see the same dataset or run (their sizes, steps or data differ): every machine needs the same dataset and, to resume, the same run directory</source>
+        <translation>학습 프로세스들이 같은 데이터셋이나 실행을 보고 있지 않습니다 (크기, 스텝 또는 데이터가 다릅니다): 모든 머신에 같은 데이터셋이, 이어서 학습하려면 같은 실행 디렉터리가 있어야 합니다</translation>
+    </message>
+    <message>
         <source>learning rate must be positive, got {value}</source>
         <translation>학습률은 양수여야 하는데 {value}입니다</translation>
     </message>

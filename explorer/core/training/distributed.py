@@ -63,6 +63,16 @@ class Group:
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
         return bool(t.item() > 0)
 
+    def same(self, values: list, device=None) -> bool:
+        """Whether every rank holds the same numbers (the run's shape, its data's digest)."""
+        import torch.distributed as dist
+
+        hi = torch.tensor([float(v) for v in values], dtype=torch.float64, device=device or self.home)
+        lo = hi.clone()
+        dist.all_reduce(hi, op=dist.ReduceOp.MAX)
+        dist.all_reduce(lo, op=dist.ReduceOp.MIN)
+        return bool(torch.equal(hi, lo))
+
     def mean(self, values: dict, device) -> dict:
         """Each value averaged over the ranks (the logged losses: the global batch's mean)."""
         import torch.distributed as dist
@@ -154,6 +164,20 @@ def leave(together: bool = True) -> None:
     if _active is not None:
         _active.close(together)
     _active = None
+
+
+def data_digest(data) -> int:
+    """A digest of a dataset cheap enough to take at every start (its size, labels, and its
+    first and last samples), as a whole number a float64 holds exactly."""
+    import hashlib
+
+    h = hashlib.sha1(f"{len(data.train_x)} {len(data.test_x)} {tuple(data.shape)}".encode())
+    h.update(data.train_y.numpy().tobytes())
+    for x in (data.train_x, data.test_x):
+        if len(x):
+            h.update(x[:16].numpy().tobytes())
+            h.update(x[len(x) - 16:].numpy().tobytes())
+    return int(h.hexdigest()[:13], 16)   # 52 bits
 
 
 def lost_peer(e: BaseException) -> bool:

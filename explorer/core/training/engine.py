@@ -234,6 +234,14 @@ class TrainingEngine:
                 runs.write_manifest(self.run_dir, {})   # the directory is a run from now on
         self.x = self.model.prepare_inputs(self.x)  # once, with the weights in place (a prior's codes)
         if self.group is not None:
+            # every machine must hold the same data and, to resume, the same run: otherwise the
+            # ranks would count different epochs and wait on each other's collectives
+            shape = [len(self.x), len(self.data.test_x), self.step, self.total_steps, self.pos,
+                     distributed.data_digest(self.data)]
+            if not self.group.same(shape, self.device):
+                raise DatasetError(Said(QT_TR_NOOP(
+                    "the training processes do not see the same dataset or run (their sizes, steps or data "
+                    "differ): every machine needs the same dataset and, to resume, the same run directory")))
             self.group.barrier()   # the others have read the run before rank 0 writes to it
         self.ddp = distributed.wrap(self.model, self.group)   # DDP: rank 0's weights, to every rank
         self.log = runs.MetricsLog(self.run_dir / runs.METRICS) if self.writes else runs.NullLog()

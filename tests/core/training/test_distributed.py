@@ -173,3 +173,38 @@ def test_ctrl_c_in_the_terminal_stops_every_process_at_one_step_and_saves(tmp_pa
     assert len(ends) == 1 and ends[0]["stopped"] is True
     assert "interrupted at step" in out and "checkpoint saved" in out
     assert evaluate(run)["step"] == ends[0]["step"]
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+def test_two_machines_that_do_not_agree_on_the_run_are_refused_in_one_line(tmp_path):
+    """The README's two-machine command, as two launchers here (static rendezvous): the same
+    run trains; launchers given different runs (here: different --steps) are refused by
+    every process before anything trains, instead of waiting on each other."""
+    port = _free_port()
+
+    def machines(steps_of):
+        ps = [subprocess.Popen([sys.executable, "-m", "torch.distributed.run", "--nnodes", "2", "--nproc-per-node",
+                                "1", "--node-rank", str(r), "--master-addr", "localhost", "--master-port", str(port),
+                                "main.py", "train", "--model", "vae", "--dataset", "digits", "--steps",
+                                str(steps_of(r)), "--quiet", "--out", str(tmp_path / f"run{steps_of(0)}")],
+                               cwd=ROOT, env=_env("1"), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+              for r in (0, 1)]
+        outs = [p.communicate(timeout=240) for p in ps]
+        return [(p.returncode, out, err) for p, (out, err) in zip(ps, outs)]
+
+    same = machines(lambda r: 12)
+    assert [rc for rc, _, _ in same] == [0, 0], same[0][2][-2000:]
+    assert "on 2 processes (gloo)" in same[0][1]
+    port = _free_port()
+    differ = machines(lambda r: 20 + r)
+    assert [rc for rc, _, _ in differ] == [1, 1]
+    for rc, out, err in differ:
+        said = [line for line in err.splitlines() if line.startswith("error")]
+        assert len(said) == 1 and "do not see the same dataset or run" in said[0], err[-2000:]
+    assert not (tmp_path / "run20" / "model.safetensors").exists()
