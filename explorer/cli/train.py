@@ -16,8 +16,17 @@ def cmd_train(args, parser) -> int:
     if not distributed.launched():
         return _cmd_train(args, parser)
     # under torchrun: join the process group first (explorer/core/training/distributed.py)
+    device = getattr(args, "device", None)
+    if device is None and args.resume and args.out:   # a resume trains where the run did, unless told
+        try:
+            from pathlib import Path
+
+            from explorer.core.runs.load import read_config
+            device = read_config(Path(args.out))[1].device
+        except Exception:   # no run there, or a damaged one: the engine says so, in one line
+            device = None
     try:
-        distributed.from_env(getattr(args, "device", None) or "auto")
+        distributed.from_env(device or "auto")
     except (RuntimeError, ValueError) as e:
         raise UserError(f"cannot join the other training processes: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
     if args.download and args.dataset:   # one download a machine: the others wait for it, then read it
