@@ -1,7 +1,7 @@
 """A folder of images decoded once into a raw uint8 file under the cache directory.
 
 <cache>/folders/<digest of the folder's path, image size and channels>/
-    images.u8     n x C x size x size uint8, one image after another (read by ImageStore)
+    images-<listing digest>.u8   n x C x size x size uint8, one image after another (ImageStore)
     labels.npy    int64 label of each image (its top sub-folder)
     meta.json     written last: the listing's digest (every file's relative path, size and
                   modification time), n, C, the label names, the files skipped and why
@@ -31,7 +31,14 @@ from explorer.core.said import QT_TR_NOOP, Said
 
 log = logging.getLogger("explorer")
 VERSION = 1
-IMAGES, LABELS, META = "images.u8", "labels.npy", "meta.json"
+LABELS, META = "labels.npy", "meta.json"
+
+
+def images_name(digest: str) -> str:
+    """The images' file, named by the listing it was decoded from: a process still reading
+    an older one keeps reading it (unlinked, its inode lives on), one that opens it later
+    finds it gone instead of reading another folder's images."""
+    return f"images-{digest[:16]}.u8"
 PROGRESS_EVERY_S = 5.0
 
 
@@ -114,7 +121,7 @@ def _read(where: Path, digest: str, shown: str) -> Decoded | None:
         return None
     if meta.get("version") != VERSION or meta.get("listing") != digest:
         return None   # the folder changed (or an older format): decode it again
-    images = where / IMAGES
+    images = where / images_name(digest)
     try:
         n, c, s = int(meta["n"]), int(meta["channels"]), int(meta["size"])
         want = n * c * s * s
@@ -157,9 +164,11 @@ def _decode_all(root: Path, files: list, size: int, channels: str, decode, label
                                              "LATENT_EXPLORER_CACHE to a larger disk"),
                                   path=shown, n=len(files), size=size, need=need / 2**30, where=str(where),
                                   free=free / 2**30))
-        for name in (META, IMAGES, LABELS):   # the cache's own files, stale or partial
+        for name in (META, LABELS):   # the cache's own files, stale or partial
             (where / name).unlink(missing_ok=True)
-        tmp = where / (IMAGES + ".tmp")
+        for old in where.glob("images-*.u8*"):
+            old.unlink(missing_ok=True)
+        tmp = where / (images_name(digest) + ".tmp")
         out = open(tmp, "wb")
     try:
         for i, p in enumerate(files):
@@ -205,8 +214,8 @@ def _decode_all(root: Path, files: list, size: int, channels: str, decode, label
             x = np.ascontiguousarray(x[:, :1])
         return Decoded(n, c, size, label_names, labels, found, None, x, rebuilt=True)
     where, digest = target
-    images = where / IMAGES
-    reduced = where / (IMAGES + ".grey.tmp")
+    images = where / images_name(digest)
+    reduced = where / (images_name(digest) + ".grey.tmp")
     try:
         if c == 1 and c_write == 3:   # every image grey: keep one channel of each
             with open(tmp, "rb") as src, open(reduced, "wb") as dst:

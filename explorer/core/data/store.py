@@ -31,6 +31,8 @@ class ImageFile:
         self._fd: int | None = None
         self._pid = -1
         self._lock = threading.Lock()
+        if os.path.exists(self.path):
+            self._open()   # at once: the file this store was made for, whatever replaces it later
 
     def __getstate__(self):   # a file descriptor does not travel to another process
         return {"path": self.path, "n": self.n, "shape": self.shape}
@@ -40,7 +42,11 @@ class ImageFile:
 
     def _open(self) -> int:
         if self._fd is None or self._pid != os.getpid():
-            self._fd, self._pid = os.open(self.path, os.O_RDONLY), os.getpid()
+            try:
+                self._fd, self._pid = os.open(self.path, os.O_RDONLY), os.getpid()
+            except FileNotFoundError:
+                raise OSError(f"{self.path} is gone: its folder changed and was decoded again; "
+                              f"load the dataset again") from None
         return self._fd
 
     def read(self, rows: np.ndarray) -> np.ndarray:

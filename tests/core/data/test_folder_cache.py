@@ -37,13 +37,14 @@ def test_a_folder_is_decoded_once_into_its_cache_and_read_back_the_same(tmp_path
     where = cache_of(root, 8)
     c = 3 if colour else 1
     assert first.shape == (c, 8, 8) and isinstance(first.train_x, ImageStore)
-    assert (where / "images.u8").stat().st_size == 6 * c * 8 * 8
+    images = first.train_x.path
+    assert images.parent == where and images.name.startswith("images-") and images.stat().st_size == 6 * c * 8 * 8
     # the same floats as the images decoded in memory (what load_folder made before the cache)
     (tmp_path / "a-file").write_text("")   # a cache directory that cannot be made: decoded in memory
     monkeypatch.setattr(folder_cache, "place", lambda *a: tmp_path / "a-file" / "x")
     in_memory = load_dataset(f"folder:{root}", image_size=8)
     monkeypatch.undo()
-    assert in_memory.train_x.path is None and first.train_x.path == where / "images.u8"
+    assert in_memory.train_x.path is None and first.train_x.path == images
     assert torch.equal(in_memory.train_x[:], first.train_x[:]) and torch.equal(in_memory.test_x[:], first.test_x[:])
     # the second load reads the cache and decodes nothing
     decoded = []
@@ -63,12 +64,14 @@ def test_the_cache_is_rebuilt_when_the_folder_changes_and_a_truncated_one_is_ref
     after = load_dataset(f"folder:{root}", image_size=8)
     assert len(after.train_x) + len(after.test_x) == 7
     where = cache_of(root, 8)
-    assert (where / "images.u8").stat().st_size == 7 * 64
+    assert after.train_x.path.stat().st_size == 7 * 64
+    assert not before.train_x.path.exists()                  # the old decoding is gone from the cache...
+    assert torch.equal(before.train_x[:2], before.train_x[:2])   # ...and still read by the store made from it
     (root / "a" / "junk.png").write_bytes(b"not an image")   # skipped files come back from the cache too
     load_dataset(f"folder:{root}", image_size=8)
     assert "1 unreadable (a/junk.png)" in load_dataset(f"folder:{root}", image_size=8).warnings[0]
 
-    images = where / "images.u8"
+    images = after.train_x.path.with_name(load_dataset(f"folder:{root}", image_size=8).train_x.path.name)
     images.write_bytes(images.read_bytes()[:100])
     with pytest.raises(DatasetError) as e:
         load_dataset(f"folder:{root}", image_size=8)
