@@ -66,6 +66,20 @@ def click_latency(run_dir, n_clicks: int = 200, seed: int = 0) -> dict:
             "map": "umap", "map_points": n_points}
 
 
+def frame_ms(app, widget, action, k: int) -> float:
+    """The median time of `action(i)` then a repaint, over k frames (bench map, bench points)."""
+    widget.repaint()
+    app.processEvents()
+    ts = []
+    for i in range(k):
+        t = time.perf_counter()
+        action(i)
+        app.processEvents()
+        widget.repaint()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts) * 1000
+
+
 def frame_times(n: int = 70_000, seed: int = 0, reps: int = 20) -> dict:
     import pyqtgraph as pg
 
@@ -81,16 +95,7 @@ def frame_times(n: int = 70_000, seed: int = 0, reps: int = 20) -> dict:
     pal = category_colours(10)
 
     def frame(widget, action, k):
-        widget.repaint()
-        app.processEvents()
-        ts = []
-        for i in range(k):
-            t = time.perf_counter()
-            action(i)
-            app.processEvents()
-            widget.repaint()
-            ts.append(time.perf_counter() - t)
-        return statistics.median(ts) * 1000
+        return frame_ms(app, widget, action, k)
 
     ours = PointMap()
     ours.resize(900, 700)

@@ -17,23 +17,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import time
 
 import numpy as np
 
 
 def _frames(app, widget, action, k: int) -> float:
-    widget.repaint()
-    app.processEvents()
-    ts = []
-    for i in range(k):
-        t = time.perf_counter()
-        action(i)
-        app.processEvents()
-        widget.repaint()
-        ts.append(time.perf_counter() - t)
-    return round(statistics.median(ts) * 1000, 2)
+    from explorer.bench.map_gui import frame_ms
+    return round(frame_ms(app, widget, action, k), 2)
 
 
 def clusters(n: int, seed: int = 0):

@@ -21,6 +21,9 @@ import threading
 import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
+# imported with the window (before it shows), not at a first map's render on the GUI thread
+from scipy.ndimage import uniform_filter
+from scipy.spatial import cKDTree
 
 from .palette import DENOISE_ARROW, DRAWN, INK, PAPER, PAPER_RGBA, PATH, TRANSPARENT, WAYPOINT
 
@@ -88,8 +91,6 @@ def density_factor(counts: np.ndarray, drawn: np.ndarray) -> np.ndarray | None:
     points around the pixel) / log(1 + the most anywhere), on drawn pixels only; None when
     nothing piles up. A solid blob then still shows where its points are dense (in the
     spirit of datashader's shading, with numpy)."""
-    from scipy.ndimage import uniform_filter
-
     side = 2 * DENSITY_BLUR + 1   # a box sum (scipy's mean filter, times the box's area)
     summed = uniform_filter(counts.astype(np.float32), side, mode="constant") * np.float32(side * side)
     top = float(summed.max())
@@ -220,8 +221,6 @@ class PointMap(pg.PlotWidget):
 
     # -- data ----------------------------------------------------------------------
     def set_points(self, xy: np.ndarray, rgba: np.ndarray, fit: bool = True) -> None:
-        from scipy.spatial import cKDTree
-
         self.xy = np.ascontiguousarray(xy, np.float32)
         self.rgba = np.ascontiguousarray(rgba, np.uint8)
         # a fixed random drawing order, so no class is always painted on top
