@@ -13,7 +13,6 @@ and on the device: which is faster for the window's own copy of the model.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import statistics
 import tempfile
@@ -35,7 +34,7 @@ def _sync(device) -> None:
 def bare(model_name: str, data, device, steps: int, precision: str, seed: int = 0) -> float:
     """Samples/s of the model's own loss in a plain loop (after 20 warm-up steps)."""
     from explorer.core.training.config import make_configs, samples_per_step
-    from explorer.core.training.devices import make_adam
+    from explorer.core.training.devices import autocast, make_adam
     from models import build_model
 
     mc, tc = make_configs(model_name, data, {}, {"seed": seed})
@@ -44,8 +43,6 @@ def bare(model_name: str, data, device, steps: int, precision: str, seed: int = 
     opts = {ph: make_adam(model.phase_parameters(ph), tc.lr_for(ph), (tc.beta1, tc.beta2)) for ph in model.phases}
     x, y = data.train_x[:].to(device), data.train_y.to(device)
     n = samples_per_step(mc, tc)
-    cast = (torch.autocast(device_type=device.type, dtype=torch.bfloat16) if precision == "bf16"
-            else contextlib.nullcontext())
     g = torch.Generator().manual_seed(seed)
     t0 = None
     for step in range(steps + 20):
@@ -56,7 +53,7 @@ def bare(model_name: str, data, device, steps: int, precision: str, seed: int = 
         batch = (x[idx], y[idx])
         model.begin_step(step)
         for ph in model.phases:
-            with cast:
+            with autocast(device, precision):   # the trainer's own mixed precision
                 total, _ = model.loss(batch, ph)
             opts[ph].zero_grad(set_to_none=True)
             total.backward()

@@ -38,3 +38,26 @@ def make_adam(params, lr: float, betas: tuple) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
     except (RuntimeError, TypeError, ValueError):
         return torch.optim.Adam(params, lr=lr, betas=betas)
+
+
+def check_precision(device: torch.device, precision: str) -> None:
+    """bf16 where the device has it (CUDA with bfloat16, and the CPU); else one line."""
+    from explorer.core.said import QT_TR_NOOP, Said
+
+    if precision != "bf16":
+        return
+    if device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise ValueError(Said(QT_TR_NOOP("this GPU has no bfloat16: train with --precision fp32")))
+    if device.type not in ("cuda", "cpu"):
+        raise ValueError(Said(QT_TR_NOOP("--precision bf16 is for CUDA and the CPU, not {device}"),
+                              device=device.type))
+
+
+def autocast(device: torch.device, precision: str):
+    """Where a loss is computed: in bfloat16 under torch.autocast for --precision bf16 (bf16
+    needs no loss scaling; weights, optimizer and evaluation stay float32), else as it is."""
+    import contextlib
+
+    if precision != "bf16":
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)

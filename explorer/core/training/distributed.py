@@ -180,6 +180,21 @@ def data_digest(data) -> int:
     return int(h.hexdigest()[:13], 16)   # 52 bits
 
 
+def check_same_run(group: Group | None, sizes: list, data, device) -> None:
+    """Every rank holds the same run (`sizes`: its split sizes, step, total steps, epoch
+    position) and the same data (data_digest); else one line on every rank. Machines with
+    different datasets or run copies would otherwise count different epochs and wait on
+    each other's collectives."""
+    if group is None:
+        return
+    from explorer.core.data.datasets import DatasetError
+
+    if not group.same([*sizes, data_digest(data)], device):
+        raise DatasetError(Said(QT_TR_NOOP(
+            "the training processes do not see the same dataset or run (their sizes, steps or data "
+            "differ): every machine needs the same dataset and, to resume, the same run directory")))
+
+
 def lost_peer(e: BaseException) -> bool:
     """Whether an error is a collective's that lost another process (it died, or its machine)."""
     import torch.distributed as dist
@@ -200,10 +215,12 @@ def shard(idx: torch.Tensor, group: Group | None) -> torch.Tensor:
     return idx[group.rank * part:(group.rank + 1) * part]
 
 
-def check_batch(batch_size: int, pack: int, group: Group | None) -> None:
-    """A global batch every rank can take an equal, whole-pack part of; else one line."""
+def check_batch(batch_size: int, model_cfg, group: Group | None) -> None:
+    """A global batch every rank can take an equal, whole-pack part of (a packed GAN's packs
+    stay whole); else one line."""
     if group is None:
         return
+    pack = getattr(model_cfg, "pack", 1) or 1
     if batch_size % group.world or (batch_size // group.world) % max(1, pack):
         unit = Said(QT_TR_NOOP("{n} samples ({pack} to a pack)"), n=batch_size, pack=pack) if pack > 1 \
             else Said(QT_TR_NOOP("{n} samples"), n=batch_size)

@@ -29,7 +29,7 @@ from explorer.core import runs
 from explorer.core.errors import first_line
 from explorer.core.said import QT_TR_NOOP, Said, english_of
 from explorer.core.training.checkpoint import load_initial, restore_checkpoint, save_checkpoint
-from explorer.core.training.devices import make_adam, resolve_device
+from explorer.core.training.devices import autocast, check_precision, make_adam, resolve_device
 from explorer.core.training.config import TrainConfig, samples_per_step
 from explorer.core.gan.alerts import AlertRules, CollapseMonitor, alert_record
 from explorer.core.codebook.usage import usage_record
@@ -104,7 +104,7 @@ class TrainingEngine:
         build_model(model_cfg)
         AlertRules.from_config(train_cfg)
         group = distributed.active()
-        distributed.check_batch(samples_per_step(model_cfg, train_cfg), getattr(model_cfg, "pack", 1) or 1, group)
+        distributed.check_batch(samples_per_step(model_cfg, train_cfg), model_cfg, group)
         if group is None or group.writes:   # the other ranks of a distributed run write nothing
             run_dir = runs.prepare_run_dir(run_dir, overwrite)
         return cls(run_dir, model_cfg, train_cfg, resume=False, data=data, init_weights=init_weights)
@@ -126,8 +126,7 @@ class TrainingEngine:
             given["steps"] = None
         train_cfg = replace(train_cfg, **given)
         train_cfg.validate()
-        distributed.check_batch(samples_per_step(model_cfg, train_cfg), getattr(model_cfg, "pack", 1) or 1,
-                                distributed.active())
+        distributed.check_batch(samples_per_step(model_cfg, train_cfg), model_cfg, distributed.active())
         if not runs.has_checkpoint(run_dir):
             raise runs.CheckpointError(Said(QT_TR_NOOP("{path}: no checkpoint to resume from ({file} missing)"),
                                             path=str(run_dir), file=runs.WEIGHTS))
@@ -193,11 +192,7 @@ class TrainingEngine:
             runs.check_no_links(self.run_dir)
             runs.clean_stale_temps(self.run_dir, locked=True)
         self.device = resolve_device(self.group.device(cfg.device) if self.group else cfg.device)
-        if cfg.precision == "bf16" and self.device.type == "cuda" and not torch.cuda.is_bf16_supported():
-            raise ValueError(Said(QT_TR_NOOP("this GPU has no bfloat16: train with --precision fp32")))
-        if cfg.precision == "bf16" and self.device.type not in ("cuda", "cpu"):
-            raise ValueError(Said(QT_TR_NOOP("--precision bf16 is for CUDA and the CPU, not {device}"),
-                                  device=self.device.type))
+        check_precision(self.device, cfg.precision)
         self.data = self._data or load_dataset(cfg.dataset, cfg.data_dir, cfg.download, cfg.image_size)
         if tuple(self.data.shape) != tuple(self.model_cfg.data_shape):
             raise ValueError(Said(QT_TR_NOOP("dataset {dataset} has shape {shape}, the model expects {expected}"),
@@ -214,7 +209,7 @@ class TrainingEngine:
         self.x = self.data.train_x.to(self.device)
         self.y = self.data.train_y.to(self.device)
         self.batch_size = min(samples_per_step(self.model_cfg, cfg), len(self.x))   # samples a step (all ranks')
-        distributed.check_batch(self.batch_size, getattr(self.model_cfg, "pack", 1) or 1, self.group)
+        distributed.check_batch(self.batch_size, self.model_cfg, self.group)
         self.steps_per_epoch = max(1, len(self.x) // self.batch_size)
         self.perm = None
         self.timeline = Timeline(self.model, self.data, cfg.seed)
@@ -233,15 +228,9 @@ class TrainingEngine:
                 self._write_config()
                 runs.write_manifest(self.run_dir, {})   # the directory is a run from now on
         self.x = self.model.prepare_inputs(self.x)  # once, with the weights in place (a prior's codes)
-        if self.group is not None:
-            # every machine must hold the same data and, to resume, the same run: otherwise the
-            # ranks would count different epochs and wait on each other's collectives
-            shape = [len(self.x), len(self.data.test_x), self.step, self.total_steps, self.pos,
-                     distributed.data_digest(self.data)]
-            if not self.group.same(shape, self.device):
-                raise DatasetError(Said(QT_TR_NOOP(
-                    "the training processes do not see the same dataset or run (their sizes, steps or data "
-                    "differ): every machine needs the same dataset and, to resume, the same run directory")))
+        if self.group is not None:   # the same data and run on every machine
+            distributed.check_same_run(self.group, [len(self.x), len(self.data.test_x), self.step, self.total_steps,
+                                                    self.pos], self.data, self.device)
             self.group.barrier()   # the others have read the run before rank 0 writes to it
         self.ddp = distributed.wrap(self.model, self.group)   # DDP: rank 0's weights, to every rank
         self.log = runs.MetricsLog(self.run_dir / runs.METRICS) if self.writes else runs.NullLog()
@@ -283,7 +272,7 @@ class TrainingEngine:
             for phase in phases:
                 if only is not None and phase not in only:
                     continue
-                with self.autocast():
+                with autocast(self.device, self.cfg.precision):
                     total, parts = model.loss(batch, phase) if self.ddp is None else self.ddp(batch, phase)
                 if not torch.isfinite(total):  # a sync point; cheap next to a step on the CPU
                     bad = next((k for k, v in parts.items() if not torch.isfinite(v)), "total")
@@ -344,14 +333,6 @@ class TrainingEngine:
                 # step, rank 0's evaluations included) stops every rank after this step
                 self.stop_requested = self.group.any(self.stop_requested, self.device)
         yield from self._finish()
-
-    def autocast(self):
-        """The losses in bfloat16 where --precision bf16 (torch.autocast; bf16 needs no loss
-        scaling), else as they are. The weights, optimizer and evaluations stay float32."""
-        import contextlib
-        if self.cfg.precision != "bf16":
-            return contextlib.nullcontext()
-        return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
 
     def _end_epoch(self, train_means: dict):
         if not self.writes:   # rank 0 evaluates, draws and saves the epoch

@@ -104,6 +104,17 @@ def test_resume_and_a_batch_that_does_not_split(tmp_path):
     assert not odd.exists()
 
 
+def wait_for_checkpoints(run: Path, n: int, timeout: float = 180) -> None:
+    """Until the run's metrics record n checkpoints (a condition, not a guess at a time)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = run / "metrics.jsonl"
+        if m.exists() and m.read_text().count('"kind": "checkpoint"') >= n:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"fewer than {n} checkpoints within {timeout:.0f} s")
+
+
 def _children(pid: int) -> list[int]:
     out = []
     for task in os.listdir(f"/proc/{pid}/task"):
@@ -124,14 +135,7 @@ def test_a_rank_that_dies_stops_the_run_with_a_message(tmp_path):
     p = torchrun("--model", "vae", "--dataset", "digits", "--steps", "100000", "--checkpoint-every", "0",
                  "--quiet", "--out", str(run), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:   # two checkpoints written: the run is training
-            m = run / "metrics.jsonl"
-            if m.exists() and m.read_text().count('"kind": "checkpoint"') >= 2:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("no checkpoint within 180 s")
+        wait_for_checkpoints(run, 2)   # the run is training
         ranks = {_rank_of(c): c for c in _children(p.pid)}
         os.kill(ranks[1], signal.SIGKILL)
         out, _ = p.communicate(timeout=180)
@@ -153,14 +157,7 @@ def test_ctrl_c_in_the_terminal_stops_every_process_at_one_step_and_saves(tmp_pa
     p = torchrun("--model", "vae", "--dataset", "digits", "--steps", "100000", "--out", str(run),
                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:   # past an epoch's end: the run is training
-            m = run / "metrics.jsonl"
-            if m.exists() and m.read_text().count('"kind": "checkpoint"') >= 1:
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail("no checkpoint within 180 s")
+        wait_for_checkpoints(run, 1)   # past an epoch's end: the run is training
         os.killpg(p.pid, signal.SIGINT)
         out, _ = p.communicate(timeout=180)
     finally:
