@@ -415,7 +415,7 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto",
     from PIL import Image, UnidentifiedImageError
 
     from .folder_cache import CacheError, open_or_build
-    from .store import ImageStore
+    from .store import ImageFile, ImageStore
 
     root = Path(path).expanduser()
     if not root.is_dir():
@@ -468,8 +468,8 @@ def load_folder(path: str, image_size: int = 28, channels: str = "auto",
     c, y = decoded.channels, decoded.labels
     _check_folder_fits(path, min(decoded.n, WORKING_IMAGES), c, image_size)
     tr, te = split_rows(y, max(1, round(0.1 * len(y))))
-    source = (ImageStore.from_file(decoded.path, decoded.n, (c, image_size, image_size)).source
-              if decoded.path is not None else decoded.array)
+    source = (ImageFile(decoded.path, decoded.n, (c, image_size, image_size)) if decoded.path is not None
+              else decoded.array)   # one source for both splits
     t = lambda a: torch.from_numpy(np.ascontiguousarray(a))
     ds = Dataset(f"folder:{path}", "image", ImageStore(source, tr), t(y[tr]).long(),
                  ImageStore(source, te), t(y[te]).long(), decoded.label_names)
