@@ -154,7 +154,13 @@ def trainer_alone(spec: dict, seconds: float, tmp: Path) -> dict:
     if len(steps) < 2:
         raise RuntimeError(f"the trainer alone logged {len(steps)} steps")
     (t0, s0), (t1, s1) = steps[0], steps[-1]
-    return {"steps_per_s": (s1 - s0) / (t1 - t0)}
+    return {"steps_per_s": (s1 - s0) / (t1 - t0), "threads": _thread_decisions(records)}
+
+
+def _thread_decisions(records: list) -> list:
+    """What the trainer's ThreadTuner measured and chose (threads.py), in order."""
+    return [{"step": r["step"], "threads": r["threads"], "steps_per_s": r["steps_per_s"]}
+            for r in records if r.get("kind") == "threads"]
 
 
 def window_rate(spec: dict, seconds: float, backend: str, view: str, tmp: Path) -> dict:
@@ -223,7 +229,7 @@ def window_rate(spec: dict, seconds: float, backend: str, view: str, tmp: Path) 
     (t0, s0), (t1, s1) = steps[0], steps[-1]
     gaps = np.diff(np.array(ticks)) * 1000.0
     stall = np.maximum(gaps - HEARTBEAT_MS, 0.0)
-    return {"steps_per_s": (s1 - s0) / (t1 - t0), "front_tab": front,
+    return {"steps_per_s": (s1 - s0) / (t1 - t0), "front_tab": front, "threads": _thread_decisions(records),
             "stall_ms_p99": round(float(np.percentile(stall, 99)), 2) if len(stall) else None,
             "stall_ms_max": round(float(stall.max()), 2) if len(stall) else None,
             "gui_process_cpu_fraction": round(gui_cpu, 3)}
@@ -240,9 +246,10 @@ def bench_gui(seconds: float = 30.0, backend: str = "process", model: str = "vae
     rates: dict = {}
     bare_rates(spec, rates)             # before the window
     with tempfile.TemporaryDirectory() as tmp:
-        alone = [trainer_alone(spec, seconds / 2, Path(tmp) / "a")["steps_per_s"]]
+        alone_runs = [trainer_alone(spec, seconds / 2, Path(tmp) / "a")]
         win = window_rate(spec, seconds, backend, view, Path(tmp))
-        alone.append(trainer_alone(spec, seconds / 2, Path(tmp) / "b")["steps_per_s"])
+        alone_runs.append(trainer_alone(spec, seconds / 2, Path(tmp) / "b"))
+    alone = [r["steps_per_s"] for r in alone_runs]
     bare_rates(spec, rates)             # and after it
     best = max(("1_thread", "torch_default"), key=lambda k: statistics.median(rates[k]))
     bare = statistics.median(rates[best])
@@ -260,6 +267,8 @@ def bench_gui(seconds: float = 30.0, backend: str = "process", model: str = "vae
         "ratio_trainer_to_bare_1_thread": round(win["steps_per_s"] / statistics.median(rates["1_thread"]), 3),
         "trainer_alone_steps_per_s": [round(v, 2) for v in alone],
         "ratio_window_open_to_trainer_alone": round(win["steps_per_s"] / statistics.median(alone), 3),
+        "thread_choices_window_open": win["threads"],
+        "thread_choices_trainer_alone": [r["threads"] for r in alone_runs],
         "stall_ms_p99": win["stall_ms_p99"], "stall_ms_max": win["stall_ms_max"],
         "gui_process_cpu_fraction": win["gui_process_cpu_fraction"],
         "machine_cores": threads.usable_cores(),

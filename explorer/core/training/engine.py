@@ -81,6 +81,7 @@ class TrainingEngine:
         self._data = data
         self.init_weights = init_weights
         self.step = self.epoch = self.pos = 0
+        self.tuner = None   # a threads.ThreadTuner, given by threads.setup_trainer in a trainer's own process
         self.checkpoint_step: int | None = None
         self.last_save = -math.inf
         self.paused = self.stop_requested = False
@@ -263,6 +264,7 @@ class TrainingEngine:
             idx = distributed.shard(idx, self.group)   # this rank's part of the global batch
             batch = (self.x[idx], self.y[idx])
             only = self.pending_steps.pop(0) if self.pending_steps else None
+            t_step = time.perf_counter()
             # gradient norms only on the steps that are logged: a sample, not a mean
             recording = self.grad_norms and ((self.step + 1) % self.cfg.log_every == 0
                                              or self.step + 1 == self.total_steps)
@@ -289,6 +291,8 @@ class TrainingEngine:
                     acc[k] = acc[k] + v if k in acc else v
             model.batch_part = None
             model.after_step(self.step)
+            if self.tuner is not None and (decision := self.tuner.record(time.perf_counter() - t_step)) and self.writes:
+                self.log.write({"kind": "threads", "step": self.step + 1, **decision})   # steps done, as "step" records count
             self.step += 1
             self.pos += 1
             n_acc += 1

@@ -92,15 +92,29 @@ class Balls:
         return float(self.real_covered.mean())
 
 
-def balls(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K) -> Balls:
-    """Precision, recall, density and coverage with their masks, from prdc's own distance
-    functions (tests check the figures equal prdc.compute_prdc's)."""
-    from prdc.prdc import compute_nearest_neighbour_distances, compute_pairwise_distance
+def _distances(x: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
+    """Euclidean distances as prdc computes them (scikit-learn's euclidean_distances, which its
+    pairwise_distances calls), without prdc's n_jobs=8: that starts a pool of eight threads at
+    every call, three times per evaluation, which cost a digits VAE's trainer more time than
+    the distances themselves."""
+    from sklearn.metrics.pairwise import euclidean_distances
 
+    return euclidean_distances(x, x if y is None else y)
+
+
+def _kth_neighbour(x: np.ndarray, k: int) -> np.ndarray:
+    """Each point's distance to its k-th nearest other point (prdc's radii: itself is the 0th)."""
+    d = _distances(x)
+    return np.partition(d, k, axis=-1)[:, k]
+
+
+def balls(real: np.ndarray, fake: np.ndarray, k: int = NEAREST_K) -> Balls:
+    """Precision, recall, density and coverage with their masks, computed as prdc computes them
+    (tests check the figures equal prdc.compute_prdc's)."""
     real, fake = np.asarray(real, np.float32), np.asarray(fake, np.float32)
-    r_radius = compute_nearest_neighbour_distances(real, k)
-    f_radius = compute_nearest_neighbour_distances(fake, k)
-    d = compute_pairwise_distance(real, fake)                # (n_real, n_fake)
+    r_radius = _kth_neighbour(real, k)
+    f_radius = _kth_neighbour(fake, k)
+    d = _distances(real, fake)                                # (n_real, n_fake)
     inside = d < r_radius[:, None]
     return Balls(fake_in_real_ball=inside.any(0), real_covered=d.min(1) < r_radius,
                  real_in_fake_ball=(d < f_radius[None, :]).any(1), density=float(inside.sum(0).mean() / k))

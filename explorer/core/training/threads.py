@@ -53,9 +53,15 @@ metrics and the timeline's grid). The rules that follow:
 - more threads only for a large step, at most the cores this process may use
   minus one (the window and the map service keep a core), and never more than
   MAX_THREADS (not measured here: this machine has two cores);
-- OMP_WAIT_POLICY=PASSIVE (and KMP_BLOCKTIME=0 for Intel's OpenMP runtime) in
-  the trainer's process before torch is imported: a thread that waits sleeps
-  instead of spinning, so a second thread cannot starve the first;
+- while it trains, the ThreadTuner re-times that count against one thread more and
+  keeps the faster (2026-12-04, toy GAN: the trainer alone went from 66 to 91-97
+  steps/s on two threads; with the window's GAN monitor in front it measured two
+  threads slower and stayed on one, 62 steps/s);
+- GOMP_SPINCOUNT=100000 (and KMP_BLOCKTIME=0 for Intel's OpenMP runtime) in the
+  trainer's process before torch is imported: a waiting thread spins about 0.1 ms,
+  then sleeps, so a second thread cannot starve the first for long (it replaced
+  OMP_WAIT_POLICY=PASSIVE, under which two threads never beat one; figures in
+  short_spin_env);
 - the same count for every BLAS and OpenMP pool in the process (threadpoolctl),
   and OMP_NUM_THREADS for a runtime loaded later (scikit-learn's);
 - on an accelerator, one CPU thread: the CPU only launches kernels.
@@ -106,16 +112,27 @@ def quiet_wait_env() -> dict:
     return {"OMP_WAIT_POLICY": "PASSIVE", "KMP_BLOCKTIME": "0"}
 
 
+def short_spin_env() -> dict:
+    """The trainer's: an idle OpenMP thread spins for GOMP_SPINCOUNT iterations (about
+    0.1 ms), then sleeps. Measured on the toy GAN with two threads (steps/s, one thread
+    69-72 throughout): quiet 98 (spinning without end 101, passive 40); beside a process
+    busy 30 % of a core 71 (77, 38); beside a busy core 13.5 (15, 50). Passive waits cost
+    a wake-up per parallel region, which is why two passive threads lost to one even on an
+    idle machine; the ThreadTuner below takes one thread wherever two lose."""
+    return {"GOMP_SPINCOUNT": "100000", "KMP_BLOCKTIME": "0"}
+
+
 def prepare_process(environ=None) -> bool:
-    """Call first thing in a spawned trainer or service process, before torch (or numpy,
-    numba, scikit-learn) is imported: sets the passive wait policy unless the user set
-    one or LATENT_EXPLORER_THREADS=default. True when it was set in time to take effect
-    (an OpenMP runtime reads it once, when it is loaded)."""
+    """Call first thing in a spawned trainer process, before torch (or numpy, numba,
+    scikit-learn) is imported: sets the short-spin wait policy unless the user set one
+    (OMP_WAIT_POLICY or GOMP_SPINCOUNT) or LATENT_EXPLORER_THREADS=default. True when it
+    was set in time to take effect (an OpenMP runtime reads it once, when it is loaded)."""
     environ = os.environ if environ is None else environ
     if mode() == "default":
         return False
-    for key, value in quiet_wait_env().items():
-        environ.setdefault(key, value)
+    if "OMP_WAIT_POLICY" not in environ:
+        for key, value in short_spin_env().items():
+            environ.setdefault(key, value)
     return "torch" not in sys.modules
 
 
@@ -211,7 +228,8 @@ def limit_pools(n: int, user_api: str | None = None) -> int:
 
 
 def setup_trainer(engine, requested: int | None = None) -> dict:
-    """Choose and apply the thread count for a built TrainingEngine (not yet started)."""
+    """Choose and apply the thread count for a built TrainingEngine (not yet started), and
+    give it a ThreadTuner (engine.tuner) where one more thread may be worth trying."""
     try:
         from explorer.core.training.devices import resolve_device
 
@@ -220,9 +238,103 @@ def setup_trainer(engine, requested: int | None = None) -> dict:
         mc = getattr(engine, "model_cfg", None)
         batch = samples_per_step(mc, engine.cfg) if mc is not None else int(getattr(engine.cfg, "batch_size", 128) or 128)
         n = choose(mc, batch, device, requested)
-        return {**apply(n), "chosen": n}
+        info = {**apply(n), "chosen": n}
+        tuner = tuner_for(n, device, requested)
+        if tuner is not None:
+            engine.tuner = tuner
+            info["tuned_between"] = tuner.counts
+        return info
     except Exception as e:   # never a reason not to train: PyTorch's own choice stays
         return {"error": f"{type(e).__name__}: {e}"}
+
+
+def tuner_for(n: int | None, device: str, requested: int | None = None, cores: int | None = None):
+    """A ThreadTuner between `n` threads and one more, or None: not for a count the user
+    fixed, PyTorch's own choice, an accelerator, a distributed run (its ranks share the
+    cores and wait on each other every step), or a process with one core."""
+    cores = usable_cores() if cores is None else cores
+    if requested or n is None or mode() != "auto" or str(device).split(":")[0] != "cpu" or cores < 2:
+        return None
+    try:
+        if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+            return None
+    except ValueError:
+        return None
+    return ThreadTuner(n, min(n + 1, cores))
+
+
+class ThreadTuner:
+    """Re-times the trainer's thread count while it trains, because which is faster depends
+    on what else runs on the machine, and that changes (the window brought to the front,
+    a map being fitted, another program): the toy GAN ran 98 steps/s on two threads and
+    70 on one on an idle 2-core machine, but 58 on two against 64 on one beside the
+    window's GAN monitor, and 13 against 71 beside a busy core.
+
+    `record(seconds)` after every training step, with that step's own time (so the
+    evaluation and checkpoints between steps never count). It measures PROBE_S of steps
+    on the current count, then PROBE_S on the other, keeps the other only when it was at
+    least GAIN faster, and waits HOLD_S of training before trying again, twice as long
+    after each probe that lost (up to MAX_HOLD_S), so a loaded machine pays for a probe
+    rarely. Qt-free; `apply` is torch.set_num_threads unless a test passes its own."""
+
+    PROBE_S = 1.0
+    MIN_STEPS = 5
+    SETTLE_STEPS = 3        # steps after a switch (or at the start) that are not counted
+    GAIN = 1.08
+    HOLD_S = 20.0
+    MAX_HOLD_S = 320.0
+
+    def __init__(self, current: int, other: int, apply=None):
+        self.current, self.other = int(current), int(other)
+        self.counts = sorted({self.current, self.other})
+        if apply is None:
+            import torch
+            apply = torch.set_num_threads
+        self._apply = apply
+        self.hold = self.HOLD_S
+        self.decisions: list[dict] = []   # what each probe measured, for the log
+        self._begin("base", settle=self.SETTLE_STEPS)
+
+    def _begin(self, phase: str, settle: int = 0):
+        self.phase, self._settle, self._n, self._t = phase, settle, 0, 0.0
+
+    @property
+    def active(self) -> bool:
+        return self.current != self.other
+
+    def record(self, seconds: float) -> dict | None:
+        """One training step took `seconds`. Returns the decision when a probe ends."""
+        if not self.active:
+            return None
+        if self._settle:
+            self._settle -= 1
+            return None
+        self._n += 1
+        self._t += max(float(seconds), 0.0)
+        if self.phase == "hold":
+            if self._t >= self.hold:
+                self._begin("base")
+            return None
+        if self._n < self.MIN_STEPS or self._t < self.PROBE_S:
+            return None
+        rate = self._n / max(self._t, 1e-9)
+        if self.phase == "base":
+            self._base_rate = rate
+            self._apply(self.other)
+            self._begin("probe", settle=self.SETTLE_STEPS)
+            return None
+        switched = rate >= self.GAIN * self._base_rate
+        decision = {"threads": self.other if switched else self.current, "tried": self.other,
+                    "steps_per_s": {str(self.current): round(self._base_rate, 2), str(self.other): round(rate, 2)}}
+        if switched:
+            self.current, self.other = self.other, self.current
+            self.hold = self.HOLD_S
+        else:
+            self._apply(self.current)
+            self.hold = min(self.hold * 2, self.MAX_HOLD_S)
+        self.decisions.append(decision)
+        self._begin("hold", settle=self.SETTLE_STEPS if not switched else 0)
+        return decision
 
 
 def service_threads(cores: int | None = None) -> int:

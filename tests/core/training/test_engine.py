@@ -214,3 +214,17 @@ def test_a_long_run_keeps_a_bounded_timeline_that_the_follower_sees(tmp_path, mn
     assert seen[4] == [1, 2, 4, 5]                     # epoch 5: stride 2, the newest kept
     dropped = [r for r in runs.read_metrics(tmp_path / "run" / runs.METRICS)[0] if r.get("dropped")]
     assert dropped and all(r["kind"] == "epoch" for r in dropped)
+
+
+def test_the_thread_tuner_times_each_step_and_its_choice_is_logged(tmp_path, mnist_small):
+    from explorer.core.training import threads
+
+    applied = []
+    engine = vae_engine(tmp_path, mnist_small, epochs=2)
+    engine.tuner = threads.ThreadTuner(1, 2, apply=applied.append)
+    engine.tuner.PROBE_S = 0.0   # decide on step counts alone: 3 settle + 5 + 3 settle + 5 steps
+    drive(engine)
+    records, _ = runs.read_metrics(tmp_path / "run" / runs.METRICS)
+    chosen = [r for r in records if r["kind"] == "threads"]
+    assert len(chosen) == 1 and chosen[0]["step"] == 16 and chosen[0]["tried"] == 2
+    assert set(chosen[0]["steps_per_s"]) == {"1", "2"} and applied[0] == 2

@@ -61,13 +61,16 @@ def test_choose_respects_the_mode_and_an_explicit_request(env):
     assert threads.choose(None) == 2
 
 
-def test_prepare_process_sets_a_passive_wait_unless_told_otherwise(env):
+def test_prepare_process_sets_a_short_spin_unless_told_otherwise(env):
     e: dict = {}
     threads.prepare_process(e)
-    assert e == {"OMP_WAIT_POLICY": "PASSIVE", "KMP_BLOCKTIME": "0"}
+    assert e == {"GOMP_SPINCOUNT": "100000", "KMP_BLOCKTIME": "0"}
     e = {"OMP_WAIT_POLICY": "ACTIVE"}                # the user's own setting stays
     threads.prepare_process(e)
-    assert e["OMP_WAIT_POLICY"] == "ACTIVE"
+    assert e == {"OMP_WAIT_POLICY": "ACTIVE"}
+    e = {"GOMP_SPINCOUNT": "5"}
+    threads.prepare_process(e)
+    assert e["GOMP_SPINCOUNT"] == "5"
     env.setenv(threads.ENV, "default")
     e = {}
     assert threads.prepare_process(e) is False and e == {}
@@ -113,20 +116,83 @@ def _child(q):
     e = Engine()
     e.model_cfg, e.cfg = make_configs("gan", data, {}, {"dataset": "ring8", "device": "cpu"})
     info = threads.setup_trainer(e)
-    q.put((before_torch, os.environ.get("OMP_WAIT_POLICY"), torch.get_num_threads(), info.get("chosen")))
+    q.put((before_torch, os.environ.get("GOMP_SPINCOUNT"), torch.get_num_threads(), info.get("chosen"),
+           info.get("tuned_between")))
 
 
-def test_a_spawned_trainer_process_takes_one_passive_thread_for_a_toy_gan(env):
+def test_a_spawned_trainer_process_starts_a_toy_gan_on_one_thread_and_tunes_it(env):
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     p = ctx.Process(target=_child, args=(q,))
     p.start()
     try:
-        before_torch, policy, n, chosen = q.get(timeout=120)
+        before_torch, spin, n, chosen, tuned = q.get(timeout=120)
     finally:
         p.join(30)
-    assert before_torch is True and policy == "PASSIVE"
+    assert before_torch is True and spin == "100000"
     assert n == chosen == 1
+    assert tuned == ([1, 2] if threads.usable_cores() >= 2 else None)
+
+
+class Steps:
+    """A trainer whose step takes `cost[threads]` seconds, recording what the tuner applies."""
+
+    def __init__(self, cost: dict, start: int = 1):
+        self.cost, self.threads, self.applied = dict(cost), start, []
+        self.tuner = threads.ThreadTuner(start, start + 1, apply=self.apply)
+
+    def apply(self, n):
+        self.threads = n
+        self.applied.append(n)
+
+    def run(self, seconds: float) -> list:
+        decisions, t = [], 0.0
+        while t < seconds:
+            dt = self.cost[self.threads]
+            t += dt
+            d = self.tuner.record(dt)
+            if d:
+                decisions.append(d)
+        return decisions
+
+
+def test_the_tuner_keeps_two_threads_where_they_are_faster_and_rechecks():
+    s = Steps({1: 1 / 70, 2: 1 / 98})
+    decisions = s.run(3.0)
+    assert decisions[0]["threads"] == 2 and s.threads == 2
+    assert decisions[0]["steps_per_s"] == {"1": 70.0, "2": 98.0}
+    s.cost = {1: 1 / 70, 2: 1 / 13}        # then another program takes a core
+    later = s.run(threads.ThreadTuner.HOLD_S + 5.0)
+    assert later and later[-1]["threads"] == 1 and s.threads == 1
+
+
+def test_the_tuner_stays_on_one_thread_where_two_lose_and_probes_less_often():
+    s = Steps({1: 1 / 64, 2: 1 / 58})
+    decisions = s.run(400.0)
+    assert decisions and all(d["threads"] == 1 for d in decisions)
+    assert s.threads == 1 and s.applied[-1] == 1
+    # held 20, 40, 80, 160 s between probes: about 5 probes in 400 s, not 20
+    assert 3 <= len(decisions) <= 6
+    assert s.tuner.hold == threads.ThreadTuner.MAX_HOLD_S
+
+
+def test_a_small_gain_is_not_a_reason_to_switch():
+    s = Steps({1: 1 / 64, 2: 1 / 66})      # within the noise of two one-second measurements
+    s.run(3.0)
+    assert s.threads == 1
+
+
+def test_no_tuner_where_the_count_is_not_ours_to_change(env):
+    assert threads.tuner_for(1, "cpu", cores=2) is not None
+    assert threads.tuner_for(1, "cpu", requested=1, cores=2) is None      # the user's --threads
+    assert threads.tuner_for(1, "cuda", cores=2) is None
+    assert threads.tuner_for(1, "cpu", cores=1) is None
+    assert threads.tuner_for(None, "cpu", cores=2) is None                # PyTorch's own choice
+    env.setenv("WORLD_SIZE", "2")
+    assert threads.tuner_for(1, "cpu", cores=2) is None                   # torchrun's ranks
+    env.delenv("WORLD_SIZE")
+    env.setenv(threads.ENV, "1")
+    assert threads.tuner_for(1, "cpu", cores=2) is None
 
 
 def test_setup_trainer_never_raises(env):
