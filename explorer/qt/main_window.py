@@ -10,7 +10,6 @@ window made without them (a test) loads them in a background thread and finishes
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -97,17 +96,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(*layout.DEFAULT_SIZE)
         self._layout_restored = restore and layout.restore_layout(self)
         self._initial_run = open_run
-        if heavy_modules_loaded():
-            # python main.py loads them behind a splash (app.py): the window is built whole
-            # before it is shown, and nothing heavy is left for after its first paint
-            self._finish_start()
-            return
-        self._preload = threading.Thread(target=self._preload_then_signal, daemon=True, name="preload")
-        self._preloaded = QtCore.QTimer(self)
-        self._preloaded.setInterval(30)
-        self._preloaded.timeout.connect(self._check_preload)
-        self._preload.start()
-        self._preloaded.start()
+        # python main.py loads them behind a splash (app.py), so the window is built whole
+        # before it is shown. Anything else that makes a window (tests, snapshot, benches) loads
+        # them here, on this thread. A background thread starved: each file an import reads
+        # gives up the GIL, and a GUI thread waiting in QTest.qWait (C++, the GIL held) gave
+        # it back only every 20 ms, so loading scikit-learn took over a minute in a test.
+        if not heavy_modules_loaded():
+            try:
+                preload_heavy_modules()
+            except Exception as e:  # shown once the window is up
+                self._preload_error = f"{type(e).__name__}: {e}"
+        self._finish_start()
 
     def _wire(self) -> None:
         s, rp = self.session, self.runs_panel
@@ -144,18 +143,6 @@ class MainWindow(QtWidgets.QMainWindow):
             QtCore.QTimer.singleShot(0, lambda: layout.default_split(self))
 
     # -- start-up ------------------------------------------------------------------
-    def _preload_then_signal(self):
-        try:
-            preload_heavy_modules()
-        except Exception as e:  # shown once the window is up
-            self._preload_error = f"{type(e).__name__}: {e}"
-
-    def _check_preload(self):
-        if self._preload.is_alive():
-            return
-        self._preloaded.stop()
-        self._finish_start()
-
     def _finish_start(self):
         err = getattr(self, "_preload_error", None)
         if err:
