@@ -7,6 +7,9 @@ import sys
 import time
 
 
+SWITCH_INTERVAL_S = 0.001
+
+
 def make_app():
     from PySide6 import QtWidgets
 
@@ -19,6 +22,13 @@ def make_app():
     from .palette import INK, PAPER
     # antialiased lines cost ~50x on the raster engine (590 vs 10 ms a frame for two plots)
     pg.setConfigOptions(antialias=False, foreground=INK, background=PAPER)
+    # The GIL: a job thread running Python (encoding a data set through a model, batch by
+    # batch) holds it for up to the switch interval (5 ms by default) each time the GUI thread
+    # gives it up, and the GUI thread gives it up at every call into Qt; a paint of many
+    # items waited ~5 ms per call, and the Codebook tab's first show stalled 120-130 ms while
+    # its code grids were computed (bench journey --explain: the GUI thread without a Python
+    # frame, the job thread in the VQ nearest-code search). A shorter interval bounds each wait.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     if getattr(app, "gc_on_gui_thread", None) is None:
         # Python's cyclic collector runs in whichever thread happens to allocate. Run in a
         # job thread, it destroyed Qt objects there and deadlocked the window: the job's
