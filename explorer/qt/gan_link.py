@@ -63,6 +63,8 @@ class GanMonitorLink(QtCore.QObject):
             return   # the run is saving (the window may be closing): nothing more to draw
         if ctx is None or not s.trains_shown or panel.context is not ctx or not panel.wants_weights:
             return
+        if why != "after" and ev.step == panel.model_step:
+            return   # a paused run's same weights again: redrawn, they would drop a step's faint "before"
         model = panel.model_from_state(ev.state)
         if ctx.loaded is not None:  # the window's copy follows the trainer (the latent map decodes with it)
             ctx.loaded.model, ctx.loaded.step = model, ev.step

@@ -171,7 +171,7 @@ class CodebookPanel(QtWidgets.QWidget):
         model = None
         if context is not None and context.loaded is not None:
             model = context.loaded.model
-        elif context is not None:
+        elif context is not None and getattr(context.model_cfg, "model", None) in CODEBOOK_FAMILIES:
             model = _model_of_config(context.model_cfg)   # no checkpoint yet: the usage records need only K
         try:
             self.levels = () if model is None else levels_of(model)
@@ -543,6 +543,11 @@ class CodebookPanel(QtWidgets.QWidget):
         self.prior_box.sampling()
         self.jobs.submit("prior", lambda: sample_grid(model, condition, seed),
                          lambda arr: self.prior_box.show_samples(arr) if model is self.prior else None, self._failed)
+
+
+# the families with a codebook: a new run of another family (a GAN just started) is not built
+# on the GUI thread only to find that it has none (20 ms for the toy GAN)
+CODEBOOK_FAMILIES = ("vqvae", "vqvae2", "pixelcnn")
 
 
 def _model_of_config(model_cfg):

@@ -54,6 +54,7 @@ class GanPanel(QtWidgets.QWidget):
         self.model_step = -1
         self.drawn_step = None    # the step of the weights on screen
         self._requested = None    # the model of the toy-view job last submitted
+        self._template = None     # (model config, a model of it): what model_from_state copies
         self.compare_history = None
         self._drawn_version = None
         self._alert_key = None
@@ -258,11 +259,18 @@ class GanPanel(QtWidgets.QWidget):
 
     def model_from_state(self, state: dict):
         """A new model (never an in-place load: a background job may be drawing the old one)
-        holding a WeightsSnapshot's arrays, in eval mode like a loaded checkpoint."""
+        holding a WeightsSnapshot's arrays, in eval mode like a loaded checkpoint. A copy of
+        one model built per configuration: building draws every weight's random start, which
+        for the toy GAN cost 8 ms on the GUI thread at each snapshot (2.5 a second)."""
+        import copy
+
         import torch
         from models import build_model
 
-        model = build_model(self.model_cfg)
+        cfg = self.model_cfg
+        if self._template is None or self._template[0] is not cfg:
+            self._template = (cfg, build_model(cfg))
+        model = copy.deepcopy(self._template[1])
         model.load_state_dict({k: torch.from_numpy(v) for k, v in state.items()})
         return model.eval()
 
