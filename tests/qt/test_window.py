@@ -246,7 +246,7 @@ def test_live_text_repaints_without_relaying_out_the_window(qtbot, window):
             tp.set_run("run", "vae", "mnist5k", 100 * i, i)
             window.timeline_panel.position.setText(f"epoch {i} · step {100 * i}  ({i}/5)")
             QtWidgets.QApplication.processEvents()
-        assert f"step 500/1000" in tp.status.text() and "500 steps, 5 epochs" in tp.subtitle.text()
+        assert "step 500/1000" in tp.status.text() and "500 steps, 5 epochs" in tp.subtitle.text()
         assert requests == []
         tp.title.setText("another name")   # the control: a plain label's new text does re-lay out
         QtWidgets.QApplication.processEvents()

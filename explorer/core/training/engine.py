@@ -40,30 +40,12 @@ from explorer.core.data.datasets import Dataset, DatasetError, load_dataset
 from explorer.core.training.evaluation import Evaluator, codebook_stats
 from explorer.core.training.timeline import Timeline
 from explorer.core.training import distributed
+from explorer.core.training.failures import NonFiniteLoss, RunExists, model_refusal  # noqa: F401  (RunExists: imported from here)
 
 log = logging.getLogger("explorer")
 # what a resume may change (the rest of a run's settings are its own)
 RESUME_SETTINGS = ("epochs", "steps", "lr", "lr_d", "lr_g", "device", "precision", "log_every", "eval_every",
                    "data_dir")
-
-
-class NonFiniteLoss(Exception):
-    def __init__(self, step: int, part: str, value: float):
-        super().__init__(Said(QT_TR_NOOP("loss part '{part}' became {value}"), part=part, value=value))
-        self.step, self.part = step, part
-
-
-class RunExists(Exception):
-    pass
-
-
-def _model_refusal(e: ValueError) -> str:
-    """A model's refusal of a command (models/ cannot import the catalogue's tr): the known
-    ones as Saids, the window says them in its language; any other as it is."""
-    text = str(e)
-    if text == "no codes assigned yet since the last reset: train a few steps, then restart":
-        return Said(QT_TR_NOOP("no codes assigned yet since the last reset: train a few steps, then restart"))
-    return text
 
 
 class TrainingEngine:
@@ -473,7 +455,7 @@ class TrainingEngine:
             try:
                 codes = self.model.restart_codes().cpu().tolist()
             except ValueError as e:   # models/ has no translations: its refusal said here
-                raise ValueError(_model_refusal(e)) from e
+                raise ValueError(model_refusal(e)) from e
             self.log.write({"kind": "restart", "step": self.step, "epoch": self.epoch, "codes": len(codes)})
             return CodesRestarted(self.step, self.epoch, codes, self.model.code_restarts)
         elif name == "set_restarts":  # automatic dead-code restarts on or off, for the rest of this session
