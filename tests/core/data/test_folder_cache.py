@@ -8,7 +8,7 @@ import pytest
 import torch
 from PIL import Image
 
-from explorer.core.data import datasets, folder_cache
+from explorer.core.data import folder as folder_loader, folder_cache
 from explorer.core.data.datasets import DatasetError, cache_dir, load_dataset
 from explorer.core.data.store import ImageStore
 
@@ -48,8 +48,8 @@ def test_a_folder_is_decoded_once_into_its_cache_and_read_back_the_same(tmp_path
     assert torch.equal(in_memory.train_x[:], first.train_x[:]) and torch.equal(in_memory.test_x[:], first.test_x[:])
     # the second load reads the cache and decodes nothing
     decoded = []
-    real = datasets._decode_small
-    monkeypatch.setattr(datasets, "_decode_small", lambda *a: (decoded.append(a), real(*a))[1])
+    real = folder_loader._decode_small
+    monkeypatch.setattr(folder_loader, "_decode_small", lambda *a: (decoded.append(a), real(*a))[1])
     again = load_dataset(f"folder:{root}", image_size=8)
     assert not decoded
     assert torch.equal(again.train_x[:], first.train_x[:]) and torch.equal(again.train_y, first.train_y)
@@ -141,7 +141,7 @@ def test_a_folder_decoded_into_memory_is_checked_against_the_memory_left(tmp_pat
     root = folder(tmp_path / "f")
     (tmp_path / "a-file").write_text("")   # the cache directory cannot be made
     monkeypatch.setattr(folder_cache, "place", lambda *a: tmp_path / "a-file" / "x")
-    monkeypatch.setattr(datasets, "WORKING_IMAGES", 2)    # a batch of 2 fits in 1,000 bytes; all 6 do not
+    monkeypatch.setattr(folder_loader, "WORKING_IMAGES", 2)    # a batch of 2 fits in 1,000 bytes; all 6 do not
     monkeypatch.setattr(memory, "available_memory_bytes", lambda: 1000)
     with pytest.raises(DatasetError) as e:
         load_dataset(f"folder:{root}", image_size=8)

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from conftest import ROOT
 from explorer.cli import main
 from explorer.core import memory
-from explorer.core.data import datasets
+from explorer.core.data import datasets, folder
 from explorer.core.data import images
 from explorer.core.sampling import priors
 from explorer.core.data.datasets import DatasetError, load_dataset
@@ -110,8 +110,8 @@ def test_a_large_png_is_box_reduced_before_resizing(tmp_path, monkeypatch):
 def test_an_image_size_too_large_for_memory_is_refused_before_decoding(tmp_path, monkeypatch):
     small_pngs(tmp_path, 3)
     decoded = []
-    real = datasets._decode_small
-    monkeypatch.setattr(datasets, "_decode_small", lambda *a: (decoded.append(a), real(*a))[1])
+    real = folder._decode_small
+    monkeypatch.setattr(folder, "_decode_small", lambda *a: (decoded.append(a), real(*a))[1])
     with pytest.raises(DatasetError) as e:
         load_dataset(f"folder:{tmp_path}", image_size=1_000_000)
     msg = str(e.value)
