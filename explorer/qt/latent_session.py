@@ -21,6 +21,7 @@ from PySide6 import QtCore
 from models import ADVERSARIAL, CONDITIONAL, DECODE, DENOISING, ENCODE
 
 from .i18n import QT_TR_NOOP, tr
+from .jobs import Progress
 
 SLOW_METHODS = ("umap", "tsne")
 FOLLOW_EVERY_S = 20.0   # while a run trains, re-map its data at most this often
@@ -170,11 +171,6 @@ class LatentSession(QtCore.QObject):
         self._cancel = None
         self._status_render = None   # makes the last status line (again, in a new language)
         self.status_fraction = -1.0
-        self._encoded = [0, 0]
-        self._encoding_title = ""
-        self._encoding_timer = QtCore.QTimer(self)
-        self._encoding_timer.setInterval(200)
-        self._encoding_timer.timeout.connect(self._show_encoding)
         self._service_timer = QtCore.QTimer(self)
         self._service_timer.setInterval(100)
         self._service_timer.timeout.connect(self._poll_service)
@@ -281,29 +277,23 @@ class LatentSession(QtCore.QObject):
         cancel = threading.Event()
         # the dataset is read in the job too: loading mnist5k took ~0.4 s of the GUI thread
         method, cap = self.resolved_method, self.cap
-        counted = self._encoded = [0, 0]   # written by the job's thread, read by _show_encoding
+        counted = Progress()   # (done, total), written by the job's thread
 
         def work():   # the quick map too: a PCA of 5k points took 0.4-0.5 s of the GUI thread
             from explorer.core.maps.projection import project
 
-            def progress(done: int, total: int) -> None:
-                counted[:] = [done, total]
-            points = build_points(model, context.data(), source, step, cancel, cap=cap, progress=progress)
+            points = build_points(model, context.data(), source, step, cancel, cap=cap,
+                                  progress=lambda done, total: counted.set((done, total)))
             quick = "raw" if method(points) == "raw" else "pca"
             return points, project(points.vectors, quick)
 
         self.jobs.submit("points", work, lambda result: self._points_ready(context, *result),
-                         lambda message: context is self.context and self._failed(message), cancel=cancel)
-        self._encoding_title = title
-        self._encoding_timer.start()
+                         lambda message: context is self.context and self._failed(message), cancel=cancel,
+                         progress=counted, on_progress=lambda counts: self._show_encoding(title, *counts))
 
-    def _show_encoding(self) -> None:
+    def _show_encoding(self, title: str, done: int, total: int) -> None:
         """How far the encoding job has come (a large Points choice takes seconds)."""
-        done, total = self._encoded
-        if not self.jobs.busy("points"):
-            self._encoding_timer.stop()
-        elif total and done < total:
-            title = self._encoding_title
+        if total and done < total:
             self._say(lambda: tr("Encoding the data ({source})… {done:,} of {total:,}").format(
                 source=tr(title), done=done, total=total), done / total)
 

@@ -22,6 +22,7 @@ from models import ADVERSARIAL, CONDITIONAL, GENERATE
 from ..palette import ACCENT, DATA_POINTS_LIGHT, ERROR, KEPT, REJECTED
 from ..concept_card import ConceptCard
 from ..i18n import QT_TR_NOOP, tr
+from ..jobs import Progress
 from ..widgets import ScaledImage, caption, rgb_pixmap
 
 JOB = "rejection"
@@ -73,7 +74,6 @@ class RejectionPanel(QtWidgets.QWidget):
         self._context = None
         self._classifier = None
         self._data_xy = None
-        self._progress = None       # (done, total), written by the job's thread, read by a timer
         self._kind = ""             # the run's data kind: "image" or "points"
         self._conditional = False
         self._had_model = False
@@ -170,9 +170,6 @@ class RejectionPanel(QtWidgets.QWidget):
         lay.addLayout(titles)
         lay.addWidget(self.views, 1)
 
-        self._timer = QtCore.QTimer(self)
-        self._timer.setInterval(100)
-        self._timer.timeout.connect(self._show_progress)
         self.method.currentIndexChanged.connect(self._method_changed)
         self.n.valueChanged.connect(self._n_changed)
         self.draw.clicked.connect(self.draw_samples)
@@ -199,8 +196,7 @@ class RejectionPanel(QtWidgets.QWidget):
         self._had_model = s.model is not None
         self._kind = self._read_data_kind()
         self.pool = self.split = self.drs = self.drawn_step = None
-        self._classifier = self._data_xy = self._progress = None
-        self._timer.stop()
+        self._classifier = self._data_xy = None
         with QtCore.QSignalBlocker(self.method):
             self.method.clear()
             model = s.model
@@ -249,7 +245,6 @@ class RejectionPanel(QtWidgets.QWidget):
 
     def _method_changed(self) -> None:
         self.session.jobs.cancel(JOB)
-        self._timer.stop()
         method = self.method.currentData()
         is_classifier = method != DRS
         self.threshold_row.setVisible(is_classifier)
@@ -303,7 +298,7 @@ class RejectionPanel(QtWidgets.QWidget):
         model, context, n, seed = s.model, s.context, self.n.value(), self.seed.value()
         step = context.loaded.step
         self.draw.setEnabled(False)
-        self._progress = None
+        counted = Progress()   # (done, total), written by the job's thread
         if self.method.currentData() == DRS:
             pct = self.percentile.value()
             cancel = threading.Event()          # set when the run changes or a newer draw starts
@@ -321,24 +316,20 @@ class RejectionPanel(QtWidgets.QWidget):
             def work():
                 from explorer.core.sampling.rejection import classifier_for, draw_pool
                 clf = known or classifier_for(context.data(), model.device)
-                pool = draw_pool(model, n, clf, seed=seed, progress=self._note_progress, cancel=cancel)
+                pool = draw_pool(model, n, clf, seed=seed, cancel=cancel,
+                                 progress=lambda done, total: counted.set((done, total)))
                 return pool, clf
-        self._timer.start()
         s.jobs.submit(JOB, work, lambda result: self._drawn(context, step, result),
-                      lambda msg: self._failed(context, msg), cancel=cancel)
+                      lambda msg: self._failed(context, msg), cancel=cancel,
+                      progress=counted, on_progress=self._show_progress)
 
-    def _note_progress(self, done: int, total: int) -> None:
-        self._progress = (done, total)      # job thread: a plain tuple, read by the GUI timer
-
-    def _show_progress(self) -> None:
-        if self._progress is not None and self.pool is None and self.drs is None:
-            done, total = self._progress
-            self._say(QT_TR_NOOP("drawing… {done} of {total}"), done=done, total=total)
+    def _show_progress(self, counts: tuple) -> None:
+        done, total = counts
+        self._say(QT_TR_NOOP("drawing… {done} of {total}"), done=done, total=total)
 
     def _drawn(self, context, step, result) -> None:
         if context is not self._context:
             return
-        self._timer.stop()
         self.draw.setEnabled(True)
         self.drawn_step = step
         self._explain()
@@ -354,7 +345,6 @@ class RejectionPanel(QtWidgets.QWidget):
     def _failed(self, context, message: str) -> None:
         if context is not self._context:
             return
-        self._timer.stop()
         self.draw.setEnabled(self._why_not() is None)
         self._say(None)
         self._failure = message

@@ -31,6 +31,7 @@ import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from ...i18n import QT_TR_NOOP, tr
+from ...jobs import Progress
 from ...palette import code_colours
 from ...widgets import caption, placeholder, placeholder_stack
 from .code_map import CodeMapBox
@@ -69,11 +70,7 @@ class CodebookPanel(QtWidgets.QWidget):
         self._live = False
         self._stale = False
         self._data = None          # the run's dataset, once the background job has loaded it
-        self._progress = {"text": ("", {})}   # the running job's stage (written by its thread; read here)
         self._message = None       # (English source, its values) of the line under the tab
-        self._progress_timer = QtCore.QTimer(self)
-        self._progress_timer.setInterval(100)
-        self._progress_timer.timeout.connect(self._show_progress)
 
         self.usage, self.code_map = UsageBox(), CodeMapBox()
         self.usage.more_card = self._vq_loss_card
@@ -160,7 +157,6 @@ class CodebookPanel(QtWidgets.QWidget):
         self.jobs.cancel("grids")
         self.jobs.cancel("swap")
         self.jobs.cancel("prior")
-        self._progress_timer.stop()
         self.context, self.vq, self.prior = context, None, None
         self.grids = self.editor = self.cb_map = None
         self.code = self.cell = None
@@ -274,31 +270,24 @@ class CodebookPanel(QtWidgets.QWidget):
                 self.draw_prior_samples()    # a prior's new weights over the same VQ-VAE
             return
         cancel = threading.Event()
-        stage = self._progress = {"text": (QT_TR_NOOP("Loading the dataset…"), {})}   # a dict of its own per job: a
-                                                                   # cancelled job cannot write the next's
+        stage = Progress()   # (line, its values): the job's stage, written by its thread
 
         def work():   # a background thread: no Qt object is touched here
             data = ctx.data()
-            stage["text"] = (QT_TR_NOOP("Counting code usage: encoding the training images into code grids…"), {})
+            stage.set((QT_TR_NOOP("Counting code usage: encoding the training images into code grids…"), {}))
 
             def progress(done, total):
-                stage["text"] = (QT_TR_NOOP("Counting code usage: encoding the training images… {done:,} of {total:,}"),
-                                 {"done": done, "total": total})
+                stage.set((QT_TR_NOOP("Counting code usage: encoding the training images… {done:,} of {total:,}"),
+                           {"done": done, "total": total}))
 
             grids = encode_grids(vq, data, "train", step=step, progress=progress, cancel=cancel)
-            stage["text"] = (QT_TR_NOOP("Mapping the codebook…"), {})
+            stage.set((QT_TR_NOOP("Mapping the codebook…"), {}))
             return data, grids, codebook_map(vq, grids.counts, "pca")
 
-        self._say(*stage["text"])
-        self._progress_timer.start()
+        self._say(QT_TR_NOOP("Loading the dataset…"), {})
         self.jobs.submit("grids", work, lambda r: self._grids_ready(ctx, vq, *r),
-                         lambda m: self._failed(m) if ctx is self.context else None, cancel=cancel)
-
-    def _show_progress(self) -> None:
-        if not self.jobs.busy("grids"):
-            self._progress_timer.stop()
-        elif self._message != self._progress["text"]:
-            self._say(*self._progress["text"])
+                         lambda m: self._failed(m) if ctx is self.context else None, cancel=cancel,
+                         progress=stage, on_progress=lambda line: self._say(*line))
 
     def showEvent(self, e):
         super().showEvent(e)
@@ -309,7 +298,6 @@ class CodebookPanel(QtWidgets.QWidget):
     def _grids_ready(self, ctx, vq, data, grids, cb_map) -> None:
         if ctx is not self.context or vq is not self.vq:
             return     # computed for a run (or weights) no longer shown
-        self._progress_timer.stop()
         first = self._data is None
         self._data, self.grids, self.cb_map = data, grids, cb_map
         if first:
@@ -339,7 +327,6 @@ class CodebookPanel(QtWidgets.QWidget):
         self.draw_swap()
 
     def _failed(self, message: str) -> None:
-        self._progress_timer.stop()
         self._say(QT_TR_NOOP("Codebook: {message}"), {"message": message})
 
     def set_live(self, live: bool) -> None:
