@@ -45,7 +45,9 @@ class ModelConfig:
     kmeans_init: bool = False          # initialise the codebook by k-means on a first batch
     # VQ-VAE-2 (two levels): codebook_size and code_dim above are the bottom level's
     top_codebook_size: int = 512       # K of the top level's codebook
-    bottom_downsample: int = 2         # stride-2 layers to the bottom grid (32x32 -> 8x8); top is half again
+    bottom_downsample: int = 2         # stride-2 layers to the bottom grid (28x28 -> 7x7); top is half again
+    pad_grid: bool = False             # pad the bottom feature map, not the image, to an even grid (new runs:
+                                       #   every bottom code covers image pixels; False: 28 -> 32, 8x8 and 4x4)
     # PixelCNN prior over a VQ-VAE's code grids; the VQ-VAE settings above rebuild its frozen
     # VQ-VAE, whose weights are copied into the prior's run
     pixelcnn_layers: int = 8           # gated layers; each widens the view by a row and a column
@@ -146,6 +148,7 @@ MODEL_RULES = {
     "kmeans_init": ("bool", None, None, None),
     "top_codebook_size": ("int", 1, BIG, None),
     "bottom_downsample": ("int", 1, 4, None),
+    "pad_grid": ("bool", None, None, None),
     "pixelcnn_layers": ("int", 1, 1000, None),
     "pixelcnn_channels": ("int", 1, 65_536, None),
     "pixelcnn_conditional": ("bool", None, None, None),

@@ -162,17 +162,20 @@ class GatedPixelCNN(nn.Module):
 
 
 class TopCondition(nn.Module):
-    """A VQ-VAE-2's top codes (n, ht, wt) -> a map (n, C, hb, wb) on the bottom grid."""
+    """A VQ-VAE-2's top codes (n, ht, wt) -> a map (n, C, hb, wb) on the bottom grid (upsampled
+    by `factor`, then cropped to `out_hw` where the bottom grid is odd: 4x4 -> 8x8 -> 7x7)."""
 
-    def __init__(self, n_codes: int, channels: int, factor: int):
+    def __init__(self, n_codes: int, channels: int, factor: int, out_hw: tuple | None = None):
         super().__init__()
+        self.out_hw = tuple(out_hw) if out_hw else None
         self.embed = nn.Embedding(n_codes, channels)
         self.net = nn.Sequential(nn.Upsample(scale_factor=factor, mode="nearest"),
                                  nn.Conv2d(channels, channels, 3, padding=1), nn.ReLU(),
                                  nn.Conv2d(channels, channels, 3, padding=1))
 
     def forward(self, top: Tensor) -> Tensor:
-        return self.net(self.embed(top).permute(0, 3, 1, 2))
+        out = self.net(self.embed(top).permute(0, 3, 1, 2))
+        return out[..., :self.out_hw[0], :self.out_hw[1]] if self.out_hw else out
 
 
 def _rows(b, upto: int):
@@ -265,7 +268,7 @@ class PixelCNN(GenerativeModel):
             # the top codes as a map on the bottom grid; and the top-level prior that draws them
             # (its weights copied from cfg.top_prior_run when the run is made, frozen)
             tgrid, Kt = self.vq.grids["top"], self.vq.level_size("top")
-            self.top_condition = TopCondition(Kt, C, self.grid[0] // tgrid[0])
+            self.top_condition = TopCondition(Kt, C, -(-self.grid[0] // tgrid[0]), self.grid)
             spatial = C
             self.top = GatedPixelCNN(Kt, cfg.top_prior_channels or C, cfg.top_prior_layers or L,
                                      cfg.n_classes if conditional else 0, 0.0, cfg.top_prior_attention, tgrid)

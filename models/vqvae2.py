@@ -11,9 +11,13 @@ the bottom encoder sees the top level's decoding, so the bottom codes only need 
 the top codes miss, and the decoder reads both. Each level has its own VectorQuantizer
 (models/vqvae.py): EMA updates, k-means initialisation and dead-code restarts apply to both.
 
-Images are zero-padded to a multiple of the total stride (28 -> 32 for MNIST: bottom 8x8,
-top 4x4 with the default two stride-2 layers to the bottom level) and the output is cropped
-back. `bottom_downsample` sets the bottom grid (image side / 2**n), the top grid is half of it.
+`bottom_downsample` (n) sets the bottom grid (image side / 2**n), the top grid is half of it.
+Where a side does not divide, runs made since `pad_grid` pad the bottom level's feature map by
+a row and a column before the top encoder and crop the top's decodings back (MNIST's 28x28:
+bottom 7x7, top 4x4), so every bottom code covers image pixels. Runs made before pad the image
+instead (28 -> 32: bottom 8x8, top 4x4), and 15 of their 64 bottom codes cover only padding:
+those codes carry no information about the image, and a comparison at equal code bits counts
+them against the model (docs/ARCHITECTURE.md, VQ-VAE-2).
 """
 from __future__ import annotations
 
@@ -67,10 +71,12 @@ class VQVAE2(GenerativeModel):
             raise ValueError("a VQ-VAE-2 needs image data: its two code grids are image regions")
         C, H, W = cfg.data_shape
         n = cfg.bottom_downsample
-        stride = 2 ** (n + 1)
+        stride = 2 ** n if cfg.pad_grid else 2 ** (n + 1)
         self.pad_hw = (-H % stride, -W % stride)
         Hp, Wp = H + self.pad_hw[0], W + self.pad_hw[1]
-        self.grids = {"bottom": (Hp // 2 ** n, Wp // 2 ** n), "top": (Hp // stride, Wp // stride)}
+        hb, wb = Hp // 2 ** n, Wp // 2 ** n
+        self.grid_pad = (hb % 2, wb % 2)    # rows/columns the bottom feature map is padded by
+        self.grids = {"bottom": (hb, wb), "top": ((hb + 1) // 2, (wb + 1) // 2)}
         c = (tuple(cfg.channels) or (64,))[0]
         D = cfg.code_dim
         self.enc_b = down(C, c, n)
@@ -114,12 +120,22 @@ class VQVAE2(GenerativeModel):
         H, W = self.cfg.data_shape[1:]
         return x[..., :H, :W]
 
+    def _to_top(self, h_b: Tensor) -> Tensor:
+        """The bottom feature map padded to an even size for the top encoder's stride."""
+        ph, pw = self.grid_pad
+        return F.pad(h_b, (0, pw, 0, ph)) if ph or pw else h_b
+
+    def _from_top(self, x: Tensor) -> Tensor:
+        """A map upsampled from the top grid, cropped to the bottom grid."""
+        hb, wb = self.grids["bottom"]
+        return x[..., :hb, :wb]
+
     def _levels(self, x: Tensor, quantize):
         """(top z_e, bottom z_e, top z_q, bottom z_q, top codes, bottom codes, loss parts)."""
         h_b = self.enc_b(self._pad(x))
-        ze_t = self.pre_t(self.enc_t(h_b))
+        ze_t = self.pre_t(self.enc_t(self._to_top(h_b)))
         zq_t, idx_t, parts_t = quantize("top", ze_t)
-        ze_b = self.pre_b(torch.cat([h_b, self.dec_t(zq_t)], 1))
+        ze_b = self.pre_b(torch.cat([h_b, self._from_top(self.dec_t(zq_t))], 1))
         zq_b, idx_b, parts_b = quantize("bottom", ze_b)
         return ze_t, ze_b, zq_t, zq_b, idx_t, idx_b, parts_t, parts_b
 
@@ -133,7 +149,7 @@ class VQVAE2(GenerativeModel):
         return self.quantizers[level].codebook[idx].permute(0, 3, 1, 2)
 
     def _decode_q(self, zq_t: Tensor, zq_b: Tensor) -> Tensor:
-        return self._crop(self.decoder(torch.cat([self.up_t(zq_t), zq_b], 1)))
+        return self._crop(self.decoder(torch.cat([self._from_top(self.up_t(zq_t)), zq_b], 1)))
 
     def encode(self, x, y=None) -> Encoding:
         ze_t, ze_b, _, _, idx_t, idx_b, _, _ = self._levels(x, self._nearest)

@@ -69,7 +69,7 @@ MODEL_FLAGS = {
     "--ema-decay": ("ema_decay", dict(type=float, help="VQ-VAE: EMA decay (0.99)")),
     "--top-codebook-size": ("top_codebook_size", dict(type=_positive_int, help="VQ-VAE-2: K codes of the top level")),
     "--bottom-downsample": ("bottom_downsample", dict(type=_positive_int,
-                            help="VQ-VAE-2: stride-2 layers to the bottom grid (2: 32x32 -> 8x8; top is half)")),
+                            help="VQ-VAE-2: stride-2 layers to the bottom grid (2: 28x28 -> 7x7; top is half, rounded up)")),
     "--restart-after": ("restart_after", dict(type=_positive_int, help="VQ-VAE: steps unused before a restart")),
     "--loss": ("gan_loss", dict(choices=["ns", "minimax"], help="GAN: non-saturating or original minimax")),
     "--pack": ("pack", dict(type=_positive_int, help="GAN: PacGAN packing degree m")),

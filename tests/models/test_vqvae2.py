@@ -20,9 +20,12 @@ def vq2(shape=(1, 28, 28), **kw):
     return build_model(ModelConfig(model="vqvae2", data_shape=shape, **{**TINY_VQ2, **kw}).validate()).eval()
 
 
-@pytest.mark.parametrize("shape, top, bottom", [((1, 28, 28), (4, 4), (8, 8)), ((3, 64, 64), (8, 8), (16, 16))])
-def test_two_levels_of_codes_and_back(shape, top, bottom):
-    m = vq2(shape)
+@pytest.mark.parametrize("shape, pad_grid, top, bottom", [
+    ((1, 28, 28), False, (4, 4), (8, 8)),    # runs made before pad_grid: the image padded to 32x32
+    ((1, 28, 28), True, (4, 4), (7, 7)),     # the bottom feature map padded: every bottom code sees pixels
+    ((3, 64, 64), True, (8, 8), (16, 16))])
+def test_two_levels_of_codes_and_back(shape, pad_grid, top, bottom):
+    m = vq2(shape, pad_grid=pad_grid)
     assert m.grids == {"top": top, "bottom": bottom}
     assert [lv for lv, _, _ in m.latent.levels] == ["top", "bottom"]
     x = torch.rand(3, *shape)
@@ -90,9 +93,10 @@ def logit_gradients(model, top=None, logits=True):
     return e.grad.abs().sum(1)
 
 
-@pytest.mark.parametrize("level, attention", [("top", 2), ("bottom", 0), ("bottom", 1)])
-def test_no_position_sees_itself_or_later_ones(level, attention):
-    model = prior(level, attention, layers=4)
+@pytest.mark.parametrize("level, attention, pad_grid", [("top", 2, False), ("bottom", 0, False), ("bottom", 1, False),
+                                                        ("bottom", 1, True)])
+def test_no_position_sees_itself_or_later_ones(level, attention, pad_grid):
+    model = prior(level, attention, layers=4, pad_grid=pad_grid)
     top = torch.randint(8, (1, 4, 4)) if level == "bottom" else None
     g = logit_gradients(model, top)
     h, w = model.grid

@@ -45,7 +45,7 @@ def test_both_levels_in_the_codebook_tab_and_their_swap(qtbot, tmp_path, runs):
     try:
         assert p.level_row.isVisibleTo(p) and p.swap.isVisibleTo(p)
         wait_grids(qtbot, p)
-        assert p.grids.grid_shape == (8, 8) and p.grids.K == 16 and len(p.hist.counts) == 16
+        assert p.grids.grid_shape == (7, 7) and p.grids.K == 16 and len(p.hist.counts) == 16
         assert p.new_code.maximum() == 15
         swapped = [img.pixmap_source().toImage() for img in p.swap.images]
         assert all(picture(img) for img in p.swap.images)
@@ -70,7 +70,7 @@ def test_both_levels_in_the_codebook_tab_and_their_swap(qtbot, tmp_path, runs):
 
         p.level_choice.setCurrentIndex(p.level_choice.findData("bottom"))
         wait_grids(qtbot, p)
-        assert p.grids.grid_shape == (8, 8)
+        assert p.grids.grid_shape == (7, 7)
         # a one-level run afterwards: no level row, no swap
         assert win.open_run(str(conftest.ROOT / "checkpoints" / "demo-vqvae"))
         wait_grids(qtbot, p)

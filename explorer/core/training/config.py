@@ -134,7 +134,7 @@ def defaults_for(model: str, data: Dataset | str) -> tuple[dict, dict]:
         if model == "vqvae2":
             # without them both levels collapse onto a code or two in the first steps (random
             # encoders give nearly equal outputs): k-means seeds each codebook from a first batch
-            m.update(ema=True, kmeans_init=True)
+            m.update(ema=True, kmeans_init=True, pad_grid=True)
         if toy:
             m.update(codebook_size=64, code_dim=2)
     else:
