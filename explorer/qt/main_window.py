@@ -18,6 +18,7 @@ from explorer.core import session as S
 from explorer.core.places import DEMO_RUN, shipped_runs_dir, user_runs_dir
 
 from . import i18n
+from . import window_actions as actions
 from . import window_layout as layout
 from .i18n import QT_TR_NOOP, tr
 from .jobs import Jobs
@@ -115,8 +116,8 @@ class MainWindow(QtWidgets.QMainWindow):
         bind_loss_panel(self.loss_panel, s)
         rp.run_selected.connect(self.open_run)
         rp.new_requested.connect(self.new_run)
-        rp.open_requested.connect(self.open_run_dialog)
-        rp.duplicate_requested.connect(self.duplicate_run)
+        rp.open_requested.connect(lambda: actions.open_run_dialog(self))
+        rp.duplicate_requested.connect(lambda: actions.duplicate_run(self))
         self.training_panel.continue_requested.connect(
             lambda n: s.run is not None and self.start_run(s.continue_spec(n)))
         s.on(S.RUN, self._run_shown)
@@ -199,29 +200,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle(f"Latent Explorer — {ctx.summary['name']}")
         self.refresh_runs()
 
-    def open_run_dialog(self) -> None:
-        dlg = QtWidgets.QFileDialog(self, tr("Open a run directory"), str(self.runs_root))
-        dlg.setFileMode(QtWidgets.QFileDialog.Directory)
-        dlg.setOption(QtWidgets.QFileDialog.ShowDirsOnly, True)
-        dlg.setOption(QtWidgets.QFileDialog.DontUseNativeDialog, True)
-        dlg.fileSelected.connect(self.open_run)
-        dlg.open()
-
     def new_run(self, base: dict | None = None) -> None:
-        from explorer.core.training.devices import available_devices
-
-        from .panels.new_run_dialog import NewRunDialog
-        dlg = NewRunDialog(self.runs_root, available_devices(), self, base=base or None)
-        dlg.accepted.connect(lambda: self.start_run(dlg.spec()))
-        dlg.open()
-
-    def duplicate_run(self) -> None:
-        if self.session.run is None:
-            self.notify(tr("Open or select a run to duplicate first."), "warning")
-            return
-        from explorer.core.runs import read_config
-        mc, tc, _ = read_config(self.session.run.path)
-        self.new_run({"model_cfg": mc, "train_cfg": tc, "name": self.session.run.path.name})
+        actions.new_run(self, base)
 
     # -- training ------------------------------------------------------------------
     def start_run(self, spec) -> bool:
@@ -238,9 +218,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.notification.hide()
         return True
 
-    def send(self, command) -> None:
-        self.session.send(command)
-
     def stop_training(self) -> None:
         self.session.stop()
 
@@ -249,21 +226,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.start_run(self.session.prior_spec(self.runs_root, opts))
 
     # -- language ------------------------------------------------------------------------
-    def set_language(self, code: str) -> None:
-        """View > Language: install `code`'s catalogue, remember the choice, and put the open
-        window's text in it at once (explorer/qt/i18n.py); no restart."""
-        now = i18n.set_language(code)
-        self.settings.setValue(i18n.SETTINGS_KEY, now)
-        self.language_actions[now].setChecked(True)
-        # this window's widgets (its menus and docks included), not every widget of the
-        # application: a closed window's plots may be half torn down
-        i18n.retranslate([self, *self.findChildren(QtWidgets.QWidget)])
-        if now != code:
-            self.notify(f"Could not load the {i18n.LANGUAGES.get(code, code)} catalogue "
-                        f"({i18n.catalogue_path(code).name}): the window stays in English.", "error")
-        elif not i18n.has_font_for(now):
-            self.notify(i18n.FONT_HINT, "warning")   # in English: it is read where Korean cannot be
-
     def retranslate(self) -> None:
         """After a language switch (i18n.retranslate): the status line's message and the title."""
         msg = self.status.currentMessage()

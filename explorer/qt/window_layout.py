@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from . import window_actions as actions
 from .i18n import LANGUAGES, QT_TR_NOOP, tr
 
 DEFAULT_SIZE = (1280, 720)      # fits 1366x768 with a task bar
@@ -32,11 +33,11 @@ def add_panel(window, title: str, widget, area=QtCore.Qt.RightDockWidgetArea, ta
 
 def build_menus(window) -> None:
     file = window.menuBar().addMenu(tr("&File"))
-    for text, slot, key in ((tr("&New run…"), window.new_run, QtGui.QKeySequence.New),
-                            (tr("&Open run…"), window.open_run_dialog, QtGui.QKeySequence.Open),
-                            (tr("&Duplicate run…"), window.duplicate_run, None)):
+    for text, slot, key in ((tr("&New run…"), actions.new_run, QtGui.QKeySequence.New),
+                            (tr("&Open run…"), actions.open_run_dialog, QtGui.QKeySequence.Open),
+                            (tr("&Duplicate run…"), actions.duplicate_run, None)):
         act = file.addAction(text)
-        act.triggered.connect(slot)
+        act.triggered.connect(lambda _=False, slot=slot: slot(window))
         if key is not None:
             act.setShortcut(key)
     file.addSeparator()
@@ -52,7 +53,7 @@ def build_menus(window) -> None:
         act.setCheckable(True)
         act.setData(code)
         group.addAction(act)
-        act.triggered.connect(lambda _=False, code=code: window.set_language(code))
+        act.triggered.connect(lambda _=False, code=code: actions.set_language(window, code))
         window.language_actions[code] = act
     window.view_menu.addSeparator()
     for dock in window.docks.values():

@@ -127,7 +127,8 @@ def test_corrupt_run_directory_from_the_open_dialog_gives_a_message(qtbot, windo
     bad = tmp_path / "broken-run"
     bad.mkdir()
     (bad / "config.json").write_text('{"model": {"model": "vae"')
-    window.open_run_dialog()
+    # File > Open run…, as the user reaches it
+    next(a for a in window.menuBar().actions()[0].menu().actions() if a.text().startswith("&Open run")).trigger()
     dlg = window.findChild(QtWidgets.QFileDialog)
     qtbot.waitUntil(dlg.isVisible)
     dlg.selectFile(str(bad))
